@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, lints, every unit and pallet test, a release build of the
+# node and the end-to-end tests that run it. CI runs exactly this (.ci/run).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
+cd "$CESS_ROOT"
+
+ensure_build_prereqs
+ensure_node_js
+
+start=$(date +%s)
+log "cargo fmt --check"
+cargo fmt --all -- --check || die "code is not formatted: run \`cargo fmt --all\`"
+
+# Lints skip the wasm build (clippy checks the native runtime); release profile so build
+# scripts and proc-macros are shared with the test build below.
+log "cargo clippy (-D warnings)"
+SKIP_WASM_BUILD=1 cargo clippy --release --locked --workspace --all-targets --features "$CESS_FEATURES" -- -D warnings
+
+# One release build of everything, tests included: the node binary the end-to-end tests start
+# is built by this same command, with the same features, so nothing is compiled twice.
+log "cargo test (release: unit, pallet and end-to-end tests)"
+cargo test --release --locked --workspace --features "$CESS_FEATURES"
+
+log "all checks passed in $(( $(date +%s) - start )) s"
