@@ -1,6 +1,6 @@
 //! Command-line interface of `cess-node`.
 
-use polkadot_sdk::{sc_cli, *};
+use polkadot_sdk::sc_cli;
 
 /// The `cess-node` command line.
 #[derive(Debug, clap::Parser)]

@@ -5,6 +5,8 @@ use crate::{
 	cli::{Cli, Subcommand},
 	service,
 };
+use std::sync::Arc;
+
 use polkadot_sdk::{
 	sc_cli::{self, SubstrateCli},
 	sc_service::PartialComponents,
@@ -95,8 +97,8 @@ pub fn run() -> sc_cli::Result<()> {
 			runner.async_run(|config| {
 				let PartialComponents { client, task_manager, backend, .. } =
 					service::new_partial(&config)?;
-				let aux_revert = Box::new(|client, backend, blocks| {
-					sc_consensus_babe::revert(client, backend, blocks)?;
+				let aux_revert = Box::new(|client: Arc<service::FullClient>, backend, blocks| {
+					sc_consensus_babe::revert(client.clone(), backend, blocks)?;
 					sc_consensus_grandpa::revert(client, blocks)?;
 					Ok(())
 				});

@@ -2,7 +2,7 @@
 //! off-chain workers and RPC.
 
 use crate::rpc;
-use cess_runtime::{opaque::Block, RuntimeApi};
+use cess_runtime::{apis::RuntimeApi, opaque::Block};
 use futures::FutureExt;
 use polkadot_sdk::{
 	sc_client_api::Backend,

@@ -15,7 +15,6 @@ use polkadot_sdk::{
 	sp_genesis_builder::{self, PresetId},
 	sp_keyring::{Ed25519Keyring, Sr25519Keyring},
 	sp_runtime::Perbill,
-	*,
 };
 use serde_json::Value;
 

@@ -4,13 +4,13 @@ mod consensus;
 mod staking;
 
 use crate::{
-	AccountId, Balance, Balances, Block, BlockNumber, Hash, Nonce, Runtime, RuntimeCall,
-	RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, System, EXISTENTIAL_DEPOSIT,
-	SLOT_DURATION, SS58_PREFIX, VERSION,
+	AccountId, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
+	RuntimeCall, RuntimeEvent, RuntimeFreezeReason, RuntimeHoldReason, RuntimeOrigin, RuntimeTask,
+	System, UncheckedExtrinsic, EXISTENTIAL_DEPOSIT, SLOT_DURATION, SS58_PREFIX, VERSION,
 };
 use polkadot_sdk::{
 	frame_support::{
-		self, derive_impl,
+		derive_impl,
 		dispatch::DispatchClass,
 		parameter_types,
 		traits::{fungible, ConstU128, ConstU32, ConstU8, Imbalance, OnUnbalanced},
@@ -155,4 +155,23 @@ impl pallet_sudo::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
 	type RuntimeCall = RuntimeCall;
 	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
+}
+
+// Transactions the runtime creates itself: unsigned equivocation reports from BABE and GRANDPA
+// (and, later, off-chain worker results).
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	type Extrinsic = UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<C> frame_system::offchain::CreateBare<C> for Runtime
+where
+	RuntimeCall: From<C>,
+{
+	fn create_bare(call: RuntimeCall) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_bare(call)
+	}
 }

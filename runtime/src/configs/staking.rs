@@ -3,7 +3,7 @@
 
 use crate::{
 	AccountId, Balance, Balances, Runtime, RuntimeEvent, RuntimeHoldReason, Session,
-	Staking, Timestamp, VoterList, EPOCH_DURATION_IN_BLOCKS, SESSIONS_PER_ERA,
+	Staking, Timestamp, VoterList, SESSIONS_PER_ERA,
 };
 use polkadot_sdk::{
 	frame_election_provider_support::{
@@ -21,9 +21,9 @@ use polkadot_sdk::{
 	*,
 };
 
+// Yearly inflation for validators and nominators: 2.5 % to 10 %, ideal at half of the supply
+// staked.
 pallet_staking_reward_curve::build! {
-	/// Yearly inflation for validators and nominators: 2.5 % to 10 %, ideal at half of the
-	/// supply staked.
 	const REWARD_CURVE: PiecewiseLinear<'static> = curve!(
 		min_inflation: 0_025_000,
 		max_inflation: 0_100_000,
@@ -37,7 +37,8 @@ pallet_staking_reward_curve::build! {
 /// Stake stays slashable for 28 days after unbonding: 112 six-hour eras. Fast runtimes keep
 /// two eras.
 #[cfg(not(feature = "fast-runtime"))]
-const BONDING_DURATION: EraIndex = 28 * 24 * crate::HOURS / (SESSIONS_PER_ERA * EPOCH_DURATION_IN_BLOCKS);
+const BONDING_DURATION: EraIndex =
+	28 * 24 * crate::HOURS / (SESSIONS_PER_ERA * crate::EPOCH_DURATION_IN_BLOCKS);
 #[cfg(feature = "fast-runtime")]
 const BONDING_DURATION: EraIndex = 2;
 
