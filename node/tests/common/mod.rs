@@ -93,8 +93,6 @@ impl Node {
 			.arg(&config.base_path)
 			.arg("--rpc-port")
 			.arg(config.rpc_port.to_string())
-			.arg("--port")
-			.arg(config.p2p_port.to_string())
 			.args(["--no-prometheus", "--no-telemetry", "--no-mdns", "--rpc-cors", "all"])
 			.args(["--listen-addr", &format!("/ip4/127.0.0.1/tcp/{}", config.p2p_port)])
 			.args(&config.args)
