@@ -42,8 +42,10 @@ impl SubstrateCli for Cli {
 		Ok(match id {
 			"dev" => Box::new(chain_spec::development_chain_spec()?),
 			"" | "local" => Box::new(chain_spec::local_chain_spec()?),
-			path => Box::new(chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))
-				.map_err(|e| format!("Cannot load the chain spec `{path}`: {e}"))?),
+			path => Box::new(
+				chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))
+					.map_err(|e| format!("Cannot load the chain spec `{path}`: {e}"))?,
+			),
 		})
 	}
 }

@@ -78,13 +78,16 @@ pub type Service = sc_service::PartialComponents<
 >;
 
 /// The slot and timestamp inherents, derived from the wall clock.
-fn inherent_data_providers(slot_duration: sp_consensus_babe::SlotDuration) -> InherentDataProvidersFactory {
+fn inherent_data_providers(
+	slot_duration: sp_consensus_babe::SlotDuration,
+) -> InherentDataProvidersFactory {
 	Arc::new(move |_parent, ()| async move {
 		let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
-		let slot = sp_consensus_babe::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
-			*timestamp,
-			slot_duration,
-		);
+		let slot =
+			sp_consensus_babe::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
+				*timestamp,
+				slot_duration,
+			);
 		Ok((slot, timestamp))
 	})
 }
@@ -184,10 +187,12 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 /// Build and start the full node with the network backend the configuration names.
 pub fn new_full(config: Configuration) -> Result<TaskManager, ServiceError> {
 	match config.network.network_backend {
-		sc_network::config::NetworkBackendType::Libp2p =>
-			new_full_with::<sc_network::NetworkWorker<Block, <Block as BlockT>::Hash>>(config),
-		sc_network::config::NetworkBackendType::Litep2p =>
-			new_full_with::<sc_network::Litep2pNetworkBackend>(config),
+		sc_network::config::NetworkBackendType::Libp2p => {
+			new_full_with::<sc_network::NetworkWorker<Block, <Block as BlockT>::Hash>>(config)
+		},
+		sc_network::config::NetworkBackendType::Litep2p => {
+			new_full_with::<sc_network::Litep2pNetworkBackend>(config)
+		},
 	}
 }
 
@@ -391,11 +396,7 @@ fn new_full_with<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 			offchain_tx_pool_factory: OffchainTransactionPoolFactory::new(transaction_pool),
 		})?;
 		// GRANDPA is essential too.
-		task_manager.spawn_essential_handle().spawn_blocking(
-			"grandpa-voter",
-			None,
-			grandpa_voter,
-		);
+		task_manager.spawn_essential_handle().spawn_blocking("grandpa-voter", None, grandpa_voter);
 	}
 
 	Ok(task_manager)

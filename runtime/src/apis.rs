@@ -20,9 +20,9 @@ use polkadot_sdk::{
 };
 
 use super::{
-	AccountId, Babe, Balance, Block, Executive, Grandpa, Historical, Nonce, Runtime, RuntimeCall,
-	RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, BABE_GENESIS_EPOCH_CONFIG, InherentDataExt,
-	EPOCH_DURATION_IN_SLOTS, VERSION,
+	AccountId, Babe, Balance, Block, Executive, Grandpa, Historical, InherentDataExt, Nonce,
+	Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
+	BABE_GENESIS_EPOCH_CONFIG, EPOCH_DURATION_IN_SLOTS, VERSION,
 };
 
 impl_runtime_apis! {

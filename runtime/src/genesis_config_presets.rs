@@ -3,7 +3,7 @@
 //! The node's chain specs only name a preset; everything in the genesis state is decided here.
 
 use crate::{
-	AccountId, Balance, BalancesConfig, BabeConfig, RuntimeGenesisConfig, SessionConfig,
+	AccountId, BabeConfig, Balance, BalancesConfig, RuntimeGenesisConfig, SessionConfig,
 	SessionKeys, StakingConfig, SudoConfig, BABE_GENESIS_EPOCH_CONFIG, DOLLARS,
 };
 use alloc::{vec, vec::Vec};
@@ -103,9 +103,9 @@ fn local_config_genesis() -> Value {
 			(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
 			(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
 		]
-			.into_iter()
-			.map(GenesisValidator::from_keyring)
-			.collect(),
+		.into_iter()
+		.map(GenesisValidator::from_keyring)
+		.collect(),
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
 	)

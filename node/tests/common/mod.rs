@@ -144,7 +144,8 @@ impl Node {
 
 	/// Call a JSON-RPC method, panicking (with the log tail) on error.
 	pub fn rpc(&self, method: &str, params: Value) -> Value {
-		self.try_rpc(method, params).unwrap_or_else(|e| panic!("{} {method}: {e}", self.config.name))
+		self.try_rpc(method, params)
+			.unwrap_or_else(|e| panic!("{} {method}: {e}", self.config.name))
 	}
 
 	/// The node's libp2p peer id.
@@ -169,7 +170,12 @@ impl Node {
 	}
 
 	/// Poll `condition` every half second until it holds; panic after `timeout`.
-	pub fn wait_until(&mut self, timeout: Duration, what: &str, mut condition: impl FnMut(&Self) -> bool) {
+	pub fn wait_until(
+		&mut self,
+		timeout: Duration,
+		what: &str,
+		mut condition: impl FnMut(&Self) -> bool,
+	) {
 		let start = Instant::now();
 		loop {
 			if let Some(child) = self.child.as_mut() {

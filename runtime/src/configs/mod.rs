@@ -19,7 +19,10 @@ use polkadot_sdk::{
 			ConstantMultiplier, Weight,
 		},
 	},
-	frame_system::{self, limits::{BlockLength, BlockWeights}},
+	frame_system::{
+		self,
+		limits::{BlockLength, BlockWeights},
+	},
 	pallet_transaction_payment::{self, FungibleAdapter, Multiplier, TargetedFeeAdjustment},
 	sp_runtime::{FixedPointNumber, Perbill, Perquintill},
 	*,

@@ -2,18 +2,15 @@
 //! solutions), era payouts, slashing, and the bags list that orders voters by stake.
 
 use crate::{
-	AccountId, Balance, Balances, Runtime, RuntimeEvent, RuntimeHoldReason, Session,
-	Staking, Timestamp, VoterList, SESSIONS_PER_ERA,
+	AccountId, Balance, Balances, Runtime, RuntimeEvent, RuntimeHoldReason, Session, Staking,
+	Timestamp, VoterList, SESSIONS_PER_ERA,
 };
 use polkadot_sdk::{
 	frame_election_provider_support::{
 		bounds::{ElectionBounds, ElectionBoundsBuilder},
 		onchain, SequentialPhragmen, VoteWeight,
 	},
-	frame_support::{
-		parameter_types,
-		traits::ConstU32,
-	},
+	frame_support::{parameter_types, traits::ConstU32},
 	frame_system::EnsureRoot,
 	pallet_staking::UseValidatorsMap,
 	sp_runtime::{curve::PiecewiseLinear, Perbill},
@@ -69,7 +66,8 @@ impl onchain::Config for OnChainSeqPhragmen {
 	type System = Runtime;
 	type Solver = SequentialPhragmen<AccountId, Perbill>;
 	type DataProvider = Staking;
-	type WeightInfo = polkadot_sdk::frame_election_provider_support::weights::SubstrateWeight<Runtime>;
+	type WeightInfo =
+		polkadot_sdk::frame_election_provider_support::weights::SubstrateWeight<Runtime>;
 	type MaxBackersPerWinner = MaxBackersPerWinner;
 	type MaxWinnersPerPage = MaxWinnersPerPage;
 	type Bounds = ElectionBoundsOnChain;
