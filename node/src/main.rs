@@ -1,6 +1,8 @@
 //! `cess-node`: the CESS blockchain node.
 
 #![warn(missing_docs)]
+// `sc_cli::Error` and `sc_service::Error` are the SDK's own (large) error types.
+#![allow(clippy::result_large_err)]
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;

@@ -45,9 +45,8 @@ fn local_network_finalizes_with_one_validator_down_and_the_validator_catches_up(
 
 	// Finality advances with everyone up, and every validator authors.
 	nodes[0].wait_for_finalized(8, Duration::from_secs(240));
-	for i in 0..nodes.len() {
-		nodes[i]
-			.wait_until(Duration::from_secs(180), "authoring a block", |n| authored_blocks(n) > 0);
+	for node in nodes.iter_mut() {
+		node.wait_until(Duration::from_secs(180), "authoring a block", |n| authored_blocks(n) > 0);
 	}
 
 	// Stop one validator: the other three keep finalizing.

@@ -1,0 +1,23 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs, rustdoc::broken_intra_doc_links)]
+#![forbid(unsafe_code)]
+
+pub mod crypto;
+pub mod erasure;
+pub mod error;
+pub mod format;
+pub mod manifest;
+pub mod pipeline;
+pub mod store;
+
+pub use crypto::{
+	rewrap, unwrap_key, wrap_key, DataKey, EncryptionPublicKey, EncryptionSecret, WrapScheme,
+	WrappedKey,
+};
+pub use error::{Error, Result};
+pub use manifest::FileManifest;
+pub use pipeline::{
+	decode, encode, plan, rebuild_column, DecodeReport, Decryption, EncodeOptions, Encryption,
+	FetchStats,
+};
+pub use store::{DirStore, Fetch, FragmentSink, FragmentSource, MemStore};

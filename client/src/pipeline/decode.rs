@@ -1,0 +1,122 @@
+//! The download path: fragments in, verified and decoded, plaintext out.
+
+use std::io::Write;
+
+use zeroize::Zeroizing;
+
+use crate::{
+	crypto::{aead::SegmentCipher, DataKey},
+	erasure::SegmentCodec,
+	error::{Error, Result},
+	format::StreamHeader,
+	manifest::FileManifest,
+	pipeline::fetch::{gather, FetchStats},
+	store::FragmentSource,
+};
+
+/// How to turn the stored stream back into the file.
+#[derive(Clone, Copy, Debug)]
+pub enum Decryption<'a> {
+	/// The file was stored public: the stream is the file.
+	Public,
+	/// The file was stored encrypted with this data key.
+	Key(&'a DataKey),
+}
+
+impl Decryption<'_> {
+	fn name(&self) -> &'static str {
+		match self {
+			Decryption::Public => "public",
+			Decryption::Key(_) => "encrypted",
+		}
+	}
+}
+
+/// What a download needed: useful to spot columns that should be restored.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DecodeReport {
+	/// Segments decoded.
+	pub segments: u32,
+	/// Segments that needed Reed–Solomon reconstruction (a data fragment was missing or bad).
+	pub segments_reconstructed: u32,
+	/// Fragments requested, missing and corrupted.
+	pub fetched: FetchStats,
+	/// Plaintext bytes written.
+	pub bytes_written: u64,
+}
+
+/// Decodes the file described by `manifest` from `source` into `output`.
+///
+/// Per segment, columns are requested in order (data first) until `k` fragments have matched
+/// their hash in the manifest; missing, damaged and corrupted ones are skipped. Fails with
+/// [`Error::NotEnoughFragments`] if a segment has fewer than `k` intact fragments, with
+/// [`Error::WrongKey`] if `decryption` holds another file's key, and with
+/// [`Error::EncryptionModeMismatch`] if the mode does not fit the manifest. Output written before
+/// an error stays written: write to a temporary file and rename it on success.
+pub fn decode<S: FragmentSource + ?Sized, W: Write>(
+	manifest: &FileManifest,
+	source: &mut S,
+	decryption: Decryption<'_>,
+	mut output: W,
+) -> Result<DecodeReport> {
+	let key = match (decryption, manifest.is_encrypted()) {
+		(Decryption::Public, false) => None,
+		(Decryption::Key(key), true) => Some(key),
+		(requested, encrypted) => {
+			return Err(Error::EncryptionModeMismatch {
+				actual: if encrypted { "encrypted" } else { "public" },
+				requested: requested.name(),
+			})
+		},
+	};
+	let layout = manifest.layout();
+	let codec = SegmentCodec::new(layout.profile)?;
+	let k = usize::from(layout.profile.k);
+	let mut report = DecodeReport::default();
+	// Holds plaintext at times: wiped when the call returns, whatever the outcome.
+	let mut shards = Zeroizing::new(Vec::new());
+	let mut present = vec![false; layout.profile.total() as usize];
+	let mut cipher: Option<SegmentCipher> = None;
+
+	for segment in 0..layout.segment_count() {
+		let segment_len = layout.segment_len(segment) as usize;
+		let fragment_len = layout.fragment_len(segment) as usize;
+		// Every slot is either filled by the source or rebuilt by the coder before it is read.
+		shards.resize(codec.buffer_len(fragment_len), 0);
+
+		gather(manifest, source, segment, None, &mut shards, &mut present, &mut report.fetched)?;
+		if !present[..k].iter().all(|p| *p) {
+			report.segments_reconstructed += 1;
+		}
+		codec.reconstruct_data(segment, &mut shards, fragment_len, &present)?;
+		let data = &mut shards[..segment_len];
+
+		match key {
+			None => output.write_all(data).map_err(|e| Error::io("writing the decoded file", e))?,
+			Some(key) => {
+				if segment == 0 {
+					let header = StreamHeader::decode(data)?;
+					let stream = header.layout();
+					if stream.stream_size() != layout.size {
+						return Err(Error::HeaderMismatch("stream size"));
+					}
+					if header.segment_size != layout.segment_size {
+						return Err(Error::HeaderMismatch("segment size"));
+					}
+					cipher = Some(SegmentCipher::new(key, &header)?);
+				}
+				let cipher =
+					cipher.as_ref().expect("segment 0 is decoded first and sets the cipher; qed");
+				let chunk = cipher.open_segment(segment, data)?;
+				output.write_all(chunk).map_err(|e| Error::io("writing the decoded file", e))?;
+			},
+		}
+		report.bytes_written += match &cipher {
+			Some(cipher) => cipher.layout().chunk(segment).1,
+			None => segment_len as u64,
+		};
+		report.segments += 1;
+	}
+	output.flush().map_err(|e| Error::io("writing the decoded file", e))?;
+	Ok(report)
+}
