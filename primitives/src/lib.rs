@@ -12,6 +12,7 @@
 //! * [`podr2`] — the PoDR² proof-of-data-possession scheme (Shacham–Waters on BLS12-381): miner
 //!   keys, tagging, batched tag checks, challenge expansion, proving, verification and the restoral
 //!   opening proof.
+//! * [`host`] — the runtime interface through which the runtime verifies PoDR² natively.
 //!
 //! Without the default `std` feature (but with `alloc`), the crate compiles for `wasm32v1-none`
 //! and provides the types, layout, Merkle verification, challenge expansion and the byte
@@ -23,6 +24,7 @@
 extern crate alloc;
 
 pub mod decode;
+pub mod host;
 pub mod layout;
 pub mod merkle;
 pub mod podr2;
