@@ -24,24 +24,38 @@ fn wasm_binary() -> Result<&'static [u8], String> {
 	})
 }
 
-/// `dev`: one validator (Alice), for development.
-pub fn development_chain_spec() -> Result<ChainSpec, String> {
+/// A chain spec of the runtime's genesis preset `preset`.
+fn from_preset(
+	name: &str,
+	id: &str,
+	chain_type: ChainType,
+	preset: &str,
+) -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm_binary()?, None)
-		.with_name("CESS Development")
-		.with_id("cess_dev")
-		.with_chain_type(ChainType::Development)
-		.with_genesis_config_preset_name(sp_genesis_builder::DEV_RUNTIME_PRESET)
+		.with_name(name)
+		.with_id(id)
+		.with_chain_type(chain_type)
+		.with_genesis_config_preset_name(preset)
 		.with_properties(properties())
 		.build())
 }
 
+/// `dev`: one validator (Alice), for development.
+pub fn development_chain_spec() -> Result<ChainSpec, String> {
+	from_preset(
+		"CESS Development",
+		"cess_dev",
+		ChainType::Development,
+		sp_genesis_builder::DEV_RUNTIME_PRESET,
+	)
+}
+
 /// `local`: four validators (Alice, Bob, Charlie, Dave) on one machine.
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
-	Ok(ChainSpec::builder(wasm_binary()?, None)
-		.with_name("CESS Local Testnet")
-		.with_id("cess_local")
-		.with_chain_type(ChainType::Local)
-		.with_genesis_config_preset_name(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET)
-		.with_properties(properties())
-		.build())
+	from_preset(
+		"CESS Local Testnet",
+		"cess_local",
+		ChainType::Local,
+		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET,
+	)
 }
