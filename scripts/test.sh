@@ -22,4 +22,12 @@ SKIP_WASM_BUILD=1 cargo clippy --release --locked --workspace --all-targets --fe
 log "cargo test (release: unit, pallet and end-to-end tests)"
 cargo test --release --locked --workspace --features "$CESS_FEATURES"
 
+# The storage pallets' benchmarks run as tests on their mock runtimes (the weights themselves
+# come from `scripts/bench-weights.sh`).
+log "cargo clippy + test (storage pallets with runtime-benchmarks)"
+SKIP_WASM_BUILD=1 cargo clippy --release --locked -p pallet-sminer -p pallet-file-bank --all-targets \
+	--features runtime-benchmarks -- -D warnings
+SKIP_WASM_BUILD=1 cargo test --release --locked -p pallet-sminer -p pallet-file-bank \
+	--features runtime-benchmarks
+
 log "all checks passed in $(( $(date +%s) - start )) s"

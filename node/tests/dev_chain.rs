@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{crate_dir, Node, NodeConfig};
+use common::{crate_dir, ensure_polkadot_js, Node, NodeConfig};
 use std::{process::Command, time::Duration};
 use subxt::{
 	dynamic,
@@ -71,18 +71,6 @@ async fn dev_node_finalizes_and_accepts_a_subxt_transfer() {
 }
 
 /// Install the pinned @polkadot/api next to the script if it is not there yet.
-fn ensure_polkadot_js(dir: &std::path::Path) {
-	if dir.join("node_modules/@polkadot/api").is_dir() {
-		return;
-	}
-	let status = Command::new("npm")
-		.args(["ci", "--no-audit", "--no-fund"])
-		.current_dir(dir)
-		.status()
-		.expect("`npm` is needed for this test: install Node.js 18 or newer");
-	assert!(status.success(), "`npm ci` failed in {}", dir.display());
-}
-
 #[test]
 fn stock_polkadot_js_reads_metadata_signs_and_reads_storage() {
 	let dir = crate_dir().join("tests/polkadot-js");

@@ -13,6 +13,7 @@
 //!   keys, tagging, batched tag checks, challenge expansion, proving, verification and the restoral
 //!   opening proof.
 //! * [`host`] — the runtime interface through which the runtime verifies PoDR² natively.
+//! * [`traits`] — the traits through which the storage pallets meet.
 //!
 //! Without the default `std` feature (but with `alloc`), the crate compiles for `wasm32v1-none`
 //! and provides the types, layout, Merkle verification, challenge expansion and the byte
@@ -28,4 +29,5 @@ pub mod host;
 pub mod layout;
 pub mod merkle;
 pub mod podr2;
+pub mod traits;
 pub mod types;

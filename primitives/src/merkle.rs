@@ -55,7 +55,7 @@ pub fn blake2_256(data: &[u8]) -> Hash256 {
 }
 
 /// Blake2b-256 over the concatenation of `parts`.
-pub(crate) fn blake2_256_parts(parts: &[&[u8]]) -> Hash256 {
+pub fn blake2_256_parts(parts: &[&[u8]]) -> Hash256 {
 	let mut h = Blake2b256::new();
 	for p in parts {
 		h.update(p);

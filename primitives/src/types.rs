@@ -1,7 +1,7 @@
 //! Identifiers and protocol constants, defined once for the whole project.
 
 #[cfg(feature = "codec")]
-use codec::{Decode, Encode, MaxEncodedLen};
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 #[cfg(feature = "codec")]
 use scale_info::TypeInfo;
 
@@ -56,7 +56,10 @@ impl core::fmt::Display for ProfileError {
 /// Valid profiles have `k ≥ 1`, `m ≥ 1` and `k + m ≤ MAX_FRAGMENTS_PER_SEGMENT` (which profiles
 /// a chain actually allows is a runtime parameter on top of this).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-#[cfg_attr(feature = "codec", derive(Encode, Decode, MaxEncodedLen, TypeInfo))]
+#[cfg_attr(
+	feature = "codec",
+	derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)
+)]
 pub struct ErasureProfile {
 	/// Number of data fragments per segment.
 	pub k: u8,

@@ -20,10 +20,13 @@ use polkadot_sdk::{
 };
 
 use super::{
-	AccountId, Babe, Balance, Block, Executive, Grandpa, Historical, InherentDataExt, Nonce,
-	Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment,
-	BABE_GENESIS_EPOCH_CONFIG, EPOCH_DURATION_IN_SLOTS, VERSION,
+	AccountId, Babe, Balance, Block, BlockNumber, Executive, FileBank, Grandpa, Historical,
+	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, Sminer,
+	System, TransactionPayment, BABE_GENESIS_EPOCH_CONFIG, EPOCH_DURATION_IN_SLOTS, VERSION,
 };
+use cess_primitives::types::{Column, FileId, SegmentIndex};
+use pallet_file_bank::runtime_api::{FileSummary, OrderSummary};
+use pallet_sminer::runtime_api::MinerSummary;
 
 impl_runtime_apis! {
 	impl sp_api::Core<Block> for Runtime {
@@ -239,6 +242,42 @@ impl_runtime_apis! {
 		}
 		fn query_length_to_fee(length: u32) -> Balance {
 			TransactionPayment::length_to_fee(length)
+		}
+	}
+
+	impl pallet_sminer::runtime_api::SminerApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn miner_info(miner: AccountId) -> Option<MinerSummary<AccountId, Balance, BlockNumber>> {
+			Sminer::miner_summary(&miner)
+		}
+		fn credit_history(miner: AccountId) -> Vec<pallet_sminer::CreditEntry<BlockNumber>> {
+			Sminer::credit_history_of(&miner)
+		}
+		fn miner_counts() -> (u32, u32) {
+			Sminer::miner_counts()
+		}
+	}
+
+	impl pallet_file_bank::runtime_api::FileBankApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn file_info(file_id: FileId) -> Option<FileSummary<AccountId, BlockNumber>> {
+			FileBank::file_summary(file_id)
+		}
+		fn quote(gib: u32, days: u32) -> Balance {
+			FileBank::quote_price(gib, days)
+		}
+		fn lease(owner: AccountId) -> Option<pallet_file_bank::Lease<BlockNumber>> {
+			FileBank::lease_of(&owner)
+		}
+		fn holdings(miner: AccountId, start: u32, limit: u32) -> Vec<(FileId, Column)> {
+			FileBank::holdings_page(&miner, start, limit)
+		}
+		fn restoral_orders(
+			after: Option<(FileId, Column)>,
+			limit: u32,
+		) -> Vec<OrderSummary<AccountId, BlockNumber>> {
+			FileBank::orders_page(after, limit)
+		}
+		fn restoral_challenge(file_id: FileId, column: Column) -> Option<(SegmentIndex, Vec<u32>)> {
+			FileBank::restoral_challenge(file_id, column)
 		}
 	}
 

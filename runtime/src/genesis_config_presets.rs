@@ -3,8 +3,9 @@
 //! The node's chain specs only name a preset; everything in the genesis state is decided here.
 
 use crate::{
-	AccountId, BabeConfig, Balance, BalancesConfig, RuntimeGenesisConfig, SessionConfig,
-	SessionKeys, StakingConfig, SudoConfig, BABE_GENESIS_EPOCH_CONFIG, DOLLARS,
+	AccountId, BabeConfig, Balance, BalancesConfig, FileBankConfig, RuntimeGenesisConfig,
+	SessionConfig, SessionKeys, StakingConfig, SudoConfig, BABE_GENESIS_EPOCH_CONFIG, CENTS,
+	DOLLARS,
 };
 use alloc::{vec, vec::Vec};
 use polkadot_sdk::{
@@ -22,6 +23,11 @@ use serde_json::Value;
 pub const ENDOWMENT: Balance = 1_000_000 * DOLLARS;
 /// What each genesis validator bonds.
 pub const VALIDATOR_BOND: Balance = ENDOWMENT / 10;
+/// Price of one GiB of storage for one day at genesis.
+pub const STORAGE_UNIT_PRICE: Balance = 10 * CENTS;
+/// Erasure profiles `(k, m)` allowed at genesis: 3 copies (4+8, the default), 3 copies for
+/// small networks (2+4) and 1.5 copies (2+1).
+pub const GENESIS_PROFILES: [(u8, u8); 3] = [(4, 8), (2, 4), (2, 1)];
 
 /// A genesis validator: its stash account and session keys.
 pub struct GenesisValidator {
@@ -78,6 +84,10 @@ pub fn testnet_genesis(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		file_bank: FileBankConfig {
+			unit_price: STORAGE_UNIT_PRICE,
+			profiles: GENESIS_PROFILES.to_vec(),
+		},
 	})
 }
 

@@ -14,6 +14,7 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 extern crate alloc;
 
 pub mod apis;
+pub mod benchmark_fixtures;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarks;
 pub mod configs;
@@ -185,4 +186,10 @@ mod runtime {
 	pub type VoterList = polkadot_sdk::pallet_bags_list<Instance1>;
 	#[runtime::pallet_index(13)]
 	pub type Sudo = polkadot_sdk::pallet_sudo;
+
+	// The storage market.
+	#[runtime::pallet_index(20)]
+	pub type Sminer = pallet_sminer;
+	#[runtime::pallet_index(21)]
+	pub type FileBank = pallet_file_bank;
 }

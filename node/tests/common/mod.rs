@@ -253,3 +253,16 @@ pub fn rpc_call(port: u16, method: &str, params: Value) -> Result<Value, String>
 pub fn crate_dir() -> &'static Path {
 	Path::new(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// Installs the pinned @polkadot/api packages of `dir` (`npm ci`) unless they are there.
+pub fn ensure_polkadot_js(dir: &Path) {
+	if dir.join("node_modules/@polkadot/api").is_dir() {
+		return;
+	}
+	let status = Command::new("npm")
+		.args(["ci", "--no-audit", "--no-fund"])
+		.current_dir(dir)
+		.status()
+		.expect("`npm` is needed for this test: install Node.js 18 or newer");
+	assert!(status.success(), "`npm ci` failed in {}", dir.display());
+}

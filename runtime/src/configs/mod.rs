@@ -2,6 +2,7 @@
 
 mod consensus;
 mod staking;
+mod storage;
 
 use crate::{
 	AccountId, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,
@@ -29,6 +30,7 @@ use polkadot_sdk::{
 };
 
 pub use staking::{BagThresholds, MaxNominators, OnChainSeqPhragmen};
+pub use storage::SegmentSize;
 
 /// Normal extrinsics may fill this share of a block; the rest is kept for operational ones.
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);

@@ -1,0 +1,54 @@
+//! The storage market on a dev node, driven by a stock @polkadot/api: miners register with real
+//! PoDR² keys, Alice leases space and declares an upload, the placement is read back through the
+//! runtime API, and the miners' reports with Alice's signed acceptance make the file Active.
+
+mod common;
+
+use common::{crate_dir, ensure_polkadot_js, Node, NodeConfig};
+use std::{process::Command, time::Duration};
+use subxt_signer::sr25519::dev;
+
+fn hex(bytes: &[u8]) -> String {
+	let mut s = String::from("0x");
+	for b in bytes {
+		s.push_str(&format!("{b:02x}"));
+	}
+	s
+}
+
+#[test]
+fn polkadot_js_registers_miners_buys_space_and_declares_an_upload() {
+	let dir = crate_dir().join("tests/polkadot-js");
+	ensure_polkadot_js(&dir);
+
+	// PoDR² keys with proofs of possession over each miner's account id.
+	let miners: Vec<String> =
+		[("//Bob", dev::bob()), ("//Charlie", dev::charlie()), ("//Dave", dev::dave())]
+			.iter()
+			.enumerate()
+			.map(|(i, (uri, pair))| {
+				let sk = cess_primitives::podr2::SecretKey::from_seed(&[i as u8 + 1; 32]);
+				let pop = sk.prove_possession(&pair.public_key().0);
+				format!(
+					r#"{{"uri":"{uri}","key":"{}","pop":"{}"}}"#,
+					hex(&sk.public_key().to_bytes()),
+					hex(&pop.to_bytes())
+				)
+			})
+			.collect();
+	let miners = format!("[{}]", miners.join(","));
+
+	let mut node = Node::start(NodeConfig::new("dev-storage-market", None, &["--dev"]));
+	node.wait_for_finalized(1, Duration::from_secs(120));
+	let output = Command::new("node")
+		.arg("storage_market.mjs")
+		.arg(node.ws_url())
+		.arg(&miners)
+		.current_dir(&dir)
+		.output()
+		.expect("`node` is needed for this test: install Node.js 18 or newer");
+	let stdout = String::from_utf8_lossy(&output.stdout);
+	let stderr = String::from_utf8_lossy(&output.stderr);
+	assert!(output.status.success(), "storage-market script failed:\n{stdout}\n{stderr}");
+	assert!(stdout.contains("storage-market e2e: ok"), "unexpected output:\n{stdout}");
+}

@@ -1,0 +1,434 @@
+//! Benchmarks of every `file-bank` call and hook unit, each on its most expensive path.
+
+use super::*;
+use crate::Pallet as FileBank;
+use alloc::{vec, vec::Vec};
+use cess_primitives::{
+	layout::FileLayout,
+	traits::{acceptance_message, MinerRegistry},
+	types::{Column, ErasureProfile, FileId, MAX_FRAGMENTS_PER_SEGMENT},
+};
+use codec::{Decode, Encode};
+use polkadot_sdk::{
+	frame_benchmarking::v2::*,
+	frame_support::{
+		pallet_prelude::*,
+		traits::{fungible::Mutate, Get},
+	},
+	frame_system::{self, pallet_prelude::BlockNumberFor, RawOrigin},
+	sp_runtime::traits::{Bounded, Saturating},
+};
+
+const SEED: u32 = 0;
+/// The widest profile: every file in these benchmarks has 32 columns.
+const WIDE: ErasureProfile = ErasureProfile::new(16, 16);
+
+fn funded<T: Config>(name: &'static str, i: u32) -> T::AccountId {
+	let who: T::AccountId = account(name, i, SEED);
+	let _ = T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 1024u32.into());
+	who
+}
+
+/// Allows the widest profile and a non-zero price.
+fn setup_market<T: Config>() {
+	AllowedProfiles::<T>::put(BoundedVec::truncate_from(vec![WIDE, ErasureProfile::new(2, 1)]));
+	UnitPrice::<T>::put(BalanceOf::<T>::from(1_000u32));
+	let _ =
+		T::Currency::set_balance(&FileBank::<T>::account_id(), BalanceOf::<T>::from(1_000_000u32));
+}
+
+/// `n` positive miners with 1 TiB each.
+fn miners<T: Config>(n: u32) -> Vec<T::AccountId> {
+	(0..n)
+		.map(|i| {
+			let who: T::AccountId = account("miner", i, SEED);
+			T::BenchmarkHelper::add_miner(&who, 1 << 40, [0u8; 96]);
+			who
+		})
+		.collect()
+}
+
+/// An owner with the largest lease, for the longest time.
+fn owner<T: Config>(i: u32) -> T::AccountId {
+	let who = funded::<T>("owner", i);
+	FileBank::<T>::do_buy_space(who.clone(), T::MaxLeaseGib::get(), T::MaxLeaseDays::get())
+		.expect("funded owner buys a lease");
+	who
+}
+
+fn wide_file_size<T: Config>() -> (u64, u32) {
+	// Four segments of the chain's segment size (or the largest file if smaller).
+	let size = (T::SegmentSize::get() * 4).min(T::MaxFileSize::get());
+	let layout = FileLayout::new(size, T::SegmentSize::get(), WIDE).expect("valid layout");
+	(size, layout.segment_count())
+}
+
+fn file_id(i: u32) -> FileId {
+	cess_primitives::merkle::blake2_256(&i.to_le_bytes())
+}
+
+fn label<T: Config>() -> NameOf<T> {
+	BoundedVec::truncate_from(vec![b'n'; T::MaxNameLen::get() as usize])
+}
+
+/// Declares a wide file for the helper's signer and returns it with its uploader.
+fn declared<T: Config>(i: u32) -> (FileId, T::AccountId) {
+	let uploader = T::BenchmarkHelper::signer();
+	let _ = T::Currency::set_balance(&uploader, BalanceOf::<T>::max_value() / 1024u32.into());
+	if !Leases::<T>::contains_key(&uploader) {
+		FileBank::<T>::do_buy_space(
+			uploader.clone(),
+			T::MaxLeaseGib::get(),
+			T::MaxLeaseDays::get(),
+		)
+		.expect("lease");
+	}
+	let (size, segments) = wide_file_size::<T>();
+	let id = file_id(i);
+	FileBank::<T>::do_upload_declaration(
+		uploader.clone(),
+		id,
+		size,
+		segments,
+		WIDE,
+		label::<T>(),
+		label::<T>(),
+	)
+	.expect("declared");
+	(id, uploader)
+}
+
+fn report_column<T: Config>(id: FileId, uploader: &T::AccountId, column: Column) {
+	let miner = Files::<T>::get(id).expect("file").columns[column as usize].miner.clone();
+	let sig = T::BenchmarkHelper::sign(uploader, &acceptance_message(&id, column, &miner.encode()));
+	FileBank::<T>::do_transfer_report(miner, id, column, sig).expect("report");
+}
+
+/// A declared and fully reported wide file.
+fn stored<T: Config>(i: u32) -> (FileId, T::AccountId) {
+	let (id, uploader) = declared::<T>(i);
+	for c in 0..WIDE.total() as Column {
+		report_column::<T>(id, &uploader, c);
+	}
+	(id, uploader)
+}
+
+fn roll<T: Config>(by: u32) {
+	let now = frame_system::Pallet::<T>::block_number();
+	frame_system::Pallet::<T>::set_block_number(now.saturating_add(by.into()));
+}
+
+#[benchmarks]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn buy_space() {
+		setup_market::<T>();
+		let who = funded::<T>("buyer", 0);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), T::MaxLeaseGib::get(), T::MaxLeaseDays::get());
+		assert!(Leases::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn expand_space() {
+		setup_market::<T>();
+		let who = funded::<T>("buyer", 0);
+		FileBank::<T>::do_buy_space(who.clone(), 1, T::MaxLeaseDays::get()).expect("lease");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), T::MaxLeaseGib::get() - 1);
+	}
+
+	#[benchmark]
+	fn renew_space() {
+		setup_market::<T>();
+		let who = funded::<T>("buyer", 0);
+		FileBank::<T>::do_buy_space(who.clone(), T::MaxLeaseGib::get(), T::MinLeaseDays::get())
+			.expect("lease");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), T::MinLeaseDays::get());
+	}
+
+	// `c` positive miners, all of them candidates: the widest placement.
+	#[benchmark]
+	fn upload_declaration(c: Linear<MAX_FRAGMENTS_PER_SEGMENT, { T::PlacementCandidates::get() }>) {
+		setup_market::<T>();
+		miners::<T>(c);
+		let who = owner::<T>(0);
+		let (size, segments) = wide_file_size::<T>();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), file_id(1), size, segments, WIDE, label::<T>(), label::<T>());
+		assert!(Files::<T>::contains_key(file_id(1)));
+	}
+
+	// The last column's report makes the file active.
+	#[benchmark]
+	fn transfer_report() {
+		setup_market::<T>();
+		miners::<T>(MAX_FRAGMENTS_PER_SEGMENT);
+		let (id, uploader) = declared::<T>(1);
+		for c in 0..WIDE.total() as Column - 1 {
+			report_column::<T>(id, &uploader, c);
+		}
+		let last = WIDE.total() as Column - 1;
+		let miner = Files::<T>::get(id).expect("file").columns[last as usize].miner.clone();
+		let sig =
+			T::BenchmarkHelper::sign(&uploader, &acceptance_message(&id, last, &miner.encode()));
+		#[extrinsic_call]
+		_(RawOrigin::Signed(miner), id, last, sig);
+		assert_eq!(Files::<T>::get(id).map(|f| f.state), Some(FileState::Active));
+	}
+
+	// The last owner removes a file held by 32 miners.
+	#[benchmark]
+	fn delete_file() {
+		setup_market::<T>();
+		miners::<T>(MAX_FRAGMENTS_PER_SEGMENT);
+		let (id, uploader) = stored::<T>(1);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(uploader), id);
+		assert!(!Files::<T>::contains_key(id));
+	}
+
+	#[benchmark]
+	fn transfer_ownership() {
+		setup_market::<T>();
+		miners::<T>(MAX_FRAGMENTS_PER_SEGMENT);
+		let (id, uploader) = stored::<T>(1);
+		let to = owner::<T>(1);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(uploader), id, to.clone());
+		assert!(OwnedFiles::<T>::contains_key(&to, id));
+	}
+
+	#[benchmark]
+	fn report_loss() {
+		setup_market::<T>();
+		miners::<T>(MAX_FRAGMENTS_PER_SEGMENT);
+		let (id, _) = stored::<T>(1);
+		let miner = Files::<T>::get(id).expect("file").columns[0].miner.clone();
+		#[extrinsic_call]
+		_(RawOrigin::Signed(miner), id, 0);
+		assert!(RestoralOrders::<T>::contains_key((id, 0)));
+	}
+
+	// Worst case: the previous claim expired and is released.
+	#[benchmark]
+	fn claim_restoral() {
+		setup_market::<T>();
+		miners::<T>(MAX_FRAGMENTS_PER_SEGMENT + 2);
+		let (id, _) = stored::<T>(1);
+		let holders: Vec<T::AccountId> =
+			Files::<T>::get(id).expect("file").columns.iter().map(|c| c.miner.clone()).collect();
+		let spares: Vec<T::AccountId> = (0..MAX_FRAGMENTS_PER_SEGMENT + 2)
+			.map(|i| account("miner", i, SEED))
+			.filter(|m| !holders.contains(m))
+			.collect();
+		FileBank::<T>::do_report_loss(holders[0].clone(), id, 0).expect("loss");
+		FileBank::<T>::do_claim_restoral(spares[0].clone(), id, 0).expect("claim");
+		roll::<T>(1);
+		frame_system::Pallet::<T>::set_block_number(
+			frame_system::Pallet::<T>::block_number().saturating_add(T::RestoralClaimPeriod::get()),
+		);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(spares[1].clone()), id, 0);
+	}
+
+	#[benchmark]
+	fn complete_restoral() {
+		let fx = T::BenchmarkHelper::restoral_fixture();
+		let restorer: T::AccountId = account("restorer", 0, SEED);
+		T::BenchmarkHelper::add_miner(&restorer, 1 << 40, fx.podr2_key);
+		let holders = miners::<T>(3);
+		let profile = ErasureProfile::new(fx.profile.0, fx.profile.1);
+		let layout = FileLayout::new(fx.size, T::SegmentSize::get(), profile).expect("layout");
+		let uploader = owner::<T>(0);
+		let now = frame_system::Pallet::<T>::block_number();
+		let columns = holders
+			.iter()
+			.enumerate()
+			.map(|(i, m)| ColumnInfo {
+				miner: m.clone(),
+				state: if i as Column == fx.column {
+					ColumnState::Restoring
+				} else {
+					ColumnState::Stored
+				},
+			})
+			.collect::<Vec<_>>();
+		for (i, m) in holders.iter().enumerate() {
+			if i as Column != fx.column {
+				FileBank::<T>::push_holding(m, fx.file_id, i as Column).expect("room");
+				T::Miners::lock_space(m, layout.column_bytes()).expect("room");
+				T::Miners::commit_space(m, layout.column_bytes());
+			}
+		}
+		Files::<T>::insert(
+			fx.file_id,
+			FileInfo {
+				size: fx.size,
+				segments: layout.segment_count(),
+				profile,
+				column_bytes: layout.column_bytes(),
+				uploader: uploader.clone(),
+				state: FileState::Active,
+				declared_at: now,
+				deadline: now,
+				columns: BoundedVec::truncate_from(columns),
+				owners: BoundedVec::truncate_from(vec![uploader.clone()]),
+			},
+		);
+		FileBank::<T>::charge_lease(&uploader, layout.stored_bytes()).expect("lease room");
+		OwnedFiles::<T>::insert(
+			&uploader,
+			fx.file_id,
+			OwnedFile { name: label::<T>(), bucket: label::<T>() },
+		);
+		T::Miners::lock_space(&restorer, layout.column_bytes()).expect("room");
+		RestoralOrders::<T>::insert(
+			(fx.file_id, fx.column),
+			RestoralOrder {
+				lost_by: holders[fx.column as usize].clone(),
+				reason: RestoralReason::SelfReported,
+				opened_at: now,
+				claim: Some(RestoralClaim {
+					restorer: restorer.clone(),
+					claimed_at: now,
+					deadline: now.saturating_add(T::RestoralClaimPeriod::get()),
+				}),
+			},
+		);
+		OutstandingRestorals::<T>::insert(&holders[fx.column as usize], 1);
+		let hash = T::Hash::decode(&mut &fx.claim_hash[..]).expect("32-byte hash");
+		frame_system::BlockHash::<T>::insert(now, hash);
+		roll::<T>(1);
+		let opening =
+			BoundedVec::try_from(fx.opening.clone()).expect("fixture within MaxOpeningLen");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(restorer.clone()), fx.file_id, fx.column, opening);
+		assert!(!RestoralOrders::<T>::contains_key((fx.file_id, fx.column)));
+	}
+
+	#[benchmark]
+	fn set_unit_price() -> Result<(), BenchmarkError> {
+		let origin =
+			T::PriceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 5u32.into());
+		Ok(())
+	}
+
+	#[benchmark]
+	fn set_allowed_profiles() -> Result<(), BenchmarkError> {
+		let origin =
+			T::PriceOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let profiles = BoundedVec::truncate_from(vec![ErasureProfile::new(4, 8); 8]);
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, profiles);
+		Ok(())
+	}
+
+	// An empty deadline bucket.
+	#[benchmark]
+	fn deadlines_base() {
+		let n = frame_system::Pallet::<T>::block_number();
+		#[block]
+		{
+			FileBank::<T>::process_deadlines(n);
+		}
+	}
+
+	// One missed column of a 32-column upload, reassigned among `PlacementCandidates` miners.
+	#[benchmark]
+	fn reassign_column() {
+		setup_market::<T>();
+		miners::<T>(T::PlacementCandidates::get().max(MAX_FRAGMENTS_PER_SEGMENT + 1));
+		let (id, uploader) = declared::<T>(1);
+		for c in 1..WIDE.total() as Column {
+			report_column::<T>(id, &uploader, c);
+		}
+		let deadline = Files::<T>::get(id).expect("file").deadline;
+		frame_system::Pallet::<T>::set_block_number(deadline);
+		#[block]
+		{
+			FileBank::<T>::process_deadlines(deadline);
+		}
+		let file = Files::<T>::get(id).expect("file");
+		assert_eq!(file.columns[0].state, ColumnState::Assigned { attempts: 2 });
+	}
+
+	// An upload moved to the next block's bucket when the budget is spent.
+	#[benchmark]
+	fn carry_deadline() {
+		let id = file_id(9);
+		let n: BlockNumberFor<T> = 5u32.into();
+		#[block]
+		{
+			let _ = FileBank::<T>::schedule_deadline(id, n);
+		}
+	}
+
+	#[benchmark]
+	fn expire_leases(n: Linear<0, { T::MaxExpiriesPerBlock::get() }>) {
+		setup_market::<T>();
+		let mut at = BlockNumberFor::<T>::default();
+		for i in 0..n {
+			let who = funded::<T>("owner", i);
+			FileBank::<T>::do_buy_space(who, 1, T::MinLeaseDays::get()).expect("lease");
+			at =
+				Leases::<T>::get(account::<T::AccountId>("owner", i, SEED)).expect("lease").expires;
+		}
+		let due = at.saturating_add(T::GracePeriod::get());
+		frame_system::Pallet::<T>::set_block_number(due);
+		#[block]
+		{
+			FileBank::<T>::process_expiries(due);
+		}
+		assert_eq!(ExpiredOwners::<T>::count(), n);
+	}
+
+	// Nothing to do.
+	#[benchmark]
+	fn background_base() {
+		#[block]
+		{
+			FileBank::<T>::background_work();
+		}
+	}
+
+	// One holding of a leaving miner becomes an order.
+	#[benchmark]
+	fn leaving_holding() {
+		setup_market::<T>();
+		miners::<T>(MAX_FRAGMENTS_PER_SEGMENT);
+		let (id, _) = stored::<T>(1);
+		let miner = Files::<T>::get(id).expect("file").columns[0].miner.clone();
+		LeavingMiners::<T>::insert(&miner, RestoralReason::MinerExit);
+		#[block]
+		{
+			let (m, reason) = LeavingMiners::<T>::iter().next().expect("leaving");
+			let count = HoldingCount::<T>::get(&m);
+			let (f, c) = Holdings::<T>::get(&m, count - 1).expect("holding");
+			FileBank::<T>::open_order(f, c, reason);
+		}
+		assert!(RestoralOrders::<T>::contains_key((id, 0)));
+	}
+
+	// One file of an expired lease is collected (the last owner: the file goes).
+	#[benchmark]
+	fn collect_file() {
+		setup_market::<T>();
+		miners::<T>(MAX_FRAGMENTS_PER_SEGMENT);
+		let (id, uploader) = stored::<T>(1);
+		ExpiredOwners::<T>::insert(&uploader, ());
+		#[block]
+		{
+			let owner = ExpiredOwners::<T>::iter_keys().next().expect("expired");
+			FileBank::<T>::collect_one(&owner);
+		}
+		assert!(!Files::<T>::contains_key(id));
+	}
+
+	impl_benchmark_test_suite!(FileBank, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -1,0 +1,105 @@
+//! The per-miner holdings index (`count` + `index → (file, column)`, swap-remove), what other
+//! pallets see of it, and the bounded background work of the hooks.
+
+use crate::{
+	Config, Error, ExpiredOwners, Files, HoldingCount, HoldingPosition, Holdings, LeavingMiners,
+	OutstandingRestorals, Pallet, RestoralReason, WeightInfo,
+};
+use cess_primitives::{
+	layout::FileLayout,
+	traits::StorageHoldings,
+	types::{Column, FileId},
+};
+use polkadot_sdk::frame_support::pallet_prelude::*;
+
+impl<T: Config> Pallet<T> {
+	/// Appends `(file_id, column)` to `miner`'s holdings index.
+	pub(crate) fn push_holding(
+		miner: &T::AccountId,
+		file_id: FileId,
+		column: Column,
+	) -> DispatchResult {
+		let count = HoldingCount::<T>::get(miner);
+		ensure!(count < T::MaxHoldingsPerMiner::get(), Error::<T>::TooManyHoldings);
+		Holdings::<T>::insert(miner, count, (file_id, column));
+		HoldingPosition::<T>::insert(file_id, column, count);
+		HoldingCount::<T>::insert(miner, count + 1);
+		Ok(())
+	}
+
+	/// Removes `(file_id, column)` from `miner`'s holdings index by moving the last entry into
+	/// its slot. No-op if it is not there.
+	pub(crate) fn remove_holding(miner: &T::AccountId, file_id: FileId, column: Column) {
+		let Some(pos) = HoldingPosition::<T>::take(file_id, column) else { return };
+		let count = HoldingCount::<T>::get(miner);
+		let Some(last) = count.checked_sub(1) else { return };
+		if pos != last {
+			if let Some(moved) = Holdings::<T>::get(miner, last) {
+				Holdings::<T>::insert(miner, pos, moved);
+				HoldingPosition::<T>::insert(moved.0, moved.1, pos);
+			}
+		}
+		Holdings::<T>::remove(miner, last);
+		if last == 0 {
+			HoldingCount::<T>::remove(miner);
+		} else {
+			HoldingCount::<T>::insert(miner, last);
+		}
+	}
+
+	/// Spends up to `MaxHookWork` units on leaving miners' holdings (each becomes a restoral
+	/// order) and then on expired leases (one file collected per unit).
+	pub(crate) fn background_work() -> Weight {
+		let mut budget = T::MaxHookWork::get();
+		let mut orders = 0u32;
+		let mut collected = 0u32;
+		while budget > 0 {
+			let Some((miner, reason)) = LeavingMiners::<T>::iter().next() else { break };
+			let count = HoldingCount::<T>::get(&miner);
+			if count == 0 {
+				LeavingMiners::<T>::remove(&miner);
+				continue;
+			}
+			if let Some((file_id, column)) = Holdings::<T>::get(&miner, count - 1) {
+				Self::open_order(file_id, column, reason);
+			} else {
+				// An index hole cannot happen; drop the slot rather than loop forever.
+				Holdings::<T>::remove(&miner, count - 1);
+				HoldingCount::<T>::insert(&miner, count - 1);
+			}
+			orders += 1;
+			budget -= 1;
+		}
+		while budget > 0 {
+			let Some(owner) = ExpiredOwners::<T>::iter_keys().next() else { break };
+			Self::collect_one(&owner);
+			collected += 1;
+			budget -= 1;
+		}
+		T::WeightInfo::background_base()
+			.saturating_add(T::WeightInfo::leaving_holding().saturating_mul(orders.into()))
+			.saturating_add(T::WeightInfo::collect_file().saturating_mul(collected.into()))
+	}
+}
+
+impl<T: Config> StorageHoldings<T::AccountId> for Pallet<T> {
+	fn holding_count(who: &T::AccountId) -> u32 {
+		HoldingCount::<T>::get(who)
+	}
+
+	fn holding_at(who: &T::AccountId, index: u32) -> Option<(FileId, Column, FileLayout)> {
+		let (file_id, column) = Holdings::<T>::get(who, index)?;
+		let file = Files::<T>::get(file_id)?;
+		let layout = FileLayout::new(file.size, T::SegmentSize::get(), file.profile).ok()?;
+		Some((file_id, column, layout))
+	}
+
+	fn miner_leaving(who: &T::AccountId, forced: bool) {
+		let reason = if forced { RestoralReason::ForcedExit } else { RestoralReason::MinerExit };
+		LeavingMiners::<T>::insert(who, reason);
+	}
+
+	fn outstanding_restorals(who: &T::AccountId) -> u32 {
+		OutstandingRestorals::<T>::get(who).saturating_add(HoldingCount::<T>::get(who))
+	}
+}

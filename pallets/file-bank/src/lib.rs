@@ -1,0 +1,865 @@
+//! # File Bank (`file-bank`)
+//!
+//! The on-chain file market of CESS: space leases, upload declarations with chain-driven
+//! placement, transfer reports, deduplicated ownership, deletion and restoral orders.
+//!
+//! ## Pallet API
+//!
+//! See [`pallet::Config`], [`pallet::Call`], [`pallet::Event`] and [`pallet::Error`]; the
+//! [`runtime_api::FileBankApi`] runtime API answers file, quote and restoral queries.
+//!
+//! ## Overview
+//!
+//! * **Leases.** A user buys `gib` GiB for `days` days at [`UnitPrice`] per GiB-day, paid into
+//!   the pallet account (the storage-reward pallet draws on it). Leases can be expanded and
+//!   renewed; after expiry uploads stop, and `GracePeriod` blocks later the owner's files are
+//!   collected in bounded batches.
+//! * **Uploads.** `upload_declaration` reserves the file's stored bytes (fragments, parity
+//!   included) in the caller's lease and picks `k + m` distinct positive miners, weighted by free
+//!   capacity × credit, with BABE randomness; each assigned miner reports its column with the
+//!   owner's signed acceptance of its tags. Missed transfer deadlines reassign the column (a
+//!   bounded number of times) and cost the late miner credit; when no miner is left the upload
+//!   fails and the reservation is released. Declaring a `file_id` that exists makes the caller
+//!   another owner, billed for the same bytes, without new placement.
+//! * **Deletion.** An owner deletes its ownership; the last owner removes the file, releasing
+//!   every miner's capacity ([`Event::FileRemoved`] tells miners what to garbage-collect).
+//! * **Restoral.** Lost columns (self-reported, exits, forced exits) get orders; a positive miner
+//!   holding no other column of the file claims one, rebuilds the fragment off chain and
+//!   completes the order with a PoDR² opening proof verified through the host function.
+//! * **Holdings index.** Per miner, `count` + `index → (file_id, column)` with swap-remove, so
+//!   the audit samples holdings in O(1).
+//!
+//! ## Low Level / Implementation Details
+//!
+//! Placement samples at most `PlacementCandidates` distinct positive miners from `sminer`'s dense
+//! index, then draws the `k + m` miners among them by weight: the cost does not grow with the
+//! number of miners. Hooks work from bounded per-block schedules (transfer deadlines, lease
+//! expiries) and bounded batches (`MaxHookWork` units of exit conversion and garbage collection
+//! per block).
+#![doc = include_str!("../README.md")]
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[cfg(feature = "runtime-benchmarks")]
+mod benchmarking;
+#[cfg(feature = "std")]
+pub mod fixture;
+mod holdings;
+mod lease;
+#[cfg(test)]
+mod mock;
+mod placement;
+mod restoral;
+pub mod runtime_api;
+#[cfg(test)]
+mod tests;
+#[cfg(any(test, feature = "try-runtime"))]
+mod try_state;
+mod types;
+mod upload;
+pub mod weights;
+
+/// Log target of this pallet.
+pub const LOG_TARGET: &str = "runtime::file-bank";
+
+/// Credit a miner loses for missing a transfer deadline.
+pub const TRANSFER_MISSED_CREDIT: i32 = -20;
+/// Credit a miner loses for reporting a loss itself (less than failing rounds would cost).
+pub const LOSS_REPORTED_CREDIT: i32 = -5;
+/// Credit a restorer earns for a completed restoral.
+pub const RESTORAL_CREDIT: i32 = 10;
+
+pub use restoral::{restoral_indices, restoral_seed};
+
+/// A restoral whose opening proof was computed off chain, for the `complete_restoral` benchmark
+/// (the runtime cannot tag blocks itself).
+#[derive(Clone, Debug, codec::Encode, codec::Decode)]
+pub struct RestoralFixture {
+	/// The file id (Merkle root of the fixture's fragments).
+	pub file_id: cess_primitives::types::FileId,
+	/// Stream size.
+	pub size: u64,
+	/// Erasure profile `(k, m)`.
+	pub profile: (u8, u8),
+	/// The restored column.
+	pub column: cess_primitives::types::Column,
+	/// The claim block's hash the challenge is derived from.
+	pub claim_hash: [u8; 32],
+	/// The restorer's PoDR² public key.
+	pub podr2_key: cess_primitives::traits::Podr2PublicKey,
+	/// The encoded opening proof.
+	pub opening: alloc::vec::Vec<u8>,
+}
+
+/// What the benchmarks need from the runtime.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId, Signature> {
+	/// Registers `who` as a positive miner with `capacity` bytes and PoDR² key `key`.
+	fn add_miner(who: &AccountId, capacity: u64, key: cess_primitives::traits::Podr2PublicKey);
+	/// An account able to sign acceptances (its key is created if needed).
+	fn signer() -> AccountId;
+	/// `signer`'s signature over `message`.
+	fn sign(signer: &AccountId, message: &[u8]) -> Signature;
+	/// A restoral opening valid for this runtime's segment size, `s` and `c_r`.
+	fn restoral_fixture() -> RestoralFixture;
+}
+
+#[polkadot_sdk::frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use cess_primitives::{
+		traits::{MinerPenalties, MinerRegistry},
+		types::{Column, ErasureProfile, FileId},
+	};
+	use polkadot_sdk::{
+		frame_support::{
+			pallet_prelude::*,
+			traits::{fungible, Randomness},
+			PalletId,
+		},
+		frame_system::pallet_prelude::*,
+		sp_runtime::traits::{IdentifyAccount, Verify},
+	};
+
+	/// The in-code storage version.
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	/// The pallet.
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Configuration of the pallet.
+	#[pallet::config]
+	pub trait Config: polkadot_sdk::frame_system::Config {
+		/// The currency leases are paid in.
+		type Currency: fungible::Mutate<Self::AccountId>;
+		/// The miner registry (placement, space accounting, PoDR² keys).
+		type Miners: MinerRegistry<Self::AccountId>;
+		/// Credit changes for late transfers, losses and restorals.
+		type Penalties: MinerPenalties<Self::AccountId, BalanceOf<Self>>;
+		/// Randomness for placement (BABE's parent-block randomness in the runtime).
+		type Randomness: Randomness<Option<Self::Hash>, BlockNumberFor<Self>>;
+		/// The owner's signature accepting a miner's tags (sr25519 through `MultiSignature`).
+		type AcceptanceSignature: Verify<Signer: IdentifyAccount<AccountId = Self::AccountId>>
+			+ Parameter;
+		/// Who sets the price and the allowed erasure profiles.
+		type PriceOrigin: EnsureOrigin<Self::RuntimeOrigin>;
+		/// The pallet account that collects lease payments.
+		#[pallet::constant]
+		type PalletId: Get<PalletId>;
+		/// Segment size of the data layout, in bytes.
+		#[pallet::constant]
+		type SegmentSize: Get<u64>;
+		/// PoDR² sectors per block (`s`).
+		#[pallet::constant]
+		type SectorsPerBlock: Get<u32>;
+		/// Blocks per lease day.
+		#[pallet::constant]
+		type BlocksPerDay: Get<BlockNumberFor<Self>>;
+		/// Shortest lease purchase or renewal, in days.
+		#[pallet::constant]
+		type MinLeaseDays: Get<u32>;
+		/// Longest time a lease may run ahead, in days.
+		#[pallet::constant]
+		type MaxLeaseDays: Get<u32>;
+		/// Largest lease, in GiB.
+		#[pallet::constant]
+		type MaxLeaseGib: Get<u32>;
+		/// Blocks after expiry before the owner's files are collected.
+		#[pallet::constant]
+		type GracePeriod: Get<BlockNumberFor<Self>>;
+		/// Largest file (encrypted stream) in bytes.
+		#[pallet::constant]
+		type MaxFileSize: Get<u64>;
+		/// Largest number of owners of one file.
+		#[pallet::constant]
+		type MaxFileOwners: Get<u32>;
+		/// Longest file or bucket name, in bytes.
+		#[pallet::constant]
+		type MaxNameLen: Get<u32>;
+		/// Blocks an assigned miner has to report its column.
+		#[pallet::constant]
+		type TransferDeadline: Get<BlockNumberFor<Self>>;
+		/// Miners a column may be assigned to before the upload fails.
+		#[pallet::constant]
+		type MaxTransferAttempts: Get<u32>;
+		/// Uploads whose deadline can fall in one block.
+		#[pallet::constant]
+		type MaxUploadsPerBlock: Get<u32>;
+		/// Positive miners sampled per placement.
+		#[pallet::constant]
+		type PlacementCandidates: Get<u32>;
+		/// Largest holdings index of one miner.
+		#[pallet::constant]
+		type MaxHoldingsPerMiner: Get<u32>;
+		/// Blocks a restorer has to complete a claimed order.
+		#[pallet::constant]
+		type RestoralClaimPeriod: Get<BlockNumberFor<Self>>;
+		/// PoDR² blocks opened to complete a restoral (`c_r`).
+		#[pallet::constant]
+		type RestoralSamples: Get<u32>;
+		/// Largest encoded opening proof, in bytes.
+		#[pallet::constant]
+		type MaxOpeningLen: Get<u32>;
+		/// Lease expiries that can fall in one block.
+		#[pallet::constant]
+		type MaxExpiriesPerBlock: Get<u32>;
+		/// Units of background work per block: missed transfers reassigned, holdings of leaving
+		/// miners turned into orders, files of expired leases collected.
+		#[pallet::constant]
+		type MaxHookWork: Get<u32>;
+		/// Weights of this pallet's calls and hooks.
+		type WeightInfo: WeightInfo;
+		/// Benchmark support.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId, Self::AcceptanceSignature>;
+	}
+
+	/// Price of one GiB for one day.
+	#[pallet::storage]
+	pub type UnitPrice<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	/// Erasure profiles uploads may use.
+	#[pallet::storage]
+	pub type AllowedProfiles<T: Config> =
+		StorageValue<_, BoundedVec<ErasureProfile, MaxProfiles>, ValueQuery>;
+
+	/// Space leases.
+	// Twox64Concat: owners are accounts, not attacker-chosen keys of unbounded number.
+	#[pallet::storage]
+	pub type Leases<T: Config> =
+		StorageMap<_, Twox64Concat, T::AccountId, Lease<BlockNumberFor<T>>>;
+
+	/// Leases to check at a block (their expiry plus the grace period).
+	#[pallet::storage]
+	pub type LeaseExpiries<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<T::AccountId, T::MaxExpiriesPerBlock>,
+		ValueQuery,
+	>;
+
+	/// Owners whose lease ran out: their files are being collected.
+	#[pallet::storage]
+	pub type ExpiredOwners<T: Config> = CountedStorageMap<_, Twox64Concat, T::AccountId, ()>;
+
+	/// Declared files.
+	// Identity: the file id is already a Blake2b-256 digest.
+	#[pallet::storage]
+	pub type Files<T: Config> = StorageMap<_, Identity, FileId, FileInfo<T>>;
+
+	/// Each owner's files with their names.
+	#[pallet::storage]
+	pub type OwnedFiles<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, T::AccountId, Identity, FileId, OwnedFile<T>>;
+
+	/// Pending uploads whose transfer deadline falls at a block.
+	#[pallet::storage]
+	pub type TransferDeadlines<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		BlockNumberFor<T>,
+		BoundedVec<FileId, T::MaxUploadsPerBlock>,
+		ValueQuery,
+	>;
+
+	/// Length of each miner's holdings index.
+	#[pallet::storage]
+	pub type HoldingCount<T: Config> = StorageMap<_, Twox64Concat, T::AccountId, u32, ValueQuery>;
+
+	/// Each miner's holdings index: `index → (file, column)`, dense in `0..HoldingCount`.
+	#[pallet::storage]
+	pub type Holdings<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, T::AccountId, Twox64Concat, u32, (FileId, Column)>;
+
+	/// Where each stored column sits in its miner's holdings index.
+	#[pallet::storage]
+	pub type HoldingPosition<T: Config> =
+		StorageDoubleMap<_, Identity, FileId, Twox64Concat, Column, u32>;
+
+	/// Open restoral orders, by file and column.
+	#[pallet::storage]
+	pub type RestoralOrders<T: Config> =
+		CountedStorageMap<_, Twox64Concat, (FileId, Column), RestoralOrder<T>>;
+
+	/// Per miner: orders for columns it lost that are not completed yet.
+	#[pallet::storage]
+	pub type OutstandingRestorals<T: Config> =
+		StorageMap<_, Twox64Concat, T::AccountId, u32, ValueQuery>;
+
+	/// Miners leaving (exit or forced exit) whose holdings are being turned into orders.
+	#[pallet::storage]
+	pub type LeavingMiners<T: Config> =
+		CountedStorageMap<_, Twox64Concat, T::AccountId, RestoralReason>;
+
+	/// Events of this pallet.
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A lease was bought.
+		SpaceBought {
+			/// The owner.
+			owner: T::AccountId,
+			/// Size in GiB.
+			gib: u32,
+			/// Paid-up-to block.
+			expires: BlockNumberFor<T>,
+			/// Amount paid.
+			cost: BalanceOf<T>,
+		},
+		/// A lease grew.
+		SpaceExpanded {
+			/// The owner.
+			owner: T::AccountId,
+			/// Size now, in GiB.
+			gib: u32,
+			/// Amount paid.
+			cost: BalanceOf<T>,
+		},
+		/// A lease was extended.
+		SpaceRenewed {
+			/// The owner.
+			owner: T::AccountId,
+			/// Paid-up-to block now.
+			expires: BlockNumberFor<T>,
+			/// Amount paid.
+			cost: BalanceOf<T>,
+		},
+		/// A lease ran out past its grace period and its files were collected.
+		LeaseExpired {
+			/// The former owner.
+			owner: T::AccountId,
+		},
+		/// The price per GiB-day changed.
+		PriceSet {
+			/// The new price.
+			price: BalanceOf<T>,
+		},
+		/// The allowed erasure profiles changed.
+		ProfilesSet {
+			/// The new list.
+			profiles: BoundedVec<ErasureProfile, MaxProfiles>,
+		},
+		/// An upload was declared and its columns assigned.
+		UploadDeclared {
+			/// The file.
+			file_id: FileId,
+			/// The uploader.
+			owner: T::AccountId,
+			/// The miner of each column, in column order.
+			miners: BoundedVec<T::AccountId, MaxColumns>,
+			/// Transfer deadline.
+			deadline: BlockNumberFor<T>,
+		},
+		/// An existing file gained an owner (deduplicated upload or ownership transfer).
+		OwnerAdded {
+			/// The file.
+			file_id: FileId,
+			/// The new owner.
+			owner: T::AccountId,
+		},
+		/// A miner reported holding its column.
+		ColumnReported {
+			/// The file.
+			file_id: FileId,
+			/// The column.
+			column: Column,
+			/// The miner.
+			miner: T::AccountId,
+		},
+		/// Every column of a file is held: the upload is complete.
+		FileActive {
+			/// The file.
+			file_id: FileId,
+		},
+		/// A column whose miner missed the deadline went to another miner.
+		ColumnReassigned {
+			/// The file.
+			file_id: FileId,
+			/// The column.
+			column: Column,
+			/// The late miner.
+			from: T::AccountId,
+			/// The new miner.
+			to: T::AccountId,
+			/// The new deadline.
+			deadline: BlockNumberFor<T>,
+		},
+		/// An upload failed (no miner left for a column): the file and its reservations are gone.
+		UploadFailed {
+			/// The file.
+			file_id: FileId,
+		},
+		/// An owner gave up its ownership of a file.
+		OwnerRemoved {
+			/// The file.
+			file_id: FileId,
+			/// The former owner.
+			owner: T::AccountId,
+		},
+		/// A file's ownership moved to another account.
+		OwnershipTransferred {
+			/// The file.
+			file_id: FileId,
+			/// The former owner.
+			from: T::AccountId,
+			/// The new owner.
+			to: T::AccountId,
+		},
+		/// A file lost its last owner and was removed: its miners may delete their fragments.
+		FileRemoved {
+			/// The file.
+			file_id: FileId,
+			/// The miner of each column, in column order.
+			miners: BoundedVec<T::AccountId, MaxColumns>,
+		},
+		/// A restoral order was opened.
+		RestoralOrderOpened {
+			/// The file.
+			file_id: FileId,
+			/// The lost column.
+			column: Column,
+			/// The miner that lost it.
+			lost_by: T::AccountId,
+			/// Why.
+			reason: RestoralReason,
+		},
+		/// A miner claimed a restoral order.
+		RestoralClaimed {
+			/// The file.
+			file_id: FileId,
+			/// The column.
+			column: Column,
+			/// The restorer.
+			restorer: T::AccountId,
+			/// Last block to complete it.
+			deadline: BlockNumberFor<T>,
+		},
+		/// A restorer proved the rebuilt column: it now holds it.
+		RestoralCompleted {
+			/// The file.
+			file_id: FileId,
+			/// The column.
+			column: Column,
+			/// The new holder.
+			restorer: T::AccountId,
+		},
+	}
+
+	/// Errors of this pallet.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The caller already has a lease: expand or renew it instead.
+		LeaseExists,
+		/// The caller has no lease: buy space first.
+		NoLease,
+		/// The lease has expired: renew it first.
+		LeaseExpired,
+		/// The lease's files are being collected after its grace period; buy a new lease once
+		/// that is done.
+		LeaseCollecting,
+		/// Zero GiB, or more than `MaxLeaseGib` in total.
+		BadLeaseSize,
+		/// Fewer than `MinLeaseDays` days, or the lease would run more than `MaxLeaseDays` ahead.
+		BadLeaseDuration,
+		/// The balance cannot pay for the lease.
+		InsufficientBalance,
+		/// The lease has too little free space for the file's stored bytes; expand it.
+		InsufficientLeaseSpace,
+		/// File size is zero or above `MaxFileSize`.
+		BadFileSize,
+		/// The segment count does not match the file size and the chain's segment size.
+		SegmentCountMismatch,
+		/// The erasure profile is not allowed on this chain.
+		ProfileNotAllowed,
+		/// The declaration does not match the existing file with this id (size or profile).
+		FileMismatch,
+		/// No file with this id.
+		UnknownFile,
+		/// The caller already owns this file.
+		AlreadyOwner,
+		/// The caller does not own this file.
+		NotOwner,
+		/// The file has `MaxFileOwners` owners already.
+		TooManyOwners,
+		/// Not enough positive miners with room for the file's columns; try later or a smaller
+		/// profile.
+		NotEnoughMiners,
+		/// Too many uploads or lease expiries are already scheduled around this block; retry in
+		/// the next block.
+		ScheduleFull,
+		/// The column index is not below `k + m`.
+		BadColumn,
+		/// The caller is not the miner this column is assigned to or held by.
+		NotColumnMiner,
+		/// This column was already reported (or is being restored).
+		AlreadyReported,
+		/// Only positive miners can report or claim; top up collateral or register.
+		MinerNotPositive,
+		/// The owner's acceptance signature does not verify.
+		BadAcceptance,
+		/// The miner's holdings index is full.
+		TooManyHoldings,
+		/// The column is not in the stored state.
+		ColumnNotStored,
+		/// No open restoral order for this column.
+		NoRestoralOrder,
+		/// The order is claimed and the claim is still running.
+		AlreadyClaimed,
+		/// The caller already holds a column of this file (or lost this one).
+		HoldsColumnOfFile,
+		/// The caller has not enough free capacity for the column.
+		InsufficientMinerSpace,
+		/// The caller does not hold the claim of this order.
+		NotClaimant,
+		/// The claim ran out; claim the order again.
+		ClaimExpired,
+		/// The opened blocks are chosen from the claim block's hash: complete in a later block.
+		TooEarly,
+		/// The opening proof does not verify.
+		BadOpeningProof,
+		/// The miner has no registered PoDR² key.
+		UnknownMinerKey,
+		/// The profile list is empty or has an invalid profile.
+		BadProfiles,
+		/// The transfer target is the owner itself.
+		SelfTransfer,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
+			Self::process_deadlines(n)
+				.saturating_add(Self::process_expiries(n))
+				.saturating_add(Self::background_work())
+		}
+
+		fn integrity_test() {
+			assert!(T::MaxTransferAttempts::get() >= 1, "MaxTransferAttempts must be ≥ 1");
+			assert!(T::MaxTransferAttempts::get() <= u8::MAX as u32, "MaxTransferAttempts ≤ 255");
+			assert!(T::RestoralSamples::get() >= 1, "RestoralSamples must be ≥ 1");
+			assert!(
+				T::PlacementCandidates::get() >= cess_primitives::types::MAX_FRAGMENTS_PER_SEGMENT,
+				"PlacementCandidates must cover the widest profile"
+			);
+			assert!(
+				T::RestoralClaimPeriod::get() < T::BlockHashCount::get(),
+				"the claim block's hash must still be known when the claim ends"
+			);
+			assert!(
+				cess_primitives::podr2::Params::new(T::SectorsPerBlock::get()).is_ok(),
+				"SectorsPerBlock out of range"
+			);
+			assert!(
+				T::SegmentSize::get() >= cess_primitives::types::BLOCK_BYTES as u64
+					&& T::SegmentSize::get() <= cess_primitives::layout::MAX_SEGMENT_SIZE,
+				"SegmentSize out of range"
+			);
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(
+			_n: BlockNumberFor<T>,
+		) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Buy a lease of `gib` GiB for `days` days.
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed; the caller must not have a lease.
+		///
+		/// ## Details
+		///
+		/// Costs `UnitPrice × gib × days`, paid into the pallet account.
+		///
+		/// ## Events
+		///
+		/// [`Event::SpaceBought`].
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::buy_space())]
+		pub fn buy_space(origin: OriginFor<T>, gib: u32, days: u32) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_buy_space(who, gib, days)
+		}
+
+		/// Add `gib` GiB to the caller's lease, paid for the days it still runs.
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed by a lease owner whose lease has not expired.
+		///
+		/// ## Events
+		///
+		/// [`Event::SpaceExpanded`].
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::expand_space())]
+		pub fn expand_space(origin: OriginFor<T>, gib: u32) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_expand_space(who, gib)
+		}
+
+		/// Extend the caller's lease by `days` days (also during the grace period).
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed by a lease owner whose files are not being collected.
+		///
+		/// ## Events
+		///
+		/// [`Event::SpaceRenewed`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::renew_space())]
+		pub fn renew_space(origin: OriginFor<T>, days: u32) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_renew_space(who, days)
+		}
+
+		/// Declare an upload and get its columns assigned, or become an owner of an existing
+		/// file with this id.
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed by a lease owner with an unexpired lease.
+		///
+		/// ## Details
+		///
+		/// `size` is the encrypted stream's length, cut into `segments` segments of the chain's
+		/// `SegmentSize` and coded with `profile` (one of [`AllowedProfiles`]). The file's stored
+		/// bytes (every fragment, parity included) are reserved in the lease; `k + m` distinct
+		/// positive miners are picked and must report before the deadline.
+		///
+		/// ## Events
+		///
+		/// [`Event::UploadDeclared`], or [`Event::OwnerAdded`] for an existing file.
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::upload_declaration(T::PlacementCandidates::get()))]
+		pub fn upload_declaration(
+			origin: OriginFor<T>,
+			file_id: FileId,
+			size: u64,
+			segments: u32,
+			profile: ErasureProfile,
+			name: NameOf<T>,
+			bucket: NameOf<T>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_upload_declaration(who, file_id, size, segments, profile, name, bucket)
+		}
+
+		/// Report that the caller holds its assigned column, with the uploader's acceptance.
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed by the positive miner the column is assigned to.
+		///
+		/// ## Details
+		///
+		/// `acceptance` is the uploader's signature over
+		/// [`cess_primitives::traits::acceptance_message`]`(file_id, column, miner)`, given after
+		/// it checked the miner's tags.
+		///
+		/// ## Events
+		///
+		/// [`Event::ColumnReported`], and [`Event::FileActive`] with the last column.
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::transfer_report())]
+		pub fn transfer_report(
+			origin: OriginFor<T>,
+			file_id: FileId,
+			column: Column,
+			acceptance: T::AcceptanceSignature,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_transfer_report(who, file_id, column, acceptance)
+		}
+
+		/// Give up the caller's ownership of a file; the last owner removes it.
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed by an owner.
+		///
+		/// ## Events
+		///
+		/// [`Event::OwnerRemoved`], and [`Event::FileRemoved`] if it was the last owner.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::delete_file())]
+		pub fn delete_file(origin: OriginFor<T>, file_id: FileId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_delete_file(who, file_id)
+		}
+
+		/// Move the caller's ownership of a file to `to`, who is billed from then on.
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed by an owner; `to` needs an unexpired lease with room for the file.
+		///
+		/// ## Events
+		///
+		/// [`Event::OwnershipTransferred`].
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::transfer_ownership())]
+		pub fn transfer_ownership(
+			origin: OriginFor<T>,
+			file_id: FileId,
+			to: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_transfer_ownership(who, file_id, to)
+		}
+
+		/// Report that the caller lost a column it holds, opening a restoral order.
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed by the column's miner.
+		///
+		/// ## Events
+		///
+		/// [`Event::RestoralOrderOpened`].
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::report_loss())]
+		pub fn report_loss(
+			origin: OriginFor<T>,
+			file_id: FileId,
+			column: Column,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_report_loss(who, file_id, column)
+		}
+
+		/// Claim a restoral order: the caller has `RestoralClaimPeriod` blocks to complete it.
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed by a positive miner with room for the column that holds no other column of
+		/// the file.
+		///
+		/// ## Events
+		///
+		/// [`Event::RestoralClaimed`].
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::claim_restoral())]
+		pub fn claim_restoral(
+			origin: OriginFor<T>,
+			file_id: FileId,
+			column: Column,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_claim_restoral(who, file_id, column)
+		}
+
+		/// Complete a claimed restoral with the PoDR² opening proof of the rebuilt column.
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed by the claimant, after the claim block and before the claim's deadline.
+		///
+		/// ## Details
+		///
+		/// The segment and the `RestoralSamples` opened blocks are derived from the claim
+		/// block's hash ([`Pallet::restoral_challenge`]); the proof is checked through the PoDR²
+		/// host function against the claimant's key and `file_id`.
+		///
+		/// ## Events
+		///
+		/// [`Event::RestoralCompleted`].
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::complete_restoral())]
+		pub fn complete_restoral(
+			origin: OriginFor<T>,
+			file_id: FileId,
+			column: Column,
+			opening: BoundedVec<u8, T::MaxOpeningLen>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_complete_restoral(who, file_id, column, opening)
+		}
+
+		/// Set the price of one GiB for one day.
+		///
+		/// ## Dispatch Origin
+		///
+		/// `PriceOrigin` (root or governance).
+		///
+		/// ## Events
+		///
+		/// [`Event::PriceSet`].
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::set_unit_price())]
+		pub fn set_unit_price(origin: OriginFor<T>, price: BalanceOf<T>) -> DispatchResult {
+			T::PriceOrigin::ensure_origin(origin)?;
+			UnitPrice::<T>::put(price);
+			Self::deposit_event(Event::PriceSet { price });
+			Ok(())
+		}
+
+		/// Set the erasure profiles uploads may use.
+		///
+		/// ## Dispatch Origin
+		///
+		/// `PriceOrigin` (root or governance).
+		///
+		/// ## Events
+		///
+		/// [`Event::ProfilesSet`].
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::set_allowed_profiles())]
+		pub fn set_allowed_profiles(
+			origin: OriginFor<T>,
+			profiles: BoundedVec<ErasureProfile, MaxProfiles>,
+		) -> DispatchResult {
+			T::PriceOrigin::ensure_origin(origin)?;
+			ensure!(
+				!profiles.is_empty() && profiles.iter().all(|p| p.validate().is_ok()),
+				Error::<T>::BadProfiles
+			);
+			AllowedProfiles::<T>::put(profiles.clone());
+			Self::deposit_event(Event::ProfilesSet { profiles });
+			Ok(())
+		}
+	}
+
+	/// Genesis: the price and the allowed profiles.
+	#[pallet::genesis_config]
+	#[derive(polkadot_sdk::frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Price of one GiB for one day.
+		pub unit_price: BalanceOf<T>,
+		/// Allowed erasure profiles as `(k, m)`.
+		pub profiles: alloc::vec::Vec<(u8, u8)>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			use polkadot_sdk::frame_support::traits::fungible::{Inspect, Mutate};
+			UnitPrice::<T>::put(self.unit_price);
+			let profiles: alloc::vec::Vec<ErasureProfile> =
+				self.profiles.iter().map(|&(k, m)| ErasureProfile::new(k, m)).collect();
+			assert!(
+				profiles.iter().all(|p| p.validate().is_ok()),
+				"genesis erasure profiles must be valid"
+			);
+			AllowedProfiles::<T>::put(
+				BoundedVec::try_from(profiles).expect("at most 8 genesis erasure profiles"),
+			);
+			// The pallet account must exist before the first (possibly small) payment.
+			let account = Pallet::<T>::account_id();
+			let _ = T::Currency::mint_into(&account, T::Currency::minimum_balance());
+		}
+	}
+}

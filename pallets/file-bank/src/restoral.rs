@@ -1,0 +1,201 @@
+//! Restoral orders: opened on losses, exits and forced exits; claimed by a positive miner;
+//! completed with a PoDR² opening proof checked through the host function.
+
+use crate::{
+	ColumnInfo, ColumnState, Config, Error, Event, Files, OutstandingRestorals, Pallet,
+	RestoralClaim, RestoralOrder, RestoralOrders, RestoralReason, LOSS_REPORTED_CREDIT,
+	RESTORAL_CREDIT,
+};
+use alloc::vec::Vec;
+use cess_primitives::{
+	host::podr_verifier,
+	layout::FileLayout,
+	merkle::blake2_256_parts,
+	podr2::{opening_indices, Params},
+	traits::{CreditReason, MinerPenalties, MinerRegistry},
+	types::{Column, FileId, SegmentIndex},
+};
+use polkadot_sdk::{
+	frame_support::pallet_prelude::*,
+	frame_system::{self},
+	sp_runtime::traits::Saturating,
+};
+
+/// Domain prefix of the restoral challenge seed.
+const RESTORAL_DOMAIN: &[u8] = b"cess/restoral-challenge";
+
+/// The seed of a restoral challenge: the claim block's hash bound to the file and column. The
+/// hash is unknown when the claim is submitted, so the opened blocks cannot be chosen in advance.
+pub fn restoral_seed(claim_block_hash: &[u8], file_id: &FileId, column: Column) -> [u8; 32] {
+	blake2_256_parts(&[RESTORAL_DOMAIN, claim_block_hash, file_id, &column.to_le_bytes()])
+}
+
+/// The segment and block indices opened for `seed` in a file of `layout` (`s` sectors per
+/// block, `samples` blocks).
+pub fn restoral_indices(
+	seed: &[u8; 32],
+	layout: &FileLayout,
+	sectors: u32,
+	samples: u32,
+) -> Option<(SegmentIndex, Vec<u32>)> {
+	let pick = u64::from_le_bytes(seed[..8].try_into().expect("8 bytes"));
+	let segment = ((u128::from(pick) * u128::from(layout.segment_count())) >> 64) as SegmentIndex;
+	let params = Params::new(sectors).ok()?;
+	let blocks = params.blocks_in(layout.fragment_len(segment)) as u32;
+	Some((segment, opening_indices(seed, samples, blocks)))
+}
+
+impl<T: Config> Pallet<T> {
+	/// Opens a restoral order for a stored column: the holder's capacity and holdings entry are
+	/// released. No-op unless the column is stored.
+	pub(crate) fn open_order(file_id: FileId, column: Column, reason: RestoralReason) {
+		let Some(mut file) = Files::<T>::get(file_id) else { return };
+		let Some(col) = file.columns.get_mut(column as usize) else { return };
+		if col.state != ColumnState::Stored {
+			return;
+		}
+		col.state = ColumnState::Restoring;
+		let lost_by = col.miner.clone();
+		Self::remove_holding(&lost_by, file_id, column);
+		T::Miners::release_space(&lost_by, file.column_bytes);
+		Files::<T>::insert(file_id, file);
+		RestoralOrders::<T>::insert(
+			(file_id, column),
+			RestoralOrder {
+				lost_by: lost_by.clone(),
+				reason,
+				opened_at: frame_system::Pallet::<T>::block_number(),
+				claim: None,
+			},
+		);
+		OutstandingRestorals::<T>::mutate(&lost_by, |n| *n = n.saturating_add(1));
+		Self::deposit_event(Event::RestoralOrderOpened { file_id, column, lost_by, reason });
+	}
+
+	/// Removes an order (file removed): the claimant's lock and the loser's count are released.
+	/// No-op if there is no order.
+	pub(crate) fn close_order(file_id: FileId, column: Column, column_bytes: u64) {
+		let Some(order) = RestoralOrders::<T>::take((file_id, column)) else { return };
+		if let Some(claim) = order.claim {
+			T::Miners::unlock_space(&claim.restorer, column_bytes);
+		}
+		Self::decrement_outstanding(&order.lost_by);
+	}
+
+	fn decrement_outstanding(miner: &T::AccountId) {
+		OutstandingRestorals::<T>::mutate_exists(miner, |n| {
+			let left = n.unwrap_or(0).saturating_sub(1);
+			*n = (left > 0).then_some(left);
+		});
+	}
+
+	pub(crate) fn do_report_loss(
+		who: T::AccountId,
+		file_id: FileId,
+		column: Column,
+	) -> DispatchResult {
+		let file = Files::<T>::get(file_id).ok_or(Error::<T>::UnknownFile)?;
+		let col = file.columns.get(column as usize).ok_or(Error::<T>::BadColumn)?;
+		ensure!(col.miner == who, Error::<T>::NotColumnMiner);
+		ensure!(col.state == ColumnState::Stored, Error::<T>::ColumnNotStored);
+		Self::open_order(file_id, column, RestoralReason::SelfReported);
+		T::Penalties::adjust_credit(&who, LOSS_REPORTED_CREDIT, CreditReason::LossReported);
+		Ok(())
+	}
+
+	pub(crate) fn do_claim_restoral(
+		who: T::AccountId,
+		file_id: FileId,
+		column: Column,
+	) -> DispatchResult {
+		let file = Files::<T>::get(file_id).ok_or(Error::<T>::UnknownFile)?;
+		let mut order =
+			RestoralOrders::<T>::get((file_id, column)).ok_or(Error::<T>::NoRestoralOrder)?;
+		let now = frame_system::Pallet::<T>::block_number();
+		if let Some(claim) = &order.claim {
+			ensure!(now > claim.deadline, Error::<T>::AlreadyClaimed);
+		}
+		ensure!(T::Miners::is_positive(&who), Error::<T>::MinerNotPositive);
+		ensure!(
+			order.lost_by != who && !file.columns.iter().any(|c| c.miner == who),
+			Error::<T>::HoldsColumnOfFile
+		);
+		T::Miners::lock_space(&who, file.column_bytes)
+			.map_err(|_| Error::<T>::InsufficientMinerSpace)?;
+		if let Some(expired) = order.claim.take() {
+			T::Miners::unlock_space(&expired.restorer, file.column_bytes);
+		}
+		let deadline = now.saturating_add(T::RestoralClaimPeriod::get());
+		order.claim = Some(RestoralClaim { restorer: who.clone(), claimed_at: now, deadline });
+		RestoralOrders::<T>::insert((file_id, column), order);
+		Self::deposit_event(Event::RestoralClaimed { file_id, column, restorer: who, deadline });
+		Ok(())
+	}
+
+	/// The segment and PoDR² block indices a claimant must open, once the claim block's hash
+	/// is known (`None` before that, or without a claim).
+	pub fn restoral_challenge(file_id: FileId, column: Column) -> Option<(SegmentIndex, Vec<u32>)> {
+		let order = RestoralOrders::<T>::get((file_id, column))?;
+		let claim = order.claim?;
+		if frame_system::Pallet::<T>::block_number() <= claim.claimed_at {
+			return None;
+		}
+		let file = Files::<T>::get(file_id)?;
+		let layout = FileLayout::new(file.size, T::SegmentSize::get(), file.profile).ok()?;
+		let block_hash = frame_system::Pallet::<T>::block_hash(claim.claimed_at);
+		let seed = restoral_seed(block_hash.as_ref(), &file_id, column);
+		restoral_indices(&seed, &layout, T::SectorsPerBlock::get(), T::RestoralSamples::get())
+	}
+
+	pub(crate) fn do_complete_restoral(
+		who: T::AccountId,
+		file_id: FileId,
+		column: Column,
+		opening: BoundedVec<u8, T::MaxOpeningLen>,
+	) -> DispatchResult {
+		let mut file = Files::<T>::get(file_id).ok_or(Error::<T>::UnknownFile)?;
+		let order =
+			RestoralOrders::<T>::get((file_id, column)).ok_or(Error::<T>::NoRestoralOrder)?;
+		let claim = order.claim.as_ref().ok_or(Error::<T>::NotClaimant)?;
+		ensure!(claim.restorer == who, Error::<T>::NotClaimant);
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(now > claim.claimed_at, Error::<T>::TooEarly);
+		ensure!(now <= claim.deadline, Error::<T>::ClaimExpired);
+		let key = T::Miners::podr2_key(&who).ok_or(Error::<T>::UnknownMinerKey)?;
+		let (segment, indices) =
+			Self::restoral_challenge(file_id, column).ok_or(Error::<T>::NoRestoralOrder)?;
+		ensure!(
+			podr_verifier::verify_opening(
+				&key,
+				&file_id,
+				segment,
+				column,
+				file.profile.k,
+				file.profile.m,
+				indices,
+				&opening,
+				T::SectorsPerBlock::get(),
+			),
+			Error::<T>::BadOpeningProof
+		);
+		Self::push_holding(&who, file_id, column)?;
+		T::Miners::commit_space(&who, file.column_bytes);
+		file.columns[column as usize] =
+			ColumnInfo { miner: who.clone(), state: ColumnState::Stored };
+		// A pending upload whose other columns are all reported becomes active here.
+		let activated = file.state == crate::FileState::Pending
+			&& file.columns.iter().all(|c| c.state == ColumnState::Stored);
+		if activated {
+			file.state = crate::FileState::Active;
+		}
+		Files::<T>::insert(file_id, file);
+		RestoralOrders::<T>::remove((file_id, column));
+		Self::decrement_outstanding(&order.lost_by);
+		T::Penalties::adjust_credit(&who, RESTORAL_CREDIT, CreditReason::RestoralCompleted);
+		Self::deposit_event(Event::RestoralCompleted { file_id, column, restorer: who });
+		if activated {
+			Self::deposit_event(Event::FileActive { file_id });
+		}
+		Ok(())
+	}
+}

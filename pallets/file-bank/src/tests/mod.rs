@@ -1,0 +1,129 @@
+//! Unit tests, split by feature, with shared helpers.
+
+mod lease;
+mod restoral;
+mod upload;
+
+use crate::{mock::*, NameOf};
+use cess_primitives::{
+	layout::FileLayout,
+	merkle::{file_tree, fragment_hash, fragment_index},
+	podr2::{build_opening, name, tag_fragment, Params},
+	traits::acceptance_message,
+	types::{Column, ErasureProfile, FileId},
+};
+use codec::Encode;
+use polkadot_sdk::{
+	frame_support::{assert_ok, BoundedVec},
+	sp_runtime::{testing::TestSignature, DispatchResult},
+};
+use rand_core::{RngCore, SeedableRng};
+
+/// A file with real fragment bytes, so its id, Merkle paths and opening proofs are genuine.
+pub struct TestFile {
+	pub id: FileId,
+	pub size: u64,
+	pub layout: FileLayout,
+	/// `fragments[seg][col]`.
+	pub fragments: Vec<Vec<Vec<u8>>>,
+}
+
+impl TestFile {
+	/// A file of `size` random bytes with profile `(k, m)`.
+	pub fn new(size: u64, k: u8, m: u8, seed: u64) -> Self {
+		let profile = ErasureProfile::new(k, m);
+		let layout = FileLayout::new(size, SEGMENT, profile).unwrap();
+		let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+		let mut fragments = Vec::new();
+		let mut hashes = Vec::new();
+		for seg in 0..layout.segment_count() {
+			let mut cols = Vec::new();
+			for _ in 0..profile.total() {
+				let mut f = vec![0u8; layout.fragment_len(seg) as usize];
+				rng.fill_bytes(&mut f);
+				hashes.push(fragment_hash(&f));
+				cols.push(f);
+			}
+			fragments.push(cols);
+		}
+		let id = file_tree(&hashes).root();
+		Self { id, size, layout, fragments }
+	}
+
+	pub fn profile(&self) -> ErasureProfile {
+		self.layout.profile
+	}
+
+	pub fn segments(&self) -> u32 {
+		self.layout.segment_count()
+	}
+
+	/// The opening proof of `column` for the chain's challenge, tagged by `restorer`'s key.
+	pub fn opening(&self, column: Column, restorer: u64) -> Vec<u8> {
+		let (seg, indices) =
+			FileBank::restoral_challenge(self.id, column).expect("challenge available");
+		let params = Params::default();
+		let fragment = &self.fragments[seg as usize][column as usize];
+		let tags =
+			tag_fragment(&miner_secret(restorer), &name(&self.id, seg, column), fragment, params);
+		let hashes: Vec<_> = self.fragments.iter().flatten().map(|f| fragment_hash(f)).collect();
+		let index = fragment_index(seg, column, &self.profile()).unwrap();
+		let proof = file_tree(&hashes).proof(index);
+		build_opening(fragment, proof, &tags, &indices, params).unwrap().to_bytes()
+	}
+}
+
+pub fn label(s: &str) -> NameOf<Test> {
+	BoundedVec::truncate_from(s.as_bytes().to_vec())
+}
+
+/// Registers miners `first..first + n` with `declared` bytes each.
+pub fn add_miners(first: u64, n: u64, declared: u64) {
+	for who in first..first + n {
+		MockMiners::add(who, declared);
+	}
+}
+
+pub fn buy(who: u64, gib: u32, days: u32) {
+	assert_ok!(FileBank::buy_space(RuntimeOrigin::signed(who), gib, days));
+}
+
+pub fn declare(who: u64, file: &TestFile) -> DispatchResult {
+	FileBank::upload_declaration(
+		RuntimeOrigin::signed(who),
+		file.id,
+		file.size,
+		file.segments(),
+		file.profile(),
+		label("photo.jpg"),
+		label("album"),
+	)
+}
+
+/// The miners of `file_id`'s columns.
+pub fn miners_of(file_id: FileId) -> Vec<u64> {
+	crate::Files::<Test>::get(file_id).unwrap().columns.iter().map(|c| c.miner).collect()
+}
+
+/// `owner`'s acceptance of `miner`'s column.
+pub fn acceptance(owner: u64, file_id: FileId, column: Column, miner: u64) -> TestSignature {
+	TestSignature(owner, acceptance_message(&file_id, column, &miner.encode()))
+}
+
+pub fn report(owner: u64, file_id: FileId, column: Column) -> DispatchResult {
+	let miner = miners_of(file_id)[column as usize];
+	FileBank::transfer_report(
+		RuntimeOrigin::signed(miner),
+		file_id,
+		column,
+		acceptance(owner, file_id, column, miner),
+	)
+}
+
+/// Declares and fully reports `file` for `owner`.
+pub fn store(owner: u64, file: &TestFile) {
+	assert_ok!(declare(owner, file));
+	for c in 0..file.profile().total() as Column {
+		assert_ok!(report(owner, file.id, c));
+	}
+}

@@ -1,0 +1,228 @@
+//! Restoral orders: opening, claiming, completing with a real opening proof, expiry, exits.
+
+use super::*;
+use crate::{
+	ColumnState, Error, Event, Files, HoldingCount, LeavingMiners, OutstandingRestorals,
+	RestoralOrders, RestoralReason,
+};
+use cess_primitives::traits::{CreditReason, StorageHoldings};
+use polkadot_sdk::frame_support::{assert_noop, assert_ok};
+
+/// A stored (2, 1) file over 3 of 5 miners; returns it with its miners and the two spares.
+fn stored_file() -> (TestFile, Vec<u64>, Vec<u64>) {
+	add_miners(100, 5, GIB);
+	buy(1, 1, 10);
+	// 3 segments, so the challenge picks among several.
+	let f = TestFile::new(40_000, 2, 1, 5);
+	store(1, &f);
+	let miners = miners_of(f.id);
+	let spares = (100..105).filter(|m| !miners.contains(m)).collect();
+	(f, miners, spares)
+}
+
+#[test]
+fn self_reported_loss_opens_an_order() {
+	build_and_execute(|| {
+		let (f, miners, _) = stored_file();
+		let loser = miners[1];
+		let bytes = f.layout.column_bytes();
+		assert_noop!(
+			FileBank::report_loss(RuntimeOrigin::signed(loser), [0; 32], 1),
+			Error::<Test>::UnknownFile
+		);
+		assert_noop!(
+			FileBank::report_loss(RuntimeOrigin::signed(loser), f.id, 3),
+			Error::<Test>::BadColumn
+		);
+		assert_noop!(
+			FileBank::report_loss(RuntimeOrigin::signed(loser), f.id, 0),
+			Error::<Test>::NotColumnMiner
+		);
+		assert_ok!(FileBank::report_loss(RuntimeOrigin::signed(loser), f.id, 1));
+		System::assert_last_event(
+			Event::RestoralOrderOpened {
+				file_id: f.id,
+				column: 1,
+				lost_by: loser,
+				reason: RestoralReason::SelfReported,
+			}
+			.into(),
+		);
+		assert_eq!(Files::<Test>::get(f.id).unwrap().columns[1].state, ColumnState::Restoring);
+		assert_eq!(HoldingCount::<Test>::get(loser), 0);
+		assert_eq!(MockMiners::get(loser).used, 0);
+		assert_eq!(MockMiners::get(miners[0]).used, bytes);
+		assert_eq!(OutstandingRestorals::<Test>::get(loser), 1);
+		assert_eq!(FileBank::outstanding_restorals(&loser), 1);
+		assert_eq!(
+			credit_log(),
+			vec![(loser, crate::LOSS_REPORTED_CREDIT, CreditReason::LossReported)]
+		);
+		assert_noop!(
+			FileBank::report_loss(RuntimeOrigin::signed(loser), f.id, 1),
+			Error::<Test>::ColumnNotStored
+		);
+		let orders = FileBank::orders_page(None, 10);
+		assert_eq!(orders.len(), 1);
+		assert_eq!((orders[0].file_id, orders[0].column, orders[0].lost_by), (f.id, 1, loser));
+	});
+}
+
+#[test]
+fn claim_rules() {
+	build_and_execute(|| {
+		let (f, miners, spares) = stored_file();
+		let claim = |who: u64| FileBank::claim_restoral(RuntimeOrigin::signed(who), f.id, 1);
+		assert_noop!(claim(spares[0]), Error::<Test>::NoRestoralOrder);
+		assert_ok!(FileBank::report_loss(RuntimeOrigin::signed(miners[1]), f.id, 1));
+		assert_noop!(
+			FileBank::claim_restoral(RuntimeOrigin::signed(spares[0]), [3; 32], 1),
+			Error::<Test>::UnknownFile
+		);
+		// Holders of other columns, and the loser itself, cannot restore.
+		assert_noop!(claim(miners[0]), Error::<Test>::HoldsColumnOfFile);
+		assert_noop!(claim(miners[1]), Error::<Test>::HoldsColumnOfFile);
+		MockMiners::set_positive(spares[0], false);
+		assert_noop!(claim(spares[0]), Error::<Test>::MinerNotPositive);
+		MockMiners::set_positive(spares[0], true);
+		MockMiners::add(300, 100);
+		assert_noop!(claim(300), Error::<Test>::InsufficientMinerSpace);
+		assert_ok!(claim(spares[0]));
+		System::assert_last_event(
+			Event::RestoralClaimed {
+				file_id: f.id,
+				column: 1,
+				restorer: spares[0],
+				deadline: 1 + CLAIM,
+			}
+			.into(),
+		);
+		assert_eq!(MockMiners::get(spares[0]).locked, f.layout.column_bytes());
+		assert_noop!(claim(spares[1]), Error::<Test>::AlreadyClaimed);
+	});
+}
+
+#[test]
+fn completion_with_a_valid_opening_moves_the_column() {
+	build_and_execute(|| {
+		let (f, miners, spares) = stored_file();
+		let (loser, restorer) = (miners[2], spares[0]);
+		assert_ok!(FileBank::report_loss(RuntimeOrigin::signed(loser), f.id, 2));
+		assert_ok!(FileBank::claim_restoral(RuntimeOrigin::signed(restorer), f.id, 2));
+		let complete = |who: u64, opening: Vec<u8>| {
+			FileBank::complete_restoral(
+				RuntimeOrigin::signed(who),
+				f.id,
+				2,
+				BoundedVec::truncate_from(opening),
+			)
+		};
+		// The opened blocks depend on the claim block's hash: not known in the claim block.
+		assert!(FileBank::restoral_challenge(f.id, 2).is_none());
+		assert_noop!(complete(restorer, vec![0; 10]), Error::<Test>::TooEarly);
+		roll_to(2);
+		let opening = f.opening(2, restorer);
+		assert_noop!(complete(spares[1], opening.clone()), Error::<Test>::NotClaimant);
+		// Tags under another key, a flipped byte, and garbage all fail.
+		let foreign = f.opening(2, spares[1]);
+		assert_noop!(complete(restorer, foreign), Error::<Test>::BadOpeningProof);
+		let mut tampered = opening.clone();
+		let last = tampered.len() - 40;
+		tampered[last] ^= 1;
+		assert_noop!(complete(restorer, tampered), Error::<Test>::BadOpeningProof);
+		assert_noop!(complete(restorer, vec![7; 100]), Error::<Test>::BadOpeningProof);
+		assert_ok!(complete(restorer, opening));
+		System::assert_last_event(
+			Event::RestoralCompleted { file_id: f.id, column: 2, restorer }.into(),
+		);
+		let file = Files::<Test>::get(f.id).unwrap();
+		assert_eq!(file.columns[2].miner, restorer);
+		assert_eq!(file.columns[2].state, ColumnState::Stored);
+		assert_eq!(MockMiners::get(restorer).used, file.column_bytes);
+		assert_eq!(MockMiners::get(restorer).locked, 0);
+		assert_eq!(HoldingCount::<Test>::get(restorer), 1);
+		assert!(RestoralOrders::<Test>::get((f.id, 2)).is_none());
+		assert_eq!(OutstandingRestorals::<Test>::get(loser), 0);
+		assert!(credit_log().contains(&(
+			restorer,
+			crate::RESTORAL_CREDIT,
+			CreditReason::RestoralCompleted
+		)));
+	});
+}
+
+#[test]
+fn expired_claims_reopen() {
+	build_and_execute(|| {
+		let (f, miners, spares) = stored_file();
+		assert_ok!(FileBank::report_loss(RuntimeOrigin::signed(miners[0]), f.id, 0));
+		assert_ok!(FileBank::claim_restoral(RuntimeOrigin::signed(spares[0]), f.id, 0));
+		roll_to(1 + CLAIM);
+		assert_noop!(
+			FileBank::claim_restoral(RuntimeOrigin::signed(spares[1]), f.id, 0),
+			Error::<Test>::AlreadyClaimed
+		);
+		roll_to(2 + CLAIM);
+		let opening = f.opening(0, spares[0]);
+		assert_noop!(
+			FileBank::complete_restoral(
+				RuntimeOrigin::signed(spares[0]),
+				f.id,
+				0,
+				BoundedVec::truncate_from(opening)
+			),
+			Error::<Test>::ClaimExpired
+		);
+		assert_ok!(FileBank::claim_restoral(RuntimeOrigin::signed(spares[1]), f.id, 0));
+		assert_eq!(MockMiners::get(spares[0]).locked, 0);
+		roll_to(3 + CLAIM);
+		let opening = f.opening(0, spares[1]);
+		assert_ok!(FileBank::complete_restoral(
+			RuntimeOrigin::signed(spares[1]),
+			f.id,
+			0,
+			BoundedVec::truncate_from(opening)
+		));
+	});
+}
+
+#[test]
+fn leaving_miner_holdings_become_orders_in_batches() {
+	build_and_execute(|| {
+		add_miners(100, 3, GIB);
+		buy(1, 1, 10);
+		let files: Vec<TestFile> = (0..10).map(|i| TestFile::new(100, 2, 1, i)).collect();
+		for f in &files {
+			store(1, f);
+		}
+		assert_eq!(HoldingCount::<Test>::get(100), 10);
+		FileBank::miner_leaving(&100, true);
+		assert_eq!(FileBank::outstanding_restorals(&100), 10);
+		roll_to(2);
+		// Eight units of work per block.
+		assert_eq!(HoldingCount::<Test>::get(100), 2);
+		assert_eq!(RestoralOrders::<Test>::count(), 8);
+		assert!(
+			RestoralOrders::<Test>::iter_values().all(|o| o.reason == RestoralReason::ForcedExit)
+		);
+		roll_to(3);
+		assert_eq!(HoldingCount::<Test>::get(100), 0);
+		assert_eq!(RestoralOrders::<Test>::count(), 10);
+		assert_eq!(FileBank::outstanding_restorals(&100), 10);
+		roll_to(4);
+		assert!(!LeavingMiners::<Test>::contains_key(100));
+	});
+}
+
+#[test]
+fn removing_a_file_closes_its_orders_and_claims() {
+	build_and_execute(|| {
+		let (f, miners, spares) = stored_file();
+		assert_ok!(FileBank::report_loss(RuntimeOrigin::signed(miners[0]), f.id, 0));
+		assert_ok!(FileBank::claim_restoral(RuntimeOrigin::signed(spares[0]), f.id, 0));
+		assert_ok!(FileBank::delete_file(RuntimeOrigin::signed(1), f.id));
+		assert_eq!(RestoralOrders::<Test>::count(), 0);
+		assert_eq!(OutstandingRestorals::<Test>::get(miners[0]), 0);
+		assert_eq!(MockMiners::get(spares[0]).locked, 0);
+	});
+}

@@ -1,0 +1,489 @@
+//! Uploads: declaration and placement, reports, deadlines, deduplication, deletion, ownership.
+
+use super::*;
+use crate::{
+	ColumnState, Error, Event, FileState, Files, HoldingCount, Holdings, Leases, OwnedFiles,
+	TransferDeadlines,
+};
+use cess_primitives::traits::CreditReason;
+use polkadot_sdk::{
+	frame_support::{assert_noop, assert_ok},
+	sp_runtime::DispatchError,
+};
+
+#[test]
+fn declaration_assigns_distinct_miners_and_reserves_space() {
+	build_and_execute(|| {
+		add_miners(100, 8, GIB);
+		buy(1, 1, 10);
+		let f = TestFile::new(50_000, 2, 4, 1);
+		assert_ok!(declare(1, &f));
+		let file = Files::<Test>::get(f.id).unwrap();
+		let mut miners = miners_of(f.id);
+		assert_eq!(miners.len(), 6);
+		assert_eq!(file.state, FileState::Pending);
+		assert_eq!(file.column_bytes, f.layout.column_bytes());
+		assert_eq!(Leases::<Test>::get(1).unwrap().used, f.layout.stored_bytes());
+		assert_eq!(Leases::<Test>::get(1).unwrap().files, 1);
+		for m in &miners {
+			assert_eq!(MockMiners::get(*m).locked, file.column_bytes);
+		}
+		assert_eq!(TransferDeadlines::<Test>::get(1 + DEADLINE).to_vec(), vec![f.id]);
+		System::assert_last_event(
+			Event::UploadDeclared {
+				file_id: f.id,
+				owner: 1,
+				miners: BoundedVec::truncate_from(miners.clone()),
+				deadline: 1 + DEADLINE,
+			}
+			.into(),
+		);
+		miners.sort();
+		miners.dedup();
+		assert_eq!(miners.len(), 6, "miners are distinct");
+		assert_eq!(OwnedFiles::<Test>::get(1, f.id).unwrap().name.to_vec(), b"photo.jpg".to_vec());
+	});
+}
+
+#[test]
+fn declaration_errors_change_nothing() {
+	build_and_execute(|| {
+		let f = TestFile::new(50_000, 2, 1, 1);
+		assert_noop!(declare(1, &f), Error::<Test>::NoLease);
+		buy(1, 1, 10);
+		let upload = |size: u64, segments: u32, profile: ErasureProfile| {
+			FileBank::upload_declaration(
+				RuntimeOrigin::signed(1),
+				f.id,
+				size,
+				segments,
+				profile,
+				label("a"),
+				label("b"),
+			)
+		};
+		let p = ErasureProfile::new(2, 1);
+		assert_noop!(upload(0, 0, p), Error::<Test>::BadFileSize);
+		assert_noop!(upload(GIB + 1, 1, p), Error::<Test>::BadFileSize);
+		assert_noop!(
+			upload(50_000, 4, ErasureProfile::new(4, 8)),
+			Error::<Test>::ProfileNotAllowed
+		);
+		assert_noop!(upload(50_000, 3, p), Error::<Test>::SegmentCountMismatch);
+		// Two miners cannot hold three distinct columns.
+		add_miners(100, 2, GIB);
+		assert_noop!(declare(1, &f), Error::<Test>::NotEnoughMiners);
+		// A third miner without room for a column does not count either.
+		MockMiners::add(102, 100);
+		assert_noop!(declare(1, &f), Error::<Test>::NotEnoughMiners);
+		MockMiners::add(103, GIB);
+		// The lease is too small for a 2 GiB file.
+		let big = FileBank::upload_declaration(
+			RuntimeOrigin::signed(1),
+			f.id,
+			GIB,
+			(GIB.div_ceil(SEGMENT)) as u32,
+			p,
+			label("a"),
+			label("b"),
+		);
+		assert_noop!(big, Error::<Test>::InsufficientLeaseSpace);
+		assert_noop!(
+			FileBank::upload_declaration(
+				RuntimeOrigin::none(),
+				f.id,
+				50_000,
+				f.segments(),
+				p,
+				label("a"),
+				label("b")
+			),
+			DispatchError::BadOrigin
+		);
+		assert_ok!(declare(1, &f));
+	});
+}
+
+#[test]
+fn reports_make_the_file_active_and_index_holdings() {
+	build_and_execute(|| {
+		add_miners(100, 3, GIB);
+		buy(1, 1, 10);
+		let f = TestFile::new(40_000, 2, 1, 7);
+		assert_ok!(declare(1, &f));
+		let miners = miners_of(f.id);
+		assert_ok!(report(1, f.id, 0));
+		System::assert_last_event(
+			Event::ColumnReported { file_id: f.id, column: 0, miner: miners[0] }.into(),
+		);
+		assert_eq!(Files::<Test>::get(f.id).unwrap().state, FileState::Pending);
+		assert_ok!(report(1, f.id, 2));
+		assert_ok!(report(1, f.id, 1));
+		System::assert_last_event(Event::FileActive { file_id: f.id }.into());
+		let file = Files::<Test>::get(f.id).unwrap();
+		assert_eq!(file.state, FileState::Active);
+		for (c, m) in miners.iter().enumerate() {
+			assert_eq!(MockMiners::get(*m).used, file.column_bytes);
+			assert_eq!(MockMiners::get(*m).locked, 0);
+			assert_eq!(HoldingCount::<Test>::get(m), 1);
+			assert_eq!(Holdings::<Test>::get(m, 0), Some((f.id, c as Column)));
+		}
+	});
+}
+
+#[test]
+fn report_errors_change_nothing() {
+	build_and_execute(|| {
+		add_miners(100, 4, GIB);
+		buy(1, 1, 10);
+		let f = TestFile::new(40_000, 2, 1, 7);
+		assert_noop!(
+			FileBank::transfer_report(
+				RuntimeOrigin::signed(100),
+				f.id,
+				0,
+				acceptance(1, f.id, 0, 100)
+			),
+			Error::<Test>::UnknownFile
+		);
+		assert_ok!(declare(1, &f));
+		let miners = miners_of(f.id);
+		let outsider = (100..104).find(|m| !miners.contains(m)).unwrap();
+		let send = |who: u64, column: Column, sig: TestSignature| {
+			FileBank::transfer_report(RuntimeOrigin::signed(who), f.id, column, sig)
+		};
+		assert_noop!(
+			send(miners[0], 3, acceptance(1, f.id, 3, miners[0])),
+			Error::<Test>::BadColumn
+		);
+		assert_noop!(
+			send(outsider, 0, acceptance(1, f.id, 0, outsider)),
+			Error::<Test>::NotColumnMiner
+		);
+		assert_noop!(
+			send(miners[1], 0, acceptance(1, f.id, 0, miners[1])),
+			Error::<Test>::NotColumnMiner
+		);
+		// Signed by somebody else than the uploader.
+		assert_noop!(
+			send(miners[0], 0, acceptance(2, f.id, 0, miners[0])),
+			Error::<Test>::BadAcceptance
+		);
+		// The uploader's signature for another column, or naming another miner.
+		assert_noop!(
+			send(miners[0], 0, acceptance(1, f.id, 1, miners[0])),
+			Error::<Test>::BadAcceptance
+		);
+		assert_noop!(
+			send(miners[0], 0, acceptance(1, f.id, 0, miners[1])),
+			Error::<Test>::BadAcceptance
+		);
+		MockMiners::set_positive(miners[0], false);
+		assert_noop!(
+			send(miners[0], 0, acceptance(1, f.id, 0, miners[0])),
+			Error::<Test>::MinerNotPositive
+		);
+		MockMiners::set_positive(miners[0], true);
+		assert_ok!(send(miners[0], 0, acceptance(1, f.id, 0, miners[0])));
+		assert_noop!(
+			send(miners[0], 0, acceptance(1, f.id, 0, miners[0])),
+			Error::<Test>::AlreadyReported
+		);
+	});
+}
+
+#[test]
+fn missed_deadline_reassigns_the_column_and_costs_credit() {
+	build_and_execute(|| {
+		add_miners(100, 4, GIB);
+		buy(1, 1, 10);
+		let f = TestFile::new(40_000, 2, 1, 7);
+		assert_ok!(declare(1, &f));
+		let before = miners_of(f.id);
+		assert_ok!(report(1, f.id, 0));
+		assert_ok!(report(1, f.id, 1));
+		roll_to(1 + DEADLINE);
+		let after = miners_of(f.id);
+		let spare = (100..104).find(|m| !before.contains(m)).unwrap();
+		assert_eq!(after[..2], before[..2]);
+		assert_eq!(after[2], spare);
+		let file = Files::<Test>::get(f.id).unwrap();
+		assert_eq!(file.columns[2].state, ColumnState::Assigned { attempts: 2 });
+		assert_eq!(file.deadline, 1 + 2 * DEADLINE);
+		System::assert_has_event(
+			Event::ColumnReassigned {
+				file_id: f.id,
+				column: 2,
+				from: before[2],
+				to: spare,
+				deadline: 1 + 2 * DEADLINE,
+			}
+			.into(),
+		);
+		assert_eq!(
+			credit_log(),
+			vec![(before[2], crate::TRANSFER_MISSED_CREDIT, CreditReason::TransferMissed)]
+		);
+		assert_eq!(MockMiners::get(before[2]).locked, 0);
+		assert_eq!(MockMiners::get(spare).locked, file.column_bytes);
+		// The late miner can no longer report; the new one can.
+		assert_noop!(
+			FileBank::transfer_report(
+				RuntimeOrigin::signed(before[2]),
+				f.id,
+				2,
+				acceptance(1, f.id, 2, before[2])
+			),
+			Error::<Test>::NotColumnMiner
+		);
+		assert_ok!(report(1, f.id, 2));
+		assert_eq!(Files::<Test>::get(f.id).unwrap().state, FileState::Active);
+	});
+}
+
+#[test]
+fn upload_fails_cleanly_when_no_miner_is_left() {
+	build_and_execute(|| {
+		add_miners(100, 3, GIB);
+		buy(1, 1, 10);
+		let f = TestFile::new(40_000, 2, 1, 7);
+		assert_ok!(declare(1, &f));
+		assert_ok!(report(1, f.id, 0));
+		roll_to(1 + DEADLINE);
+		System::assert_has_event(Event::UploadFailed { file_id: f.id }.into());
+		assert!(!Files::<Test>::contains_key(f.id));
+		assert!(!OwnedFiles::<Test>::contains_key(1, f.id));
+		assert_eq!(Leases::<Test>::get(1).unwrap().used, 0);
+		assert_eq!(Leases::<Test>::get(1).unwrap().files, 0);
+		for m in 100..103 {
+			let miner = MockMiners::get(m);
+			assert_eq!((miner.used, miner.locked), (0, 0));
+			assert_eq!(HoldingCount::<Test>::get(m), 0);
+		}
+	});
+}
+
+#[test]
+fn reassignment_attempts_are_bounded() {
+	build_and_execute(|| {
+		add_miners(100, 12, GIB);
+		buy(1, 1, 10);
+		let f = TestFile::new(40_000, 2, 1, 7);
+		assert_ok!(declare(1, &f));
+		roll_to(1 + DEADLINE);
+		assert_eq!(
+			Files::<Test>::get(f.id).unwrap().columns[0].state,
+			ColumnState::Assigned { attempts: 2 }
+		);
+		roll_to(1 + 2 * DEADLINE);
+		assert_eq!(
+			Files::<Test>::get(f.id).unwrap().columns[0].state,
+			ColumnState::Assigned { attempts: 3 }
+		);
+		// MaxTransferAttempts = 3: the third miss fails the upload.
+		roll_to(1 + 3 * DEADLINE);
+		assert!(!Files::<Test>::contains_key(f.id));
+		System::assert_has_event(Event::UploadFailed { file_id: f.id }.into());
+		assert_eq!(credit_log().len(), 9);
+	});
+}
+
+#[test]
+fn deduplicated_upload_adds_an_owner_and_bills_it() {
+	build_and_execute(|| {
+		add_miners(100, 3, GIB);
+		for who in 1..=4 {
+			buy(who, 1, 10);
+		}
+		let f = TestFile::new(40_000, 2, 1, 7);
+		store(1, &f);
+		let locked_before: Vec<_> = (100..103).map(|m| MockMiners::get(m).locked).collect();
+		assert_ok!(declare(2, &f));
+		System::assert_last_event(Event::OwnerAdded { file_id: f.id, owner: 2 }.into());
+		assert_eq!(Leases::<Test>::get(2).unwrap().used, f.layout.stored_bytes());
+		assert_eq!(
+			locked_before,
+			(100..103).map(|m| MockMiners::get(m).locked).collect::<Vec<_>>()
+		);
+		assert_noop!(declare(2, &f), Error::<Test>::AlreadyOwner);
+		let mismatch = FileBank::upload_declaration(
+			RuntimeOrigin::signed(3),
+			f.id,
+			f.size + 1,
+			f.segments(),
+			f.profile(),
+			label("a"),
+			label("b"),
+		);
+		assert_noop!(mismatch, Error::<Test>::FileMismatch);
+		assert_ok!(declare(3, &f));
+		assert_noop!(declare(4, &f), Error::<Test>::TooManyOwners);
+		assert_eq!(Files::<Test>::get(f.id).unwrap().owners.to_vec(), vec![1, 2, 3]);
+	});
+}
+
+#[test]
+fn last_owner_deletion_removes_the_file_and_frees_miners() {
+	build_and_execute(|| {
+		add_miners(100, 3, GIB);
+		buy(1, 1, 10);
+		buy(2, 1, 10);
+		let f = TestFile::new(40_000, 2, 1, 7);
+		let g = TestFile::new(10_000, 2, 1, 8);
+		store(1, &f);
+		store(1, &g);
+		assert_ok!(declare(2, &f));
+		assert_noop!(
+			FileBank::delete_file(RuntimeOrigin::signed(3), f.id),
+			Error::<Test>::NotOwner
+		);
+		assert_noop!(
+			FileBank::delete_file(RuntimeOrigin::signed(1), [9; 32]),
+			Error::<Test>::UnknownFile
+		);
+		assert_ok!(FileBank::delete_file(RuntimeOrigin::signed(1), f.id));
+		System::assert_last_event(Event::OwnerRemoved { file_id: f.id, owner: 1 }.into());
+		assert!(Files::<Test>::contains_key(f.id));
+		assert_eq!(Leases::<Test>::get(1).unwrap().used, g.layout.stored_bytes());
+		let miners = miners_of(f.id);
+		assert_ok!(FileBank::delete_file(RuntimeOrigin::signed(2), f.id));
+		System::assert_last_event(
+			Event::FileRemoved { file_id: f.id, miners: BoundedVec::truncate_from(miners.clone()) }
+				.into(),
+		);
+		assert!(!Files::<Test>::contains_key(f.id));
+		for m in miners {
+			// Only g's column is left, moved into slot 0 of the holdings index.
+			assert_eq!(HoldingCount::<Test>::get(m), 1);
+			assert_eq!(Holdings::<Test>::get(m, 0).map(|h| h.0), Some(g.id));
+		}
+	});
+}
+
+#[test]
+fn deleting_a_pending_upload_releases_its_assignments() {
+	build_and_execute(|| {
+		add_miners(100, 3, GIB);
+		buy(1, 1, 10);
+		let f = TestFile::new(40_000, 2, 1, 7);
+		assert_ok!(declare(1, &f));
+		assert_ok!(report(1, f.id, 1));
+		assert_ok!(FileBank::delete_file(RuntimeOrigin::signed(1), f.id));
+		for m in 100..103 {
+			let miner = MockMiners::get(m);
+			assert_eq!((miner.used, miner.locked), (0, 0));
+		}
+		// The old deadline finds nothing to do.
+		roll_to(1 + DEADLINE);
+		assert!(credit_log().is_empty());
+	});
+}
+
+#[test]
+fn ownership_transfer_moves_billing() {
+	build_and_execute(|| {
+		add_miners(100, 3, GIB);
+		buy(1, 1, 10);
+		buy(2, 1, 10);
+		let f = TestFile::new(40_000, 2, 1, 7);
+		store(1, &f);
+		let transfer = |from: u64, to: u64| {
+			FileBank::transfer_ownership(RuntimeOrigin::signed(from), f.id, to)
+		};
+		assert_noop!(transfer(1, 1), Error::<Test>::SelfTransfer);
+		assert_noop!(transfer(3, 2), Error::<Test>::NotOwner);
+		assert_noop!(transfer(1, 3), Error::<Test>::NoLease);
+		assert_noop!(
+			FileBank::transfer_ownership(RuntimeOrigin::signed(1), [7; 32], 2),
+			Error::<Test>::UnknownFile
+		);
+		assert_ok!(transfer(1, 2));
+		System::assert_last_event(
+			Event::OwnershipTransferred { file_id: f.id, from: 1, to: 2 }.into(),
+		);
+		assert_eq!(Leases::<Test>::get(1).unwrap().used, 0);
+		assert_eq!(Leases::<Test>::get(2).unwrap().used, f.layout.stored_bytes());
+		assert_eq!(Files::<Test>::get(f.id).unwrap().owners.to_vec(), vec![2]);
+		assert!(OwnedFiles::<Test>::contains_key(2, f.id));
+		assert_ok!(declare(1, &f));
+		assert_noop!(transfer(1, 2), Error::<Test>::AlreadyOwner);
+	});
+}
+
+#[test]
+fn placement_favours_free_capacity_and_credit() {
+	build_and_execute(|| {
+		// 60 miners: more than the 40 candidates a placement looks at.
+		add_miners(100, 59, 64 << 20);
+		MockMiners::add(200, 16 * GIB);
+		buy(1, 100, 10);
+		let mut big_picked = 0;
+		for i in 0..200u64 {
+			// At most 4 uploads share a deadline block in the mock.
+			if i % 4 == 0 {
+				roll_to(System::block_number() + 1);
+			}
+			let f = TestFile::new(100, 2, 1, 1000 + i);
+			assert_ok!(declare(1, &f));
+			big_picked += miners_of(f.id).iter().filter(|m| **m == 200).count();
+			assert_ok!(FileBank::delete_file(RuntimeOrigin::signed(1), f.id));
+		}
+		// Uniform choice would pick miner 200 in 3/60 of the uploads (≈ 10 of 200). It enters
+		// the candidate pool in 40/60 of them and then wins almost surely.
+		assert!(big_picked > 100, "big miner picked {big_picked} times");
+	});
+}
+
+#[test]
+fn runtime_api_reports_the_file() {
+	build_and_execute(|| {
+		add_miners(100, 3, GIB);
+		buy(1, 1, 10);
+		let f = TestFile::new(40_000, 2, 1, 7);
+		assert!(FileBank::file_summary(f.id).is_none());
+		store(1, &f);
+		let s = FileBank::file_summary(f.id).unwrap();
+		assert_eq!(s.state, FileState::Active);
+		assert_eq!(s.owners, vec![1]);
+		assert_eq!(s.columns.iter().map(|c| c.0).collect::<Vec<_>>(), miners_of(f.id));
+		assert!(s.columns.iter().all(|c| c.1 == ColumnState::Stored));
+		assert_eq!(s.stored_bytes, f.layout.stored_bytes());
+		let m = miners_of(f.id)[0];
+		assert_eq!(FileBank::holdings_page(&m, 0, 10), vec![(f.id, 0)]);
+		assert_eq!(FileBank::lease_of(&1).unwrap().files, 1);
+	});
+}
+
+#[test]
+fn deadline_schedule_is_bounded() {
+	build_and_execute(|| {
+		add_miners(100, 3, GIB);
+		buy(1, 1, 10);
+		// 4 uploads per deadline block, spread over 11 blocks: 44 fit in one block.
+		for i in 0..44 {
+			assert_ok!(declare(1, &TestFile::new(100, 2, 1, i)));
+		}
+		assert_noop!(declare(1, &TestFile::new(100, 2, 1, 44)), Error::<Test>::ScheduleFull);
+		roll_to(2);
+		assert_ok!(declare(1, &TestFile::new(100, 2, 1, 44)));
+	});
+}
+
+#[test]
+fn holdings_index_is_bounded() {
+	build_and_execute(|| {
+		add_miners(100, 3, GIB);
+		buy(1, 1, 10);
+		// MaxHoldingsPerMiner = 100 in the mock.
+		for i in 0..100 {
+			// Deadline buckets hold 44 uploads over 11 blocks.
+			if i % 40 == 0 {
+				roll_to(System::block_number() + 11);
+			}
+			store(1, &TestFile::new(100, 2, 1, i));
+		}
+		let f = TestFile::new(100, 2, 1, 100);
+		assert_ok!(declare(1, &f));
+		assert_noop!(report(1, f.id, 0), Error::<Test>::TooManyHoldings);
+	});
+}

@@ -1,0 +1,325 @@
+//! Uploads: declaration and placement, transfer reports, missed deadlines, ownership and
+//! deletion.
+
+use crate::{
+	lease::SCHEDULE_SPREAD, AllowedProfiles, ColumnInfo, ColumnState, Config, Error, Event,
+	FileInfo, FileState, Files, NameOf, OwnedFile, OwnedFiles, Pallet, TransferDeadlines,
+	WeightInfo, TRANSFER_MISSED_CREDIT,
+};
+use alloc::vec::Vec;
+use cess_primitives::{
+	layout::FileLayout,
+	traits::{acceptance_message, CreditReason, MinerPenalties, MinerRegistry},
+	types::{Column, ErasureProfile, FileId},
+};
+use codec::Encode;
+use polkadot_sdk::{
+	frame_support::pallet_prelude::*,
+	frame_system::{self, pallet_prelude::BlockNumberFor},
+	sp_runtime::traits::{Saturating, Verify},
+};
+
+impl<T: Config> Pallet<T> {
+	#[allow(clippy::too_many_arguments)]
+	pub(crate) fn do_upload_declaration(
+		who: T::AccountId,
+		file_id: FileId,
+		size: u64,
+		segments: u32,
+		profile: ErasureProfile,
+		name: NameOf<T>,
+		bucket: NameOf<T>,
+	) -> DispatchResult {
+		ensure!(size > 0 && size <= T::MaxFileSize::get(), Error::<T>::BadFileSize);
+		ensure!(AllowedProfiles::<T>::get().contains(&profile), Error::<T>::ProfileNotAllowed);
+		let layout = FileLayout::new(size, T::SegmentSize::get(), profile)
+			.map_err(|_| Error::<T>::BadFileSize)?;
+		ensure!(layout.segment_count() == segments, Error::<T>::SegmentCountMismatch);
+		if let Some(file) = Files::<T>::get(file_id) {
+			ensure!(file.size == size && file.profile == profile, Error::<T>::FileMismatch);
+			return Self::add_owner(file, file_id, who, OwnedFile { name, bucket });
+		}
+		let column_bytes = layout.column_bytes();
+		let stored = layout.stored_bytes();
+		Self::charge_lease(&who, stored)?;
+		let seed = Self::upload_seed(&file_id, &who);
+		let miners = Self::pick_miners(seed, profile.total(), column_bytes, &[])?;
+		let now = frame_system::Pallet::<T>::block_number();
+		let deadline =
+			Self::schedule_deadline(file_id, now.saturating_add(T::TransferDeadline::get()))?;
+		// Last: nothing below fails, so the registry never holds a stray lock.
+		for miner in &miners {
+			T::Miners::lock_space(miner, column_bytes).map_err(|_| Error::<T>::NotEnoughMiners)?;
+		}
+		let columns: BoundedVec<ColumnInfo<T>, _> = miners
+			.iter()
+			.map(|m| ColumnInfo { miner: m.clone(), state: ColumnState::Assigned { attempts: 1 } })
+			.collect::<Vec<_>>()
+			.try_into()
+			.map_err(|_| Error::<T>::BadColumn)?;
+		let owners = BoundedVec::truncate_from(alloc::vec![who.clone()]);
+		Files::<T>::insert(
+			file_id,
+			FileInfo {
+				size,
+				segments,
+				profile,
+				column_bytes,
+				uploader: who.clone(),
+				state: FileState::Pending,
+				declared_at: now,
+				deadline,
+				columns,
+				owners,
+			},
+		);
+		OwnedFiles::<T>::insert(&who, file_id, OwnedFile { name, bucket });
+		Self::deposit_event(Event::UploadDeclared {
+			file_id,
+			owner: who,
+			miners: BoundedVec::truncate_from(miners),
+			deadline,
+		});
+		Ok(())
+	}
+
+	/// Adds `who` as an owner of an existing file, billing its lease.
+	fn add_owner(
+		mut file: FileInfo<T>,
+		file_id: FileId,
+		who: T::AccountId,
+		entry: OwnedFile<T>,
+	) -> DispatchResult {
+		ensure!(!file.owners.contains(&who), Error::<T>::AlreadyOwner);
+		file.owners.try_push(who.clone()).map_err(|_| Error::<T>::TooManyOwners)?;
+		Self::charge_lease(&who, file.stored_bytes())?;
+		Files::<T>::insert(file_id, file);
+		OwnedFiles::<T>::insert(&who, file_id, entry);
+		Self::deposit_event(Event::OwnerAdded { file_id, owner: who });
+		Ok(())
+	}
+
+	/// Puts `file_id` in the first deadline bucket from `at` with room; returns its block.
+	pub(crate) fn schedule_deadline(
+		file_id: FileId,
+		at: BlockNumberFor<T>,
+	) -> Result<BlockNumberFor<T>, DispatchError> {
+		for offset in 0..=SCHEDULE_SPREAD {
+			let block = at.saturating_add(offset.into());
+			if TransferDeadlines::<T>::mutate(block, |b| b.try_push(file_id).is_ok()) {
+				return Ok(block);
+			}
+		}
+		Err(Error::<T>::ScheduleFull.into())
+	}
+
+	pub(crate) fn do_transfer_report(
+		who: T::AccountId,
+		file_id: FileId,
+		column: Column,
+		acceptance: T::AcceptanceSignature,
+	) -> DispatchResult {
+		let mut file = Files::<T>::get(file_id).ok_or(Error::<T>::UnknownFile)?;
+		let col = file.columns.get(column as usize).ok_or(Error::<T>::BadColumn)?;
+		ensure!(col.miner == who, Error::<T>::NotColumnMiner);
+		ensure!(matches!(col.state, ColumnState::Assigned { .. }), Error::<T>::AlreadyReported);
+		ensure!(T::Miners::is_positive(&who), Error::<T>::MinerNotPositive);
+		let message = acceptance_message(&file_id, column, &who.encode());
+		ensure!(acceptance.verify(&message[..], &file.uploader), Error::<T>::BadAcceptance);
+		Self::push_holding(&who, file_id, column)?;
+		T::Miners::commit_space(&who, file.column_bytes);
+		file.columns[column as usize].state = ColumnState::Stored;
+		let active = file.columns.iter().all(|c| c.state == ColumnState::Stored);
+		if active {
+			file.state = FileState::Active;
+		}
+		Files::<T>::insert(file_id, file);
+		Self::deposit_event(Event::ColumnReported { file_id, column, miner: who });
+		if active {
+			Self::deposit_event(Event::FileActive { file_id });
+		}
+		Ok(())
+	}
+
+	/// Handles the uploads whose transfer deadline is `n`: each column still assigned goes to
+	/// another miner (the late one loses credit), or the upload fails. At most `MaxHookWork`
+	/// columns are reassigned per block; the rest waits for the next block.
+	pub(crate) fn process_deadlines(n: BlockNumberFor<T>) -> Weight {
+		let due = TransferDeadlines::<T>::take(n);
+		if due.is_empty() {
+			return T::WeightInfo::deadlines_base();
+		}
+		let mut budget = T::MaxHookWork::get();
+		let mut weight = T::WeightInfo::deadlines_base();
+		let mut carried = 0u32;
+		for file_id in due {
+			let Some(file) = Files::<T>::get(file_id) else { continue };
+			if file.state != FileState::Pending || file.deadline != n {
+				continue;
+			}
+			let missed = file
+				.columns
+				.iter()
+				.filter(|c| matches!(c.state, ColumnState::Assigned { .. }))
+				.count() as u32;
+			if missed > budget {
+				// Not enough budget left in this block: handle it in the next one.
+				carried += 1;
+				if let Ok(at) = Self::schedule_deadline(file_id, n.saturating_add(1u32.into())) {
+					Files::<T>::mutate(file_id, |f| {
+						if let Some(f) = f {
+							f.deadline = at;
+						}
+					});
+				}
+				continue;
+			}
+			budget -= missed;
+			weight = weight
+				.saturating_add(T::WeightInfo::reassign_column().saturating_mul(missed.into()));
+			Self::handle_missed_deadline(file_id, file, n);
+		}
+		weight.saturating_add(T::WeightInfo::carry_deadline().saturating_mul(carried.into()))
+	}
+
+	fn handle_missed_deadline(file_id: FileId, mut file: FileInfo<T>, n: BlockNumberFor<T>) {
+		let seed = Self::placement_seed(&(b"reassign", file_id, n).encode());
+		let mut rng_seed = seed;
+		let new_deadline = n.saturating_add(T::TransferDeadline::get());
+		let mut reassigned = Vec::new();
+		let mut failed = false;
+		for index in 0..file.columns.len() {
+			let ColumnState::Assigned { attempts } = file.columns[index].state else { continue };
+			let late = file.columns[index].miner.clone();
+			T::Miners::unlock_space(&late, file.column_bytes);
+			T::Penalties::adjust_credit(
+				&late,
+				TRANSFER_MISSED_CREDIT,
+				CreditReason::TransferMissed,
+			);
+			let exclude: Vec<T::AccountId> = file.columns.iter().map(|c| c.miner.clone()).collect();
+			let replacement = if !failed && u32::from(attempts) < T::MaxTransferAttempts::get() {
+				rng_seed = cess_primitives::merkle::blake2_256_parts(&[&rng_seed, &[index as u8]]);
+				Self::pick_miners(rng_seed, 1, file.column_bytes, &exclude)
+					.ok()
+					.and_then(|m| m.into_iter().next())
+					.filter(|m| T::Miners::lock_space(m, file.column_bytes).is_ok())
+			} else {
+				None
+			};
+			match replacement {
+				Some(to) => {
+					file.columns[index] = ColumnInfo {
+						miner: to.clone(),
+						state: ColumnState::Assigned { attempts: attempts + 1 },
+					};
+					reassigned.push((index as Column, late, to));
+				},
+				None => {
+					// The late miner's lock is released above: mark the column so that failing
+					// the upload does not release it twice (no order exists for it).
+					file.columns[index].state = ColumnState::Restoring;
+					failed = true;
+				},
+			}
+		}
+		if failed {
+			Self::fail_upload(file_id, file);
+			return;
+		}
+		match Self::schedule_deadline(file_id, new_deadline) {
+			Ok(at) => file.deadline = at,
+			Err(_) => {
+				// No room to schedule the next deadline: release the new assignments as well.
+				Self::fail_upload(file_id, file);
+				return;
+			},
+		}
+		let deadline = file.deadline;
+		Files::<T>::insert(file_id, file);
+		for (column, from, to) in reassigned {
+			Self::deposit_event(Event::ColumnReassigned { file_id, column, from, to, deadline });
+		}
+	}
+
+	/// Removes a pending upload that cannot complete: assigned columns are unlocked, reported
+	/// ones released, every owner's lease reservation returned.
+	fn fail_upload(file_id: FileId, file: FileInfo<T>) {
+		Self::release_columns(file_id, &file);
+		for owner in &file.owners {
+			OwnedFiles::<T>::remove(owner, file_id);
+			Self::release_lease(owner, file.stored_bytes());
+		}
+		Files::<T>::remove(file_id);
+		Self::deposit_event(Event::UploadFailed { file_id });
+	}
+
+	/// Returns every column's capacity to its miner and closes the file's restoral orders.
+	fn release_columns(file_id: FileId, file: &FileInfo<T>) {
+		for (index, col) in file.columns.iter().enumerate() {
+			match col.state {
+				ColumnState::Assigned { .. } => {
+					T::Miners::unlock_space(&col.miner, file.column_bytes)
+				},
+				ColumnState::Stored => {
+					Self::remove_holding(&col.miner, file_id, index as Column);
+					T::Miners::release_space(&col.miner, file.column_bytes);
+				},
+				ColumnState::Restoring => {
+					Self::close_order(file_id, index as Column, file.column_bytes);
+				},
+			}
+		}
+	}
+
+	pub(crate) fn do_delete_file(who: T::AccountId, file_id: FileId) -> DispatchResult {
+		ensure!(Files::<T>::contains_key(file_id), Error::<T>::UnknownFile);
+		ensure!(OwnedFiles::<T>::contains_key(&who, file_id), Error::<T>::NotOwner);
+		Self::remove_owner(&who, &file_id);
+		Ok(())
+	}
+
+	/// Removes `who`'s ownership of `file_id` (which it owns); the last owner removes the file.
+	pub(crate) fn remove_owner(who: &T::AccountId, file_id: &FileId) {
+		OwnedFiles::<T>::remove(who, file_id);
+		let Some(mut file) = Files::<T>::get(file_id) else { return };
+		Self::release_lease(who, file.stored_bytes());
+		file.owners.retain(|o| o != who);
+		Self::deposit_event(Event::OwnerRemoved { file_id: *file_id, owner: who.clone() });
+		if !file.owners.is_empty() {
+			Files::<T>::insert(file_id, file);
+			return;
+		}
+		Self::release_columns(*file_id, &file);
+		Files::<T>::remove(file_id);
+		let miners =
+			BoundedVec::truncate_from(file.columns.iter().map(|c| c.miner.clone()).collect());
+		Self::deposit_event(Event::FileRemoved { file_id: *file_id, miners });
+	}
+
+	pub(crate) fn do_transfer_ownership(
+		who: T::AccountId,
+		file_id: FileId,
+		to: T::AccountId,
+	) -> DispatchResult {
+		ensure!(who != to, Error::<T>::SelfTransfer);
+		let mut file = Files::<T>::get(file_id).ok_or(Error::<T>::UnknownFile)?;
+		let entry = OwnedFiles::<T>::get(&who, file_id).ok_or(Error::<T>::NotOwner)?;
+		ensure!(!file.owners.contains(&to), Error::<T>::AlreadyOwner);
+		Self::charge_lease(&to, file.stored_bytes())?;
+		Self::release_lease(&who, file.stored_bytes());
+		for owner in file.owners.iter_mut() {
+			if *owner == who {
+				*owner = to.clone();
+			}
+		}
+		if file.uploader == who {
+			file.uploader = to.clone();
+		}
+		Files::<T>::insert(file_id, file);
+		OwnedFiles::<T>::remove(&who, file_id);
+		OwnedFiles::<T>::insert(&to, file_id, entry);
+		Self::deposit_event(Event::OwnershipTransferred { file_id, from: who, to });
+		Ok(())
+	}
+}

@@ -1,0 +1,174 @@
+//! A test runtime: System, Balances and Sminer, with a scripted holdings provider.
+
+use crate as pallet_sminer;
+use cess_primitives::{
+	layout::FileLayout,
+	podr2::SecretKey,
+	traits::{Podr2PublicKey, StorageHoldings},
+	types::{Column, FileId},
+};
+use codec::Encode;
+use core::cell::RefCell;
+use polkadot_sdk::{
+	frame_support::{derive_impl, parameter_types, traits::ConstU32},
+	frame_system, pallet_balances,
+	sp_io::TestExternalities,
+	sp_runtime::BuildStorage,
+};
+use std::collections::BTreeMap;
+
+type Block = frame_system::mocking::MockBlock<Test>;
+
+#[polkadot_sdk::frame_support::runtime]
+mod runtime {
+	#[runtime::runtime]
+	#[runtime::derive(
+		RuntimeCall,
+		RuntimeEvent,
+		RuntimeError,
+		RuntimeOrigin,
+		RuntimeFreezeReason,
+		RuntimeHoldReason,
+		RuntimeSlashReason,
+		RuntimeLockId,
+		RuntimeTask,
+		RuntimeViewFunction
+	)]
+	pub struct Test;
+
+	#[runtime::pallet_index(0)]
+	pub type System = frame_system;
+	#[runtime::pallet_index(1)]
+	pub type Balances = pallet_balances;
+	#[runtime::pallet_index(2)]
+	pub type Sminer = pallet_sminer;
+}
+
+#[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
+impl frame_system::Config for Test {
+	type Block = Block;
+	type AccountData = pallet_balances::AccountData<u64>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type AccountStore = System;
+}
+
+/// One GiB.
+pub const GIB: u64 = 1 << 30;
+/// Collateral per TiB in the mock.
+pub const PER_TIB: u64 = 1_000;
+/// Blocks of the exit cooling period in the mock.
+pub const COOLING: u64 = 100;
+
+parameter_types! {
+	pub const CollateralPerTiB: u64 = PER_TIB;
+	pub const MinCapacity: u64 = GIB;
+	pub const MaxCapacity: u64 = 4 << 40;
+	pub const InitialCredit: u32 = 500;
+	pub const ExitCoolingPeriod: u64 = COOLING;
+}
+
+thread_local! {
+	/// Per miner: (holdings, outstanding restorals).
+	pub static HOLDINGS: RefCell<BTreeMap<u64, (u32, u32)>> = const { RefCell::new(BTreeMap::new()) };
+	/// Miners announced as leaving, in order.
+	pub static LEAVING: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Scripted stand-in for the file market: tests set what each miner holds.
+pub struct MockHoldings;
+
+impl MockHoldings {
+	/// Sets `who`'s holdings count and outstanding restorals.
+	pub fn set(who: u64, holdings: u32, outstanding: u32) {
+		HOLDINGS.with(|h| h.borrow_mut().insert(who, (holdings, outstanding)));
+	}
+	/// Miners announced as leaving so far.
+	pub fn leaving() -> Vec<u64> {
+		LEAVING.with(|l| l.borrow().clone())
+	}
+}
+
+impl StorageHoldings<u64> for MockHoldings {
+	fn holding_count(who: &u64) -> u32 {
+		HOLDINGS.with(|h| h.borrow().get(who).map_or(0, |v| v.0))
+	}
+	fn holding_at(_: &u64, _: u32) -> Option<(FileId, Column, FileLayout)> {
+		None
+	}
+	fn miner_leaving(who: &u64, _forced: bool) {
+		LEAVING.with(|l| l.borrow_mut().push(*who));
+	}
+	fn outstanding_restorals(who: &u64) -> u32 {
+		HOLDINGS.with(|h| h.borrow().get(who).map_or(0, |v| v.1))
+	}
+}
+
+impl pallet_sminer::Config for Test {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type OnSlash = ();
+	type Holdings = MockHoldings;
+	type CollateralPerTiB = CollateralPerTiB;
+	type MinCapacity = MinCapacity;
+	type MaxCapacity = MaxCapacity;
+	type MaxMiners = ConstU32<8>;
+	type MaxMultiaddrs = ConstU32<4>;
+	type MaxMultiaddrLen = ConstU32<64>;
+	type MaxPeerIdLen = ConstU32<64>;
+	type MaxCreditHistory = ConstU32<4>;
+	type InitialCredit = InitialCredit;
+	type ExitCoolingPeriod = ExitCoolingPeriod;
+	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockKeys;
+}
+
+/// The PoDR² key of test account `who` and its proof of possession.
+pub fn podr2_key_of(who: u64) -> (Podr2PublicKey, [u8; 48]) {
+	let mut seed = [0u8; 32];
+	seed[..8].copy_from_slice(&who.to_le_bytes());
+	let sk = SecretKey::from_seed(&seed);
+	(sk.public_key().to_bytes(), sk.prove_possession(&who.encode()).to_bytes())
+}
+
+/// Benchmark keys computed natively.
+#[cfg(feature = "runtime-benchmarks")]
+pub struct MockKeys;
+
+#[cfg(feature = "runtime-benchmarks")]
+impl crate::BenchmarkHelper<u64> for MockKeys {
+	fn registrant() -> (u64, Podr2PublicKey, [u8; 48]) {
+		let (key, pop) = podr2_key_of(1000);
+		(1000, key, pop)
+	}
+}
+
+/// Accounts 1..=9 start with this balance.
+pub const START_BALANCE: u64 = 100_000;
+
+/// Test externalities with funded accounts 1..=9 and 1000, at block 1.
+pub fn new_test_ext() -> TestExternalities {
+	HOLDINGS.with(|h| h.borrow_mut().clear());
+	LEAVING.with(|l| l.borrow_mut().clear());
+	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
+	pallet_balances::GenesisConfig::<Test> {
+		balances: (1..=9).chain([1000]).map(|a| (a, START_BALANCE)).collect(),
+		..Default::default()
+	}
+	.assimilate_storage(&mut t)
+	.unwrap();
+	let mut ext = TestExternalities::new(t);
+	ext.execute_with(|| frame_system::Pallet::<Test>::set_block_number(1));
+	ext
+}
+
+/// Runs `test` and then checks the pallet's invariants.
+pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Sminer::do_try_state().expect("invariants hold");
+	});
+}

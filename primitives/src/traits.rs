@@ -1,0 +1,169 @@
+//! The traits through which the storage pallets meet, wired in the runtime's `configs/`.
+//!
+//! Pallets never depend on each other's crates (`ARCHITECTURE.md` §2):
+//!
+//! * `sminer` implements [`MinerRegistry`] (placement, space accounting, keys) for `file-bank`
+//!   and [`MinerPenalties`] (credit, slashing, forced exit) for `audit` and `file-bank`.
+//! * `file-bank` implements [`StorageHoldings`] (what a miner holds, restoral on exit) for
+//!   `sminer` and `audit`.
+//!
+//! The methods are infallible or return small typed errors defined here, so this crate needs no
+//! FRAME dependency; the pallets map them onto their own `Error` variants.
+
+use crate::layout::FileLayout;
+use crate::types::{Column, FileId};
+#[cfg(feature = "codec")]
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+#[cfg(feature = "codec")]
+use scale_info::TypeInfo;
+
+/// Length of a PoDR² public key (a compressed BLS12-381 G2 point).
+pub const PODR2_PUBLIC_KEY_BYTES: usize = 96;
+/// A miner's PoDR² public key bytes.
+pub type Podr2PublicKey = [u8; PODR2_PUBLIC_KEY_BYTES];
+
+/// Lowest credit score.
+pub const MIN_CREDIT: u32 = 0;
+/// Highest credit score.
+pub const MAX_CREDIT: u32 = 1000;
+
+/// Why a miner's credit score changed (kept in its bounded credit history).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(
+	feature = "codec",
+	derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)
+)]
+pub enum CreditReason {
+	/// Passed a PoDR² round.
+	RoundPassed,
+	/// Submitted no proof within a round's window.
+	RoundMissed,
+	/// Submitted a proof that does not verify.
+	ProofFailed,
+	/// Did not report an assigned fragment before the transfer deadline.
+	TransferMissed,
+	/// Reported a lost fragment itself.
+	LossReported,
+	/// Completed a restoral order.
+	RestoralCompleted,
+	/// Validators agreed the miner did not serve a probed block.
+	ProbeFailed,
+	/// Validators fetched a probed block from the miner.
+	ProbePassed,
+}
+
+/// Why a space operation on a miner failed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SpaceError {
+	/// No miner is registered under that account.
+	UnknownMiner,
+	/// The miner is not positive (frozen, exiting, exited or offline) and takes no new data.
+	NotPositive,
+	/// The miner's free capacity is smaller than the request.
+	InsufficientSpace,
+}
+
+/// What placement needs to know about one miner.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct PlacementInfo {
+	/// Declared capacity minus used and locked bytes.
+	pub free: u64,
+	/// Credit score, `MIN_CREDIT..=MAX_CREDIT`.
+	pub credit: u32,
+}
+
+/// The miner registry as seen by the file market (implemented by `sminer`).
+///
+/// Space is accounted in three parts per miner: `used` (fragments it holds), `locked` (fragments
+/// assigned or claimed but not yet reported) and the rest of the declared capacity. `used +
+/// locked ≤ declared` always holds: [`Self::lock_space`] refuses what does not fit.
+pub trait MinerRegistry<AccountId> {
+	/// Number of positive miners (the ones that take new data), indexed `0..count`.
+	fn positive_count() -> u32;
+	/// The positive miner at `index` (`None` past the end). Indices move when miners leave.
+	fn positive_at(index: u32) -> Option<AccountId>;
+	/// Placement data of a positive miner; `None` if it is unknown or not positive.
+	fn placement_info(who: &AccountId) -> Option<PlacementInfo>;
+	/// Whether `who` is a registered miner in the positive state.
+	fn is_positive(who: &AccountId) -> bool;
+	/// The miner's PoDR² public key, if it is registered (in any state).
+	fn podr2_key(who: &AccountId) -> Option<Podr2PublicKey>;
+	/// Reserves `bytes` of a positive miner's free capacity for an assignment or a claim.
+	fn lock_space(who: &AccountId, bytes: u64) -> Result<(), SpaceError>;
+	/// Returns locked bytes to free capacity (assignment reassigned, claim expired, upload
+	/// failed). Saturating.
+	fn unlock_space(who: &AccountId, bytes: u64);
+	/// Moves locked bytes to used (the fragment was reported). Saturating.
+	fn commit_space(who: &AccountId, bytes: u64);
+	/// Returns used bytes to free capacity (file deleted, fragment lost). Saturating.
+	fn release_space(who: &AccountId, bytes: u64);
+}
+
+/// Penalties and credit, used by `audit` and `file-bank` (implemented by `sminer`).
+pub trait MinerPenalties<AccountId, Balance> {
+	/// Changes `who`'s credit by `delta`, clamped to `MIN_CREDIT..=MAX_CREDIT`, and records the
+	/// reason. Unknown miners are ignored.
+	fn adjust_credit(who: &AccountId, delta: i32, reason: CreditReason);
+	/// Slashes up to `amount` of `who`'s collateral and returns what was slashed. A miner whose
+	/// collateral falls below its requirement is frozen.
+	fn slash(who: &AccountId, amount: Balance) -> Balance;
+	/// Forces `who` out (state offline): it takes no new data and its holdings go to restoral.
+	fn force_out(who: &AccountId);
+}
+
+/// What a miner holds, as seen by `sminer` and `audit` (implemented by `file-bank`).
+pub trait StorageHoldings<AccountId> {
+	/// Number of columns `who` holds (the length of its holdings index).
+	fn holding_count(who: &AccountId) -> u32;
+	/// The holding at `index` of `who`'s holdings index: file, column and the file's layout.
+	fn holding_at(who: &AccountId, index: u32) -> Option<(FileId, Column, FileLayout)>;
+	/// Opens restoral orders for every column `who` holds (exit, or forced exit if `forced`).
+	/// The work is done in bounded batches over the following blocks.
+	fn miner_leaving(who: &AccountId, forced: bool);
+	/// Restoral orders opened for columns lost by `who` that are not completed yet, plus the
+	/// holdings not yet turned into orders.
+	fn outstanding_restorals(who: &AccountId) -> u32;
+}
+
+impl<AccountId> StorageHoldings<AccountId> for () {
+	fn holding_count(_: &AccountId) -> u32 {
+		0
+	}
+	fn holding_at(_: &AccountId, _: u32) -> Option<(FileId, Column, FileLayout)> {
+		None
+	}
+	fn miner_leaving(_: &AccountId, _: bool) {}
+	fn outstanding_restorals(_: &AccountId) -> u32 {
+		0
+	}
+}
+
+/// Domain prefix of the owner's transfer acceptance (see [`acceptance_message`]).
+pub const ACCEPTANCE_DOMAIN: &[u8] = b"cess/transfer-acceptance/v1";
+
+/// The bytes the file owner signs (sr25519) to accept `miner`'s tags for column `column` of
+/// `file_id`: `ACCEPTANCE_DOMAIN ‖ file_id ‖ le16(column) ‖ miner` where `miner` is the SCALE
+/// encoding of the miner's account id (32 bytes for `AccountId32`).
+pub fn acceptance_message(file_id: &FileId, column: Column, miner: &[u8]) -> alloc::vec::Vec<u8> {
+	let mut out = alloc::vec::Vec::with_capacity(ACCEPTANCE_DOMAIN.len() + 32 + 2 + miner.len());
+	out.extend_from_slice(ACCEPTANCE_DOMAIN);
+	out.extend_from_slice(file_id);
+	out.extend_from_slice(&column.to_le_bytes());
+	out.extend_from_slice(miner);
+	out
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn acceptance_message_layout() {
+		let m = acceptance_message(&[7u8; 32], 0x0102, &[9u8; 32]);
+		assert_eq!(&m[..ACCEPTANCE_DOMAIN.len()], ACCEPTANCE_DOMAIN);
+		let rest = &m[ACCEPTANCE_DOMAIN.len()..];
+		assert_eq!(&rest[..32], &[7u8; 32]);
+		assert_eq!(&rest[32..34], &[2, 1]);
+		assert_eq!(&rest[34..], &[9u8; 32]);
+	}
+}
