@@ -23,10 +23,9 @@ log "cargo test (release: unit, pallet and end-to-end tests)"
 cargo test --release --locked --workspace --features "$CESS_FEATURES"
 
 # The storage pallets' benchmarks run as tests on their mock runtimes (the weights themselves
-# come from `scripts/bench-weights.sh`).
-log "cargo clippy + test (storage pallets with runtime-benchmarks)"
-SKIP_WASM_BUILD=1 cargo clippy --release --locked -p pallet-sminer -p pallet-file-bank --all-targets \
-	--features runtime-benchmarks -- -D warnings
+# come from `scripts/bench-weights.sh`). Compiled, not linted: a clippy pass with this feature
+# set would cost a further full check build of FRAME on a 2-core CI machine.
+log "cargo test (storage pallets' benchmark suites, feature runtime-benchmarks)"
 SKIP_WASM_BUILD=1 cargo test --release --locked -p pallet-sminer -p pallet-file-bank \
 	--features runtime-benchmarks
 
