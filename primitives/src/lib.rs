@@ -12,6 +12,8 @@
 //! * [`podr2`] — the PoDR² proof-of-data-possession scheme (Shacham–Waters on BLS12-381): miner
 //!   keys, tagging, batched tag checks, challenge expansion, proving, verification and the restoral
 //!   opening proof.
+//! * [`sampling`] — deterministic draws from a seed (uniform values, distinct indices), shared
+//!   by placement, restoral openings and audit challenges.
 //! * [`host`] — the runtime interface through which the runtime verifies PoDR² natively.
 //! * [`traits`] — the traits through which the storage pallets meet.
 //!
@@ -29,5 +31,6 @@ pub mod host;
 pub mod layout;
 pub mod merkle;
 pub mod podr2;
+pub mod sampling;
 pub mod traits;
 pub mod types;

@@ -6,7 +6,7 @@ use cess_primitives::{
 	layout::FileLayout,
 	merkle::{blake2_256_parts, file_tree, fragment_hash, fragment_index},
 	podr2::{build_opening, name, tag_fragment, Params, SecretKey},
-	types::{ErasureProfile, BLOCK_BYTES},
+	types::{Column, ErasureProfile, SegmentIndex, BLOCK_BYTES},
 };
 
 /// Profile of the fixture file.
@@ -49,20 +49,13 @@ pub fn restoral_fixture(segment_size: u64, sectors: u32, samples: u32) -> Restor
 			fragments.push(f);
 		}
 	}
-	let hashes: Vec<_> = fragments.iter().map(|f| fragment_hash(f)).collect();
-	let tree = file_tree(&hashes);
-	let file_id = tree.root();
+	let file_id = file_tree(&fragments.iter().map(|f| fragment_hash(f)).collect::<Vec<_>>()).root();
 	let column = FIXTURE_COLUMN;
 	let seed = restoral_seed(&FIXTURE_CLAIM_HASH, &file_id, column);
 	let (seg, indices) =
 		restoral_indices(&seed, &layout, sectors, samples).expect("fixture challenge");
-	let index = fragment_index(seg, column, &profile).expect("fragment in range");
-	let fragment = &fragments[index as usize];
 	let sk = fixture_secret();
-	let tags = tag_fragment(&sk, &name(&file_id, seg, column), fragment, params);
-	let opening = build_opening(fragment, tree.proof(index), &tags, &indices, params)
-		.expect("fixture opening")
-		.to_bytes();
+	let opening = opening_bytes(&fragments, &profile, seg, column, &indices, &sk, params);
 	RestoralFixture {
 		file_id,
 		size,
@@ -72,4 +65,24 @@ pub fn restoral_fixture(segment_size: u64, sectors: u32, samples: u32) -> Restor
 		podr2_key: sk.public_key().to_bytes(),
 		opening,
 	}
+}
+
+/// The encoded opening proof of fragment (`seg`, `column`) opened at `indices`, tagged with `sk`,
+/// for the file whose fragments are `fragments` in (segment, column) order.
+pub fn opening_bytes<F: AsRef<[u8]>>(
+	fragments: &[F],
+	profile: &ErasureProfile,
+	seg: SegmentIndex,
+	column: Column,
+	indices: &[u32],
+	sk: &SecretKey,
+	params: Params,
+) -> Vec<u8> {
+	let tree = file_tree(&fragments.iter().map(|f| fragment_hash(f.as_ref())).collect::<Vec<_>>());
+	let index = fragment_index(seg, column, profile).expect("fragment in range");
+	let fragment = fragments[index as usize].as_ref();
+	let tags = tag_fragment(sk, &name(&tree.root(), seg, column), fragment, params);
+	build_opening(fragment, tree.proof(index), &tags, indices, params)
+		.expect("consistent fragment, tree and tags")
+		.to_bytes()
 }

@@ -12,8 +12,8 @@
 //! within it.
 
 use crate::{Config, Error, Pallet};
-use alloc::{collections::BTreeMap, vec::Vec};
-use cess_primitives::{merkle::blake2_256_parts, traits::MinerRegistry};
+use alloc::vec::Vec;
+use cess_primitives::{merkle::blake2_256_parts, sampling::SeedStream, traits::MinerRegistry};
 use codec::Encode;
 use polkadot_sdk::{
 	frame_support::{pallet_prelude::*, traits::Randomness},
@@ -23,28 +23,8 @@ use polkadot_sdk::{
 /// Domain prefix of placement seeds.
 const PLACEMENT_DOMAIN: &[u8] = b"cess/placement";
 
-/// A deterministic stream of random numbers from a 32-byte seed.
-pub(crate) struct SeedRng {
-	seed: [u8; 32],
-	counter: u32,
-}
-
-impl SeedRng {
-	pub(crate) fn new(seed: [u8; 32]) -> Self {
-		Self { seed, counter: 0 }
-	}
-
-	pub(crate) fn next_u64(&mut self) -> u64 {
-		let d = blake2_256_parts(&[&self.seed, &self.counter.to_le_bytes()]);
-		self.counter = self.counter.wrapping_add(1);
-		u64::from_le_bytes(d[..8].try_into().expect("8 bytes"))
-	}
-
-	/// A uniform value in `0..bound` (`bound > 0`), by multiply-shift (bias ≤ bound / 2^64).
-	pub(crate) fn below(&mut self, bound: u64) -> u64 {
-		((u128::from(self.next_u64()) * u128::from(bound)) >> 64) as u64
-	}
-}
+/// Domain of the placement draws (the seed is already bound to [`PLACEMENT_DOMAIN`]).
+const DRAW_DOMAIN: &[u8] = b"";
 
 impl<T: Config> Pallet<T> {
 	/// A placement seed bound to `subject`, from the chain's randomness (the parent hash before
@@ -63,16 +43,12 @@ impl<T: Config> Pallet<T> {
 		bytes: u64,
 		exclude: &[T::AccountId],
 	) -> Result<Vec<T::AccountId>, Error<T>> {
-		let mut rng = SeedRng::new(seed);
+		let mut rng = SeedStream::new(DRAW_DOMAIN, seed);
 		let total = T::Miners::positive_count();
 		let pool = total.min(T::PlacementCandidates::get());
-		let mut swapped: BTreeMap<u32, u32> = BTreeMap::new();
 		let mut candidates: Vec<(T::AccountId, u128)> = Vec::with_capacity(pool as usize);
-		for i in 0..pool {
-			let r = i + rng.below(u64::from(total - i)) as u32;
-			let picked = *swapped.get(&r).unwrap_or(&r);
-			let displaced = *swapped.get(&i).unwrap_or(&i);
-			swapped.insert(r, displaced);
+		let picks: Vec<u32> = rng.distinct(pool, total).collect();
+		for picked in picks {
 			let Some(miner) = T::Miners::positive_at(picked) else { continue };
 			if exclude.contains(&miner) {
 				continue;
@@ -90,8 +66,8 @@ impl<T: Config> Pallet<T> {
 		let mut chosen = Vec::with_capacity(wanted as usize);
 		for _ in 0..wanted {
 			let sum: u128 = candidates.iter().map(|c| c.1).sum();
-			// Two draws give 128 bits, so the weighted choice is unbiased for any sum.
-			let x = (u128::from(rng.next_u64()) << 64 | u128::from(rng.next_u64())) % sum;
+			// 128 random bits: the bias is below sum / 2^128, negligible for any weight sum.
+			let x = rng.below_u128(sum);
 			let mut acc = 0u128;
 			let mut index = candidates.len() - 1;
 			for (j, c) in candidates.iter().enumerate() {

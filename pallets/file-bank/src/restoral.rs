@@ -12,6 +12,7 @@ use cess_primitives::{
 	layout::FileLayout,
 	merkle::blake2_256_parts,
 	podr2::{opening_indices, Params},
+	sampling::{le_u64, uniform_below},
 	traits::{CreditReason, MinerPenalties, MinerRegistry},
 	types::{Column, FileId, SegmentIndex},
 };
@@ -38,8 +39,7 @@ pub fn restoral_indices(
 	sectors: u32,
 	samples: u32,
 ) -> Option<(SegmentIndex, Vec<u32>)> {
-	let pick = u64::from_le_bytes(seed[..8].try_into().expect("8 bytes"));
-	let segment = ((u128::from(pick) * u128::from(layout.segment_count())) >> 64) as SegmentIndex;
+	let segment = uniform_below(le_u64(seed), u64::from(layout.segment_count())) as SegmentIndex;
 	let params = Params::new(sectors).ok()?;
 	let blocks = params.blocks_in(layout.fragment_len(segment)) as u32;
 	Some((segment, opening_indices(seed, samples, blocks)))

@@ -183,8 +183,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	fn handle_missed_deadline(file_id: FileId, mut file: FileInfo<T>, n: BlockNumberFor<T>) {
-		let seed = Self::placement_seed(&(b"reassign", file_id, n).encode());
-		let mut rng_seed = seed;
+		// Each reassigned column draws from the previous column's seed, chained by its index.
+		let mut seed = Self::placement_seed(&(b"reassign", file_id, n).encode());
 		let new_deadline = n.saturating_add(T::TransferDeadline::get());
 		let mut reassigned = Vec::new();
 		let mut failed = false;
@@ -199,8 +199,8 @@ impl<T: Config> Pallet<T> {
 			);
 			let exclude: Vec<T::AccountId> = file.columns.iter().map(|c| c.miner.clone()).collect();
 			let replacement = if !failed && u32::from(attempts) < T::MaxTransferAttempts::get() {
-				rng_seed = cess_primitives::merkle::blake2_256_parts(&[&rng_seed, &[index as u8]]);
-				Self::pick_miners(rng_seed, 1, file.column_bytes, &exclude)
+				seed = cess_primitives::merkle::blake2_256_parts(&[&seed, &[index as u8]]);
+				Self::pick_miners(seed, 1, file.column_bytes, &exclude)
 					.ok()
 					.and_then(|m| m.into_iter().next())
 					.filter(|m| T::Miners::lock_space(m, file.column_bytes).is_ok())

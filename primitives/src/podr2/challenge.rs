@@ -136,8 +136,7 @@ pub fn challenge_seed(randomness: &[u8; 32], round: u64, miner: &[u8]) -> [u8; 3
 }
 
 fn uniform(bytes: &[u8], n: u64) -> u64 {
-	let x = u64::from_le_bytes(bytes.try_into().expect("8 bytes"));
-	((u128::from(x) * u128::from(n)) >> 64) as u64
+	crate::sampling::uniform_below(crate::sampling::le_u64(bytes), n)
 }
 
 /// Expands `seed` into `c` samples over a miner's `holdings_count` holdings (rules in the

@@ -57,21 +57,7 @@ pub struct OpeningProof {
 /// `count ≥ blocks`), by a partial Fisher–Yates shuffle driven by
 /// `Blake2b-256("cess/podr2/opening-index" ‖ seed ‖ le32(k))`. no_std.
 pub fn opening_indices(seed: &[u8; 32], count: u32, blocks: u32) -> Vec<u32> {
-	use alloc::collections::BTreeMap;
-	let count = count.min(blocks);
-	let mut swapped: BTreeMap<u32, u32> = BTreeMap::new();
-	let mut out = Vec::with_capacity(count as usize);
-	for k in 0..count {
-		let d = crate::merkle::blake2_256_parts(&[OPENING_INDEX_DOMAIN, seed, &k.to_le_bytes()]);
-		let x = u64::from_le_bytes(d[..8].try_into().expect("8 bytes"));
-		let range = u64::from(blocks - k);
-		let r = k + ((u128::from(x) * u128::from(range)) >> 64) as u32;
-		let vr = *swapped.get(&r).unwrap_or(&r);
-		let vk = *swapped.get(&k).unwrap_or(&k);
-		swapped.insert(r, vk);
-		out.push(vr);
-	}
-	out
+	crate::sampling::SeedStream::new(OPENING_INDEX_DOMAIN, *seed).distinct(count, blocks).collect()
 }
 
 #[cfg(feature = "std")]

@@ -4,11 +4,11 @@ mod lease;
 mod restoral;
 mod upload;
 
-use crate::{mock::*, NameOf};
+use crate::{fixture::opening_bytes, mock::*, NameOf};
 use cess_primitives::{
 	layout::FileLayout,
-	merkle::{file_tree, fragment_hash, fragment_index},
-	podr2::{build_opening, name, tag_fragment, Params},
+	merkle::{file_tree, fragment_hash},
+	podr2::Params,
 	traits::acceptance_message,
 	types::{Column, ErasureProfile, FileId},
 };
@@ -62,14 +62,9 @@ impl TestFile {
 	pub fn opening(&self, column: Column, restorer: u64) -> Vec<u8> {
 		let (seg, indices) =
 			FileBank::restoral_challenge(self.id, column).expect("challenge available");
-		let params = Params::default();
-		let fragment = &self.fragments[seg as usize][column as usize];
-		let tags =
-			tag_fragment(&miner_secret(restorer), &name(&self.id, seg, column), fragment, params);
-		let hashes: Vec<_> = self.fragments.iter().flatten().map(|f| fragment_hash(f)).collect();
-		let index = fragment_index(seg, column, &self.profile()).unwrap();
-		let proof = file_tree(&hashes).proof(index);
-		build_opening(fragment, proof, &tags, &indices, params).unwrap().to_bytes()
+		let fragments: Vec<&[u8]> = self.fragments.iter().flatten().map(|f| &f[..]).collect();
+		let sk = miner_secret(restorer);
+		opening_bytes(&fragments, &self.profile(), seg, column, &indices, &sk, Params::default())
 	}
 }
 
