@@ -20,7 +20,7 @@ NODE="$CARGO_TARGET_DIR/release/cess-node"
 for pallet in "${PALLETS[@]}"; do
 	dir="pallets/${pallet#pallet_}"
 	dir="${dir//_/-}"
-	step "benchmark $pallet → $dir/src/weights.rs"
+	log "benchmark $pallet → $dir/src/weights.rs"
 	"$NODE" benchmark pallet \
 		--chain dev \
 		--pallet "$pallet" --extrinsic '*' \
