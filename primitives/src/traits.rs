@@ -112,11 +112,20 @@ pub trait MinerPenalties<AccountId, Balance> {
 }
 
 /// What a miner holds, as seen by `sminer` and `audit` (implemented by `file-bank`).
-pub trait StorageHoldings<AccountId> {
+pub trait StorageHoldings<AccountId, BlockNumber> {
 	/// Number of columns `who` holds (the length of its holdings index).
 	fn holding_count(who: &AccountId) -> u32;
 	/// The holding at `index` of `who`'s holdings index: file, column and the file's layout.
 	fn holding_at(who: &AccountId, index: u32) -> Option<(FileId, Column, FileLayout)>;
+	/// A counter that changes whenever `who`'s holdings index changes: a PoDR² proof is
+	/// computed against one version of the index.
+	fn holdings_version(who: &AccountId) -> u32;
+	/// The block since which `who` has held data without interruption (`None` if it holds
+	/// nothing).
+	fn holding_since(who: &AccountId) -> Option<BlockNumber>;
+	/// Up to `limit` miners that hold data, in storage order, after `after` (from the first if
+	/// `None`).
+	fn miners_page(after: Option<&AccountId>, limit: u32) -> alloc::vec::Vec<AccountId>;
 	/// Opens restoral orders for every column `who` holds (exit, or forced exit if `forced`).
 	/// The work is done in bounded batches over the following blocks.
 	fn miner_leaving(who: &AccountId, forced: bool);
@@ -125,12 +134,21 @@ pub trait StorageHoldings<AccountId> {
 	fn outstanding_restorals(who: &AccountId) -> u32;
 }
 
-impl<AccountId> StorageHoldings<AccountId> for () {
+impl<AccountId, BlockNumber> StorageHoldings<AccountId, BlockNumber> for () {
 	fn holding_count(_: &AccountId) -> u32 {
 		0
 	}
 	fn holding_at(_: &AccountId, _: u32) -> Option<(FileId, Column, FileLayout)> {
 		None
+	}
+	fn holdings_version(_: &AccountId) -> u32 {
+		0
+	}
+	fn holding_since(_: &AccountId) -> Option<BlockNumber> {
+		None
+	}
+	fn miners_page(_: Option<&AccountId>, _: u32) -> alloc::vec::Vec<AccountId> {
+		alloc::vec::Vec::new()
 	}
 	fn miner_leaving(_: &AccountId, _: bool) {}
 	fn outstanding_restorals(_: &AccountId) -> u32 {

@@ -20,7 +20,7 @@ use polkadot_sdk::{
 };
 
 use super::{
-	AccountId, Babe, Balance, Block, BlockNumber, Executive, FileBank, Grandpa, Historical,
+	AccountId, Audit, Babe, Balance, Block, BlockNumber, Executive, FileBank, Grandpa, Historical,
 	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, Sminer,
 	System, TransactionPayment, BABE_GENESIS_EPOCH_CONFIG, EPOCH_DURATION_IN_SLOTS, VERSION,
 };
@@ -254,6 +254,17 @@ impl_runtime_apis! {
 		}
 		fn miner_counts() -> (u32, u32) {
 			Sminer::miner_counts()
+		}
+	}
+
+	impl pallet_audit::runtime_api::AuditApi<Block, AccountId> for Runtime {
+		fn challenge(miner: AccountId) -> Option<pallet_audit::runtime_api::Challenge> {
+			Audit::challenge_of(&miner)
+		}
+		fn audit_history(
+			miner: AccountId,
+		) -> (pallet_audit::MinerAudit, Vec<(u32, pallet_audit::Outcome)>) {
+			Audit::history_of(&miner)
 		}
 	}
 

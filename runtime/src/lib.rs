@@ -192,4 +192,6 @@ mod runtime {
 	pub type Sminer = pallet_sminer;
 	#[runtime::pallet_index(21)]
 	pub type FileBank = pallet_file_bank;
+	#[runtime::pallet_index(22)]
+	pub type Audit = pallet_audit;
 }

@@ -2,15 +2,17 @@
 //! pallets see of it, and the bounded background work of the hooks.
 
 use crate::{
-	Config, Error, ExpiredOwners, Files, HoldingCount, HoldingPosition, Holdings, LeavingMiners,
-	OutstandingRestorals, Pallet, RestoralReason, WeightInfo,
+	Config, Error, ExpiredOwners, Files, HoldingCount, HoldingPosition, HoldingSince, Holdings,
+	HoldingsVersion, LeavingMiners, OutstandingRestorals, Pallet, RestoralReason, WeightInfo,
 };
+use alloc::vec::Vec;
 use cess_primitives::{
 	layout::FileLayout,
 	traits::StorageHoldings,
 	types::{Column, FileId},
 };
 use polkadot_sdk::frame_support::pallet_prelude::*;
+use polkadot_sdk::frame_system::{self, pallet_prelude::BlockNumberFor};
 
 impl<T: Config> Pallet<T> {
 	/// Appends `(file_id, column)` to `miner`'s holdings index.
@@ -24,6 +26,10 @@ impl<T: Config> Pallet<T> {
 		Holdings::<T>::insert(miner, count, (file_id, column));
 		HoldingPosition::<T>::insert(file_id, column, count);
 		HoldingCount::<T>::insert(miner, count + 1);
+		if count == 0 {
+			HoldingSince::<T>::insert(miner, frame_system::Pallet::<T>::block_number());
+		}
+		HoldingsVersion::<T>::mutate(miner, |v| *v = v.wrapping_add(1));
 		Ok(())
 	}
 
@@ -42,9 +48,11 @@ impl<T: Config> Pallet<T> {
 		Holdings::<T>::remove(miner, last);
 		if last == 0 {
 			HoldingCount::<T>::remove(miner);
+			HoldingSince::<T>::remove(miner);
 		} else {
 			HoldingCount::<T>::insert(miner, last);
 		}
+		HoldingsVersion::<T>::mutate(miner, |v| *v = v.wrapping_add(1));
 	}
 
 	/// Spends up to `MaxHookWork` units on leaving miners' holdings (each becomes a restoral
@@ -82,7 +90,7 @@ impl<T: Config> Pallet<T> {
 	}
 }
 
-impl<T: Config> StorageHoldings<T::AccountId> for Pallet<T> {
+impl<T: Config> StorageHoldings<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
 	fn holding_count(who: &T::AccountId) -> u32 {
 		HoldingCount::<T>::get(who)
 	}
@@ -92,6 +100,22 @@ impl<T: Config> StorageHoldings<T::AccountId> for Pallet<T> {
 		let file = Files::<T>::get(file_id)?;
 		let layout = FileLayout::new(file.size, T::SegmentSize::get(), file.profile).ok()?;
 		Some((file_id, column, layout))
+	}
+
+	fn holdings_version(who: &T::AccountId) -> u32 {
+		HoldingsVersion::<T>::get(who)
+	}
+
+	fn holding_since(who: &T::AccountId) -> Option<BlockNumberFor<T>> {
+		HoldingSince::<T>::get(who)
+	}
+
+	fn miners_page(after: Option<&T::AccountId>, limit: u32) -> Vec<T::AccountId> {
+		let iter = match after {
+			Some(who) => HoldingCount::<T>::iter_keys_from(HoldingCount::<T>::hashed_key_for(who)),
+			None => HoldingCount::<T>::iter_keys(),
+		};
+		iter.take(limit as usize).collect()
 	}
 
 	fn miner_leaving(who: &T::AccountId, forced: bool) {

@@ -279,6 +279,15 @@ pub mod pallet {
 	pub type Holdings<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, T::AccountId, Twox64Concat, u32, (FileId, Column)>;
 
+	/// Changes whenever a miner's holdings index changes (proofs name the version they answer).
+	#[pallet::storage]
+	pub type HoldingsVersion<T: Config> =
+		StorageMap<_, Twox64Concat, T::AccountId, u32, ValueQuery>;
+
+	/// Block since which each miner with data has held data without interruption.
+	#[pallet::storage]
+	pub type HoldingSince<T: Config> = StorageMap<_, Twox64Concat, T::AccountId, BlockNumberFor<T>>;
+
 	/// Where each stored column sits in its miner's holdings index.
 	#[pallet::storage]
 	pub type HoldingPosition<T: Config> =

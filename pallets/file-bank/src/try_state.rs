@@ -1,8 +1,8 @@
 //! The pallet's invariants, checked by `try_state` and after every unit test.
 
 use crate::{
-	ColumnState, Config, FileState, Files, HoldingCount, HoldingPosition, Holdings, Leases,
-	OutstandingRestorals, OwnedFiles, Pallet, RestoralOrders,
+	ColumnState, Config, FileState, Files, HoldingCount, HoldingPosition, HoldingSince, Holdings,
+	Leases, OutstandingRestorals, OwnedFiles, Pallet, RestoralOrders,
 };
 use alloc::collections::BTreeMap;
 use polkadot_sdk::{frame_support::ensure, sp_runtime::TryRuntimeError};
@@ -74,9 +74,13 @@ impl<T: Config> Pallet<T> {
 				ensure!(HoldingPosition::<T>::get(file_id, column) == Some(i), "position differs");
 			}
 			ensure!(!Holdings::<T>::contains_key(&miner, count), "entry past the holdings count");
+			ensure!(HoldingSince::<T>::contains_key(&miner), "miner with data but no start block");
 			indexed += u64::from(count);
 		}
 		ensure!(indexed == stored_columns, "holdings count ≠ stored columns");
+		for miner in HoldingSince::<T>::iter_keys() {
+			ensure!(HoldingCount::<T>::contains_key(&miner), "start block of a miner without data");
+		}
 		let mut outstanding: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 		for ((file_id, column), order) in RestoralOrders::<T>::iter() {
 			let file = Files::<T>::get(file_id).ok_or("order for a missing file")?;

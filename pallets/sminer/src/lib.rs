@@ -114,7 +114,7 @@ pub mod pallet {
 		/// What happens to slashed collateral (e.g. the storage reward pool; `()` burns it).
 		type OnSlash: OnUnbalanced<CreditOf<Self>>;
 		/// What miners hold, and restoral of it when they leave (the file market).
-		type Holdings: StorageHoldings<Self::AccountId>;
+		type Holdings: StorageHoldings<Self::AccountId, BlockNumberFor<Self>>;
 		/// Collateral required per started TiB of declared capacity.
 		#[pallet::constant]
 		type CollateralPerTiB: Get<BalanceOf<Self>>;

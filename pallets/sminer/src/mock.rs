@@ -91,12 +91,21 @@ impl MockHoldings {
 	}
 }
 
-impl StorageHoldings<u64> for MockHoldings {
+impl StorageHoldings<u64, u64> for MockHoldings {
 	fn holding_count(who: &u64) -> u32 {
 		HOLDINGS.with(|h| h.borrow().get(who).map_or(0, |v| v.0))
 	}
 	fn holding_at(_: &u64, _: u32) -> Option<(FileId, Column, FileLayout)> {
 		None
+	}
+	fn holdings_version(_: &u64) -> u32 {
+		0
+	}
+	fn holding_since(who: &u64) -> Option<u64> {
+		(Self::holding_count(who) > 0).then_some(0)
+	}
+	fn miners_page(_: Option<&u64>, _: u32) -> Vec<u64> {
+		Vec::new()
 	}
 	fn miner_leaving(who: &u64, _forced: bool) {
 		LEAVING.with(|l| l.borrow_mut().push(*who));

@@ -4,6 +4,7 @@ use crate::{
 	AccountId, Balance, Balances, BlockNumber, FileBank, Runtime, RuntimeHoldReason, Signature,
 	Sminer, DOLLARS,
 };
+
 use polkadot_sdk::{
 	frame_support::{parameter_types, traits::ConstU32, PalletId},
 	frame_system::EnsureRoot,
@@ -28,6 +29,8 @@ parameter_types! {
 
 #[cfg(not(feature = "fast-runtime"))]
 parameter_types! {
+	pub const RoundLength: BlockNumber = crate::HOURS;
+	pub const ProofWindow: BlockNumber = 30 * crate::MINUTES;
 	pub const ExitCoolingPeriod: BlockNumber = 7 * crate::DAYS;
 	pub const BlocksPerDay: BlockNumber = crate::DAYS;
 	pub const GracePeriod: BlockNumber = 7 * crate::DAYS;
@@ -38,6 +41,8 @@ parameter_types! {
 // Short periods for tests and local networks: a lease "day" is 10 minutes.
 #[cfg(feature = "fast-runtime")]
 parameter_types! {
+	pub const RoundLength: BlockNumber = 2 * crate::MINUTES;
+	pub const ProofWindow: BlockNumber = crate::MINUTES;
 	pub const ExitCoolingPeriod: BlockNumber = 10 * crate::MINUTES;
 	pub const BlocksPerDay: BlockNumber = 10 * crate::MINUTES;
 	pub const GracePeriod: BlockNumber = 10 * crate::MINUTES;
@@ -97,4 +102,28 @@ impl pallet_file_bank::Config for Runtime {
 	type WeightInfo = pallet_file_bank::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = crate::benchmarks::StorageBenchmarks;
+}
+
+parameter_types! {
+	pub const MissSlash: Balance = 10 * DOLLARS;
+	pub const FailSlash: Balance = 50 * DOLLARS;
+}
+
+impl pallet_audit::Config for Runtime {
+	type Balance = Balance;
+	type Miners = Sminer;
+	type Penalties = Sminer;
+	type Holdings = FileBank;
+	type Randomness = pallet_babe::ParentBlockRandomness<Runtime>;
+	type RoundLength = RoundLength;
+	type ProofWindow = ProofWindow;
+	type ChallengeSamples = ConstU32<46>;
+	type SectorsPerBlock = ConstU32<64>;
+	type MaxConsecutiveMisses = ConstU32<3>;
+	type MissSlash = MissSlash;
+	type FailSlash = FailSlash;
+	// 256 miners a block: a 2-minute round (40 blocks) sweeps the 10 000 miners `sminer` allows.
+	type SweepBatch = ConstU32<256>;
+	type MaxHistory = ConstU32<32>;
+	type WeightInfo = pallet_audit::weights::SubstrateWeight<Runtime>;
 }

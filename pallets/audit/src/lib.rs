@@ -1,0 +1,236 @@
+//! # Audit (`audit`)
+//!
+//! PoDR² rounds on chain: every miner holding data is challenged once per round with samples
+//! derived from BABE randomness, answers with one constant-size proof, and the runtime verifies
+//! it through the PoDR² host function. Misses and failures cost credit and collateral; after
+//! `MaxConsecutiveMisses` missed rounds the miner is forced out and its columns go to restoral.
+//!
+//! ## Pallet API
+//!
+//! See [`pallet::Config`], [`pallet::Call`], [`pallet::Event`] and [`pallet::Error`]; the
+//! [`runtime_api::AuditApi`] runtime API gives a miner's current challenge and its history.
+//!
+//! ## Overview
+//!
+//! * A **round** starts every `RoundLength` blocks; its seed is the chain's randomness at the
+//!   start. A miner's samples are `expand_challenge(challenge_seed(seed, round, miner), c,
+//!   holdings)` over its holdings index (the same expansion the miner runs).
+//! * `submit_proof(round, holdings_version, proof)` within `ProofWindow` blocks of the start.
+//!   `holdings_version` names the state of the holdings index the proof was computed against:
+//!   if the index changed in between (a new file, a deletion), the call is rejected with
+//!   [`Error::StaleChallenge`] and the miner recomputes — an honest miner is never failed by a
+//!   race. A proof that does not verify is recorded as failed (the call succeeds, the penalty
+//!   applies); a passing proof pays no fee.
+//! * After the window, the round is **swept** in bounded batches over the miners holding data:
+//!   every miner challenged in the round (holding data since before its start) that did not
+//!   submit has missed it.
+//!
+//! ## Low Level / Implementation Details
+//!
+//! No hook walks an unbounded set: sweeps process `SweepBatch` miners per block from a cursor
+//! into the file market's list of miners with data; `RoundLength × SweepBatch` should exceed the
+//! number of miners so every sweep ends within a round (up to four sweeps can queue).
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub use pallet::*;
+pub use types::*;
+pub use weights::WeightInfo;
+
+#[cfg(test)]
+mod mock;
+mod proof;
+mod round;
+pub mod runtime_api;
+#[cfg(test)]
+mod tests;
+mod types;
+pub mod weights;
+
+/// Log target of this pallet.
+pub const LOG_TARGET: &str = "runtime::audit";
+
+#[polkadot_sdk::frame_support::pallet]
+pub mod pallet {
+	use super::*;
+	use cess_primitives::traits::{MinerPenalties, MinerRegistry, StorageHoldings};
+	use polkadot_sdk::{
+		frame_support::{pallet_prelude::*, traits::Randomness},
+		frame_system::pallet_prelude::*,
+	};
+
+	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
+
+	/// The pallet.
+	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
+	pub struct Pallet<T>(_);
+
+	/// Configuration of the pallet.
+	#[pallet::config]
+	pub trait Config: polkadot_sdk::frame_system::Config {
+		/// The balance type slashes are counted in.
+		type Balance: Parameter
+			+ MaxEncodedLen
+			+ Copy
+			+ Default
+			+ From<u32>
+			+ polkadot_sdk::sp_runtime::traits::AtLeast32BitUnsigned;
+		/// Miner keys and positivity.
+		type Miners: MinerRegistry<Self::AccountId>;
+		/// Credit, slashing and forced exit.
+		type Penalties: MinerPenalties<Self::AccountId, Self::Balance>;
+		/// What each miner holds.
+		type Holdings: StorageHoldings<Self::AccountId, BlockNumberFor<Self>>;
+		/// Round seeds (BABE's parent-block randomness in the runtime).
+		type Randomness: Randomness<Option<Self::Hash>, BlockNumberFor<Self>>;
+		/// Blocks per round.
+		#[pallet::constant]
+		type RoundLength: Get<BlockNumberFor<Self>>;
+		/// Blocks after a round's start during which proofs are accepted.
+		#[pallet::constant]
+		type ProofWindow: Get<BlockNumberFor<Self>>;
+		/// Challenged blocks per proof (`c`).
+		#[pallet::constant]
+		type ChallengeSamples: Get<u32>;
+		/// PoDR² sectors per block (`s`).
+		#[pallet::constant]
+		type SectorsPerBlock: Get<u32>;
+		/// Missed rounds in a row that force a miner out.
+		#[pallet::constant]
+		type MaxConsecutiveMisses: Get<u32>;
+		/// Slash of a missed round, multiplied by the consecutive misses.
+		#[pallet::constant]
+		type MissSlash: Get<Self::Balance>;
+		/// Slash of a failed proof.
+		#[pallet::constant]
+		type FailSlash: Get<Self::Balance>;
+		/// Miners swept per block.
+		#[pallet::constant]
+		type SweepBatch: Get<u32>;
+		/// Rounds kept in each miner's history.
+		#[pallet::constant]
+		type MaxHistory: Get<u32>;
+		/// Weights.
+		type WeightInfo: WeightInfo;
+	}
+
+	/// The current round.
+	#[pallet::storage]
+	pub type CurrentRound<T: Config> = StorageValue<_, RoundInfo<BlockNumberFor<T>>, OptionQuery>;
+
+	/// Rounds whose window closed and whose misses are still being counted, oldest first.
+	#[pallet::storage]
+	pub type Sweeps<T: Config> = StorageValue<_, BoundedVec<Sweep<T>, ConstU32<4>>, ValueQuery>;
+
+	/// Each miner's audit record.
+	#[pallet::storage]
+	pub type Audits<T: Config> = StorageMap<_, Twox64Concat, T::AccountId, MinerAudit, ValueQuery>;
+
+	/// Each miner's latest round outcomes, oldest first.
+	#[pallet::storage]
+	pub type History<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		T::AccountId,
+		BoundedVec<(u32, Outcome), T::MaxHistory>,
+		ValueQuery,
+	>;
+
+	/// Events of this pallet.
+	#[pallet::event]
+	#[pallet::generate_deposit(pub(super) fn deposit_event)]
+	pub enum Event<T: Config> {
+		/// A round started.
+		RoundStarted {
+			/// Round number.
+			round: u32,
+			/// Its seed.
+			seed: [u8; 32],
+		},
+		/// A proof was verified.
+		ProofChecked {
+			/// The miner.
+			miner: T::AccountId,
+			/// The round.
+			round: u32,
+			/// Whether it verified.
+			passed: bool,
+		},
+		/// A miner submitted no proof in a round it was challenged in.
+		RoundMissed {
+			/// The miner.
+			miner: T::AccountId,
+			/// The round.
+			round: u32,
+			/// Consecutive misses now.
+			consecutive: u32,
+		},
+	}
+
+	/// Errors of this pallet.
+	#[pallet::error]
+	pub enum Error<T> {
+		/// The round is not the current one.
+		WrongRound,
+		/// The round's proof window has closed.
+		WindowClosed,
+		/// The caller is not challenged in this round (no data held since before its start).
+		NotChallenged,
+		/// The caller already submitted a proof in this round.
+		AlreadySubmitted,
+		/// The holdings index changed since the challenge was computed: fetch it again.
+		StaleChallenge,
+		/// The caller has no registered PoDR² key.
+		UnknownMiner,
+		/// The proof does not have `48 + 32·s` bytes.
+		BadProofLength,
+		/// No round has started yet.
+		NoRound,
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
+			Self::maybe_start_round(n).saturating_add(Self::sweep_step(n))
+		}
+
+		fn integrity_test() {
+			assert!(T::ProofWindow::get() <= T::RoundLength::get(), "window longer than a round");
+			assert!(T::ChallengeSamples::get() >= 1, "ChallengeSamples must be ≥ 1");
+			assert!(T::MaxConsecutiveMisses::get() >= 1, "MaxConsecutiveMisses must be ≥ 1");
+			assert!(T::SweepBatch::get() >= 1, "SweepBatch must be ≥ 1");
+		}
+	}
+
+	#[pallet::call]
+	impl<T: Config> Pallet<T> {
+		/// Submit the PoDR² proof of `round` for the holdings index at `holdings_version`.
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed by a miner challenged in `round`.
+		///
+		/// ## Details
+		///
+		/// The chain expands the miner's challenge and verifies `proof` through the host
+		/// function. A failing proof is recorded and penalised (the call itself succeeds); a
+		/// passing one pays no fee.
+		///
+		/// ## Events
+		///
+		/// [`Event::ProofChecked`].
+		#[pallet::call_index(0)]
+		#[pallet::weight(T::WeightInfo::submit_proof(T::ChallengeSamples::get()))]
+		pub fn submit_proof(
+			origin: OriginFor<T>,
+			round: u32,
+			holdings_version: u32,
+			proof: BoundedVec<u8, ConstU32<{ 48 + 32 * 256 }>>,
+		) -> DispatchResultWithPostInfo {
+			let who = ensure_signed(origin)?;
+			Self::do_submit_proof(who, round, holdings_version, proof)
+		}
+	}
+}

@@ -1,0 +1,144 @@
+//! Audit rounds: honest proofs pass, lost data fails, misses escalate, bad submissions are
+//! rejected with their own errors.
+
+use crate::{mock::*, Audits, Error, Event, Outcome};
+use polkadot_sdk::{
+	frame_support::{assert_noop, assert_ok, BoundedVec},
+	sp_runtime::DispatchError,
+};
+
+fn submit(
+	who: u64,
+	round: u32,
+	version: u32,
+	proof: Vec<u8>,
+) -> polkadot_sdk::frame_support::dispatch::DispatchResultWithPostInfo {
+	Audit::submit_proof(
+		RuntimeOrigin::signed(who),
+		round,
+		version,
+		BoundedVec::truncate_from(proof),
+	)
+}
+
+/// Round `r` (1-based) starts at block `2 + (r - 1) · ROUND`.
+fn round_start(r: u64) -> u64 {
+	2 + (r - 1) * ROUND
+}
+
+#[test]
+fn honest_miner_passes_every_round() {
+	new_test_ext().execute_with(|| {
+		give(1, 1, 100_000, 0);
+		give(1, 2, 5_000, 0);
+		for r in 1..=20u64 {
+			roll_to(round_start(r) + 1);
+			let (round, version, proof) = proof_of(1);
+			assert_eq!(round as u64, r);
+			assert_ok!(submit(1, round, version, proof));
+			System::assert_last_event(Event::ProofChecked { miner: 1, round, passed: true }.into());
+		}
+		let audit = Audits::<Test>::get(1);
+		assert_eq!((audit.passed, audit.failed, audit.missed), (20, 0, 0));
+		assert!(slashes().is_empty());
+	});
+}
+
+#[test]
+fn ten_percent_lost_fails_almost_every_round() {
+	new_test_ext().execute_with(|| {
+		give(1, 1, 400_000, 0);
+		corrupt(1, 10);
+		let rounds = 200u64;
+		for r in 1..=rounds {
+			roll_to(round_start(r) + 1);
+			let (round, version, proof) = proof_of(1);
+			assert_ok!(submit(1, round, version, proof));
+		}
+		let audit = Audits::<Test>::get(1);
+		// P(no lost block among 46 samples) = 0.9^46 ≈ 0.8 %.
+		assert_eq!(audit.passed + audit.failed, rounds as u32);
+		assert!(
+			audit.failed as u64 >= rounds * 97 / 100,
+			"failed only {} of {rounds}",
+			audit.failed
+		);
+		assert_eq!(slashes().len() as u32, audit.failed);
+		assert!(slashes().iter().all(|s| *s == (1, FAIL_SLASH)));
+	});
+}
+
+#[test]
+fn missed_rounds_escalate_to_forced_exit() {
+	new_test_ext().execute_with(|| {
+		give(1, 1, 50_000, 0);
+		give(2, 2, 50_000, 0);
+		// Miner 2 proves every round; miner 1 never does.
+		for r in 1..=4u64 {
+			roll_to(round_start(r) + 1);
+			let (round, version, proof) = proof_of(2);
+			assert_ok!(submit(2, round, version, proof));
+		}
+		// Round 3's sweep runs when round 4 starts.
+		roll_to(round_start(4) + 2);
+		assert_eq!(slashes(), vec![(1, MISS_SLASH), (1, 2 * MISS_SLASH), (1, 3 * MISS_SLASH)]);
+		assert!(forced_out(1));
+		assert!(!forced_out(2));
+		let (audit, history) = Audit::history_of(&1);
+		assert_eq!(audit.consecutive_misses, 3);
+		assert_eq!(history, vec![(1, Outcome::Missed), (2, Outcome::Missed), (3, Outcome::Missed)]);
+	});
+}
+
+#[test]
+fn miners_that_got_data_during_a_round_are_not_challenged_in_it() {
+	new_test_ext().execute_with(|| {
+		roll_to(round_start(1) + 1);
+		give(1, 1, 50_000, round_start(1) + 1);
+		assert!(Audit::current_challenge(&1).is_none());
+		assert_noop!(submit(1, 1, 1, vec![0; 48 + 32 * 64]), Error::<Test>::NotChallenged);
+		roll_to(round_start(2) + 2);
+		assert!(slashes().is_empty(), "not challenged in round 1, so no miss");
+		assert!(Audit::current_challenge(&1).is_some());
+	});
+}
+
+#[test]
+fn bad_submissions_fail_with_their_own_error() {
+	new_test_ext().execute_with(|| {
+		give(1, 1, 50_000, 0);
+		assert_noop!(submit(1, 1, 1, vec![0; 2096]), Error::<Test>::NoRound);
+		roll_to(round_start(1) + 1);
+		let (round, version, proof) = proof_of(1);
+		assert_noop!(submit(1, round + 1, version, proof.clone()), Error::<Test>::WrongRound);
+		assert_noop!(submit(1, round, version, proof[1..].to_vec()), Error::<Test>::BadProofLength);
+		assert_noop!(submit(1, round, version + 1, proof.clone()), Error::<Test>::StaleChallenge);
+		assert_noop!(submit(9, round, version, proof.clone()), Error::<Test>::UnknownMiner);
+		assert_noop!(
+			Audit::submit_proof(RuntimeOrigin::none(), round, version, BoundedVec::new()),
+			DispatchError::BadOrigin
+		);
+		// Another miner's proof for this miner's challenge fails (and is penalised).
+		give(2, 2, 50_000, 0);
+		let (_, v2, _) = proof_of(2);
+		let _ = v2;
+		assert_ok!(submit(1, round, version, proof.clone()));
+		assert_noop!(submit(1, round, version, proof.clone()), Error::<Test>::AlreadySubmitted);
+		roll_to(round_start(1) + WINDOW + 1);
+		let (_, v2, p2) = (0, Audit::current_challenge(&2).unwrap().1, proof_of(2).2);
+		assert_noop!(submit(2, round, v2, p2), Error::<Test>::WindowClosed);
+	});
+}
+
+#[test]
+fn garbage_proof_is_recorded_as_failed_and_slashed() {
+	new_test_ext().execute_with(|| {
+		give(1, 1, 50_000, 0);
+		roll_to(round_start(1) + 1);
+		let (round, version, mut proof) = proof_of(1);
+		proof[60] ^= 1;
+		assert_ok!(submit(1, round, version, proof));
+		System::assert_last_event(Event::ProofChecked { miner: 1, round, passed: false }.into());
+		assert_eq!(slashes(), vec![(1, FAIL_SLASH)]);
+	});
+}
