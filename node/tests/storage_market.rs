@@ -4,39 +4,14 @@
 
 mod common;
 
-use common::{crate_dir, ensure_polkadot_js, Node, NodeConfig};
+use common::{crate_dir, dev_miners, ensure_polkadot_js, miners_json, Node, NodeConfig};
 use std::{process::Command, time::Duration};
-use subxt_signer::sr25519::dev;
-
-fn hex(bytes: &[u8]) -> String {
-	let mut s = String::from("0x");
-	for b in bytes {
-		s.push_str(&format!("{b:02x}"));
-	}
-	s
-}
 
 #[test]
 fn polkadot_js_registers_miners_buys_space_and_declares_an_upload() {
 	let dir = crate_dir().join("tests/polkadot-js");
 	ensure_polkadot_js(&dir);
-
-	// PoDR² keys with proofs of possession over each miner's account id.
-	let miners: Vec<String> =
-		[("//Bob", dev::bob()), ("//Charlie", dev::charlie()), ("//Dave", dev::dave())]
-			.iter()
-			.enumerate()
-			.map(|(i, (uri, pair))| {
-				let sk = cess_primitives::podr2::SecretKey::from_seed(&[i as u8 + 1; 32]);
-				let pop = sk.prove_possession(&pair.public_key().0);
-				format!(
-					r#"{{"uri":"{uri}","key":"{}","pop":"{}"}}"#,
-					hex(&sk.public_key().to_bytes()),
-					hex(&pop.to_bytes())
-				)
-			})
-			.collect();
-	let miners = format!("[{}]", miners.join(","));
+	let miners = miners_json(&dev_miners());
 
 	let mut node = Node::start(NodeConfig::new("dev-storage-market", None, &["--dev"]));
 	node.wait_for_finalized(1, Duration::from_secs(120));

@@ -12,6 +12,8 @@
 //! * [`podr2`] — the PoDR² proof-of-data-possession scheme (Shacham–Waters on BLS12-381): miner
 //!   keys, tagging, batched tag checks, challenge expansion, proving, verification and the restoral
 //!   opening proof.
+//! * [`probe`] — retrievability probes: the miner's HTTP endpoint, the request path and the
+//!   response a validator checks against the file id.
 //! * [`sampling`] — deterministic draws from a seed (uniform values, distinct indices), shared
 //!   by placement, restoral openings and audit challenges.
 //! * [`host`] — the runtime interface through which the runtime verifies PoDR² natively.
@@ -31,6 +33,7 @@ pub mod host;
 pub mod layout;
 pub mod merkle;
 pub mod podr2;
+pub mod probe;
 pub mod sampling;
 pub mod traits;
 pub mod types;

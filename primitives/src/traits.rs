@@ -6,6 +6,8 @@
 //!   and [`MinerPenalties`] (credit, slashing, forced exit) for `audit` and `file-bank`.
 //! * `file-bank` implements [`StorageHoldings`] (what a miner holds, restoral on exit) for
 //!   `sminer` and `audit`.
+//! * `storage-rewards` implements [`ProofRewards`] (scores passed rounds) for `audit`, and reads
+//!   [`MinerStanding`] (stored bytes, credit, beneficiary) from `sminer`.
 //!
 //! The methods are infallible or return small typed errors defined here, so this crate needs no
 //! FRAME dependency; the pallets map them onto their own `Error` variants.
@@ -154,6 +156,39 @@ impl<AccountId, BlockNumber> StorageHoldings<AccountId, BlockNumber> for () {
 	fn outstanding_restorals(_: &AccountId) -> u32 {
 		0
 	}
+}
+
+/// A miner's standing when it is scored for rewards.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Standing {
+	/// Bytes of fragments the miner holds (reported, not yet released).
+	pub stored: u64,
+	/// Credit score, `MIN_CREDIT..=MAX_CREDIT`.
+	pub credit: u32,
+}
+
+/// What the rewards pallet reads of a miner (implemented by `sminer`).
+pub trait MinerStanding<AccountId> {
+	/// `who`'s stored bytes and credit, in any state; `None` if it is not registered.
+	fn standing(who: &AccountId) -> Option<Standing>;
+	/// The account `who`'s rewards are paid to; `None` if it is not registered.
+	fn beneficiary(who: &AccountId) -> Option<AccountId>;
+}
+
+/// Where a miner can be reached (implemented by `sminer`, read by `audit`'s probes).
+pub trait MinerEndpoints<AccountId> {
+	/// `who`'s registered binary multiaddrs (empty if it is not registered).
+	fn multiaddrs(who: &AccountId) -> alloc::vec::Vec<alloc::vec::Vec<u8>>;
+}
+
+/// Where passed audit rounds are scored (implemented by `storage-rewards`, called by `audit`).
+pub trait ProofRewards<AccountId> {
+	/// `who` passed the current audit round.
+	fn round_passed(who: &AccountId);
+}
+
+impl<AccountId> ProofRewards<AccountId> for () {
+	fn round_passed(_: &AccountId) {}
 }
 
 /// Domain prefix of the owner's transfer acceptance (see [`acceptance_message`]).

@@ -22,7 +22,8 @@ use polkadot_sdk::{
 use super::{
 	AccountId, Audit, Babe, Balance, Block, BlockNumber, Executive, FileBank, Grandpa, Historical,
 	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, Sminer,
-	System, TransactionPayment, BABE_GENESIS_EPOCH_CONFIG, EPOCH_DURATION_IN_SLOTS, VERSION,
+	StorageRewards, System, TransactionPayment, BABE_GENESIS_EPOCH_CONFIG, EPOCH_DURATION_IN_SLOTS,
+	VERSION,
 };
 use cess_primitives::types::{Column, FileId, SegmentIndex};
 use pallet_file_bank::runtime_api::{FileSummary, OrderSummary};
@@ -254,6 +255,15 @@ impl_runtime_apis! {
 		}
 		fn miner_counts() -> (u32, u32) {
 			Sminer::miner_counts()
+		}
+	}
+
+	impl pallet_storage_rewards::runtime_api::StorageRewardsApi<Block, AccountId, Balance> for Runtime {
+		fn claimable(miner: AccountId) -> Vec<(u32, Balance)> {
+			StorageRewards::claimable_of(&miner)
+		}
+		fn vesting(who: AccountId) -> (Balance, Balance) {
+			StorageRewards::vesting_of(&who)
 		}
 	}
 

@@ -8,6 +8,7 @@ use crate::{
 	DOLLARS,
 };
 use alloc::{vec, vec::Vec};
+use pallet_audit::crypto::Public as ProbeId;
 use polkadot_sdk::{
 	frame_support::build_struct_json_patch,
 	pallet_staking::StakerStatus,
@@ -37,13 +38,20 @@ pub struct GenesisValidator {
 	pub babe: BabeId,
 	/// GRANDPA finality key.
 	pub grandpa: GrandpaId,
+	/// Retrievability-probe key.
+	pub audit: ProbeId,
 }
 
 impl GenesisValidator {
 	/// The validator that a well-known development key controls (`//Alice`, `//Bob`, …): its
-	/// sr25519 key is the stash and BABE key, its ed25519 key the GRANDPA key.
+	/// sr25519 key is the stash, BABE and probe key, its ed25519 key the GRANDPA key.
 	fn from_keyring((sr, ed): (Sr25519Keyring, Ed25519Keyring)) -> Self {
-		Self { stash: sr.to_account_id(), babe: sr.public().into(), grandpa: ed.public().into() }
+		Self {
+			stash: sr.to_account_id(),
+			babe: sr.public().into(),
+			grandpa: ed.public().into(),
+			audit: sr.public().into(),
+		}
 	}
 }
 
@@ -66,7 +74,11 @@ pub fn testnet_genesis(
 					(
 						v.stash.clone(),
 						v.stash.clone(),
-						SessionKeys { babe: v.babe.clone(), grandpa: v.grandpa.clone() },
+						SessionKeys {
+							babe: v.babe.clone(),
+							grandpa: v.grandpa.clone(),
+							audit: v.audit.clone(),
+						},
 					)
 				})
 				.collect::<Vec<_>>(),

@@ -57,10 +57,12 @@ pub mod opaque {
 }
 
 impl_opaque_keys! {
-	/// The session keys of a validator: one per consensus engine.
+	/// The session keys of a validator: one per consensus engine, and the key its off-chain
+	/// worker signs retrievability probe reports with.
 	pub struct SessionKeys {
 		pub babe: Babe,
 		pub grandpa: Grandpa,
+		pub audit: Audit,
 	}
 }
 
@@ -70,7 +72,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("cess-node"),
 	impl_name: alloc::borrow::Cow::Borrowed("cess-node"),
 	authoring_version: 1,
-	spec_version: 100,
+	spec_version: 101,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 1,
@@ -107,6 +109,7 @@ pub type BlockId = generic::BlockId<Block>;
 
 /// The transaction extensions every signed transaction carries.
 pub type TxExtension = (
+	frame_system::AuthorizeCall<Runtime>,
 	frame_system::CheckNonZeroSender<Runtime>,
 	frame_system::CheckSpecVersion<Runtime>,
 	frame_system::CheckTxVersion<Runtime>,
@@ -194,4 +197,6 @@ mod runtime {
 	pub type FileBank = pallet_file_bank;
 	#[runtime::pallet_index(22)]
 	pub type Audit = pallet_audit;
+	#[runtime::pallet_index(23)]
+	pub type StorageRewards = pallet_storage_rewards;
 }

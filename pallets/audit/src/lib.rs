@@ -3,7 +3,8 @@
 //! PoDR² rounds on chain: every miner holding data is challenged once per round with samples
 //! derived from BABE randomness, answers with one constant-size proof, and the runtime verifies
 //! it through the PoDR² host function. Misses and failures cost credit and collateral; after
-//! `MaxConsecutiveMisses` missed rounds the miner is forced out and its columns go to restoral.
+//! `MaxConsecutiveMisses` rounds in a row missed or failed, the miner is forced out and its
+//! columns go to restoral.
 //!
 //! ## Pallet API
 //!
@@ -38,15 +39,45 @@ pub use pallet::*;
 pub use types::*;
 pub use weights::WeightInfo;
 
+#[cfg(feature = "runtime-benchmarks")]
+pub mod benchmarking;
 #[cfg(test)]
 mod mock;
+mod ocw;
+mod probe;
+#[cfg(test)]
+mod probe_tests;
 mod proof;
 mod round;
 pub mod runtime_api;
 #[cfg(test)]
 mod tests;
+#[cfg(any(test, feature = "try-runtime"))]
+mod try_state;
 mod types;
 pub mod weights;
+
+/// What the benchmarks need from the runtime around the pallet.
+#[cfg(feature = "runtime-benchmarks")]
+pub trait BenchmarkHelper<AccountId> {
+	/// Makes `who` a positive miner with a valid PoDR² public key, holding `holdings` columns
+	/// from the current block on.
+	fn challengeable_miner(who: &AccountId, holdings: u32);
+}
+
+/// The probe keys validators sign retrievability reports with (key type `cprb`, sr25519): a
+/// session key.
+pub mod crypto {
+	use polkadot_sdk::sp_application_crypto::{app_crypto, sr25519};
+	app_crypto!(sr25519, super::PROBE_KEY_TYPE);
+}
+
+/// Key type of the probe keys.
+pub const PROBE_KEY_TYPE: polkadot_sdk::sp_core::crypto::KeyTypeId =
+	polkadot_sdk::sp_core::crypto::KeyTypeId(*b"cprb");
+
+/// Domain of the probe-target draws.
+pub const PROBE_DOMAIN: &[u8] = b"cess/audit/probe-targets";
 
 /// Log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::audit";
@@ -54,10 +85,15 @@ pub const LOG_TARGET: &str = "runtime::audit";
 #[polkadot_sdk::frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use cess_primitives::traits::{MinerPenalties, MinerRegistry, StorageHoldings};
+	use cess_primitives::traits::{
+		MinerEndpoints, MinerPenalties, MinerRegistry, ProofRewards, StorageHoldings,
+	};
 	use polkadot_sdk::{
-		frame_support::{pallet_prelude::*, traits::Randomness},
-		frame_system::pallet_prelude::*,
+		frame_support::{pallet_prelude::*, traits::Randomness, WeakBoundedVec},
+		frame_system::{
+			ensure_authorized, offchain::CreateAuthorizedTransaction, pallet_prelude::*,
+		},
+		sp_runtime::{traits::MaybeSerializeDeserialize, RuntimeAppPublic},
 	};
 
 	const STORAGE_VERSION: StorageVersion = StorageVersion::new(0);
@@ -69,7 +105,9 @@ pub mod pallet {
 
 	/// Configuration of the pallet.
 	#[pallet::config]
-	pub trait Config: polkadot_sdk::frame_system::Config {
+	pub trait Config:
+		polkadot_sdk::frame_system::Config + CreateAuthorizedTransaction<Call<Self>>
+	{
 		/// The balance type slashes are counted in.
 		type Balance: Parameter
 			+ MaxEncodedLen
@@ -81,6 +119,8 @@ pub mod pallet {
 		type Miners: MinerRegistry<Self::AccountId>;
 		/// Credit, slashing and forced exit.
 		type Penalties: MinerPenalties<Self::AccountId, Self::Balance>;
+		/// Scores passed rounds for rewards.
+		type Rewards: ProofRewards<Self::AccountId>;
 		/// What each miner holds.
 		type Holdings: StorageHoldings<Self::AccountId, BlockNumberFor<Self>>;
 		/// Round seeds (BABE's parent-block randomness in the runtime).
@@ -97,7 +137,7 @@ pub mod pallet {
 		/// PoDR² sectors per block (`s`).
 		#[pallet::constant]
 		type SectorsPerBlock: Get<u32>;
-		/// Missed rounds in a row that force a miner out.
+		/// Rounds missed or failed in a row that force a miner out.
 		#[pallet::constant]
 		type MaxConsecutiveMisses: Get<u32>;
 		/// Slash of a missed round, multiplied by the consecutive misses.
@@ -112,8 +152,32 @@ pub mod pallet {
 		/// Rounds kept in each miner's history.
 		#[pallet::constant]
 		type MaxHistory: Get<u32>;
+		/// Validators' probe keys (a session key; [`crypto::Public`] in the runtime).
+		type AuthorityId: Member
+			+ Parameter
+			+ RuntimeAppPublic
+			+ Ord
+			+ MaybeSerializeDeserialize
+			+ MaxEncodedLen;
+		/// Most validators (probe authorities) kept.
+		#[pallet::constant]
+		type MaxAuthorities: Get<u32>;
+		/// Miners' network addresses (their HTTP probe endpoints among them).
+		type Endpoints: MinerEndpoints<Self::AccountId>;
+		/// Blocks between probe slots (0 disables probes).
+		#[pallet::constant]
+		type ProbeInterval: Get<BlockNumberFor<Self>>;
+		/// Miners every validator probes per slot.
+		#[pallet::constant]
+		type ProbesPerSlot: Get<u32>;
+		/// Pool priority of probe reports.
+		#[pallet::constant]
+		type ProbePriority: Get<TransactionPriority>;
 		/// Weights.
 		type WeightInfo: WeightInfo;
+		/// Benchmark set-up.
+		#[cfg(feature = "runtime-benchmarks")]
+		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
 	}
 
 	/// The current round.
@@ -137,6 +201,16 @@ pub mod pallet {
 		BoundedVec<(u32, Outcome), T::MaxHistory>,
 		ValueQuery,
 	>;
+
+	/// The validators' probe keys of the current session, by authority index.
+	#[pallet::storage]
+	pub type Authorities<T: Config> =
+		StorageValue<_, WeakBoundedVec<T::AuthorityId, T::MaxAuthorities>, ValueQuery>;
+
+	/// Each probed miner's reports in the current round (dropped when it is swept later).
+	#[pallet::storage]
+	pub type Probes<T: Config> =
+		StorageMap<_, Twox64Concat, T::AccountId, ProbeRecord<T>, OptionQuery>;
 
 	/// Events of this pallet.
 	#[pallet::event]
@@ -167,6 +241,26 @@ pub mod pallet {
 			/// Consecutive misses now.
 			consecutive: u32,
 		},
+		/// A validator reported a retrievability probe.
+		ProbeReported {
+			/// The miner.
+			miner: T::AccountId,
+			/// The round.
+			round: u32,
+			/// The reporting validator's authority index.
+			authority_index: u32,
+			/// Whether the miner served the block.
+			served: bool,
+		},
+		/// More than a third of the validators could not fetch from a miner this round.
+		MinerUnreachable {
+			/// The miner.
+			miner: T::AccountId,
+			/// The round.
+			round: u32,
+			/// Failure reports so far.
+			reports: u32,
+		},
 	}
 
 	/// Errors of this pallet.
@@ -188,12 +282,25 @@ pub mod pallet {
 		BadProofLength,
 		/// No round has started yet.
 		NoRound,
+		/// This validator already reported a probe of this miner in this round.
+		AlreadyReported,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
 			Self::maybe_start_round(n).saturating_add(Self::sweep_step(n))
+		}
+
+		fn offchain_worker(n: BlockNumberFor<T>) {
+			Self::run_probes(n);
+		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(
+			_n: BlockNumberFor<T>,
+		) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
 		}
 
 		fn integrity_test() {
@@ -222,7 +329,10 @@ pub mod pallet {
 		///
 		/// [`Event::ProofChecked`].
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::submit_proof(T::ChallengeSamples::get()))]
+		#[pallet::weight(T::WeightInfo::submit_proof(
+			T::ChallengeSamples::get(),
+			T::SectorsPerBlock::get(),
+		))]
 		pub fn submit_proof(
 			origin: OriginFor<T>,
 			round: u32,
@@ -230,7 +340,74 @@ pub mod pallet {
 			proof: BoundedVec<u8, ConstU32<{ 48 + 32 * 256 }>>,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			Self::do_submit_proof(who, round, holdings_version, proof)
+			let (c, s) = (T::ChallengeSamples::get(), T::SectorsPerBlock::get());
+			Self::do_submit_proof(who, round, holdings_version, &proof, c, s)
+		}
+
+		/// Report a retrievability probe (sent by validators' off-chain workers).
+		///
+		/// ## Dispatch Origin
+		///
+		/// Authorized: `report` is signed by the probe key of the authority it names, for the
+		/// current round, and that authority has not reported this miner in this round.
+		///
+		/// ## Details
+		///
+		/// A served block earns the miner credit once per round; when more than a third of
+		/// the validators report a failure, the miner loses credit once per round.
+		///
+		/// ## Events
+		///
+		/// [`Event::ProbeReported`], and [`Event::MinerUnreachable`] at the quorum.
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::report_probe())]
+		#[pallet::weight_of_authorize(T::WeightInfo::authorize_report_probe())]
+		#[pallet::authorize(|_source, report, signature| {
+			Pallet::<T>::authorize_probe_report(report, signature)
+		})]
+		pub fn report_probe(
+			origin: OriginFor<T>,
+			report: ProbeReport<T::AccountId>,
+			// Checked in `authorize`.
+			_signature: <T::AuthorityId as RuntimeAppPublic>::Signature,
+		) -> DispatchResult {
+			ensure_authorized(origin)?;
+			Self::do_report_probe(report)
 		}
 	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Replaces the probe authorities (keys beyond `MaxAuthorities` are dropped, with a warning).
+	fn set_authorities(keys: alloc::vec::Vec<T::AuthorityId>) {
+		use polkadot_sdk::frame_support::traits::Get;
+		if keys.len() > T::MaxAuthorities::get() as usize {
+			log::warn!(target: LOG_TARGET, "{} probe keys, keeping the first {}", keys.len(), T::MaxAuthorities::get());
+		}
+		Authorities::<T>::put(polkadot_sdk::frame_support::WeakBoundedVec::force_from(keys, None));
+	}
+}
+
+impl<T: Config> polkadot_sdk::sp_runtime::BoundToRuntimeAppPublic for Pallet<T> {
+	type Public = T::AuthorityId;
+}
+
+impl<T: Config> polkadot_sdk::frame_support::traits::OneSessionHandler<T::AccountId> for Pallet<T> {
+	type Key = T::AuthorityId;
+
+	fn on_genesis_session<'a, I>(validators: I)
+	where
+		I: 'a + Iterator<Item = (&'a T::AccountId, T::AuthorityId)>,
+	{
+		Self::set_authorities(validators.map(|(_, key)| key).collect());
+	}
+
+	fn on_new_session<'a, I>(_changed: bool, validators: I, _queued: I)
+	where
+		I: 'a + Iterator<Item = (&'a T::AccountId, T::AuthorityId)>,
+	{
+		Self::set_authorities(validators.map(|(_, key)| key).collect());
+	}
+
+	fn on_disabled(_validator_index: u32) {}
 }

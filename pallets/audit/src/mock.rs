@@ -6,8 +6,8 @@ use cess_primitives::{
 	layout::FileLayout,
 	podr2::{name, prove, tag_fragment, ChallengedBlock, Params, SecretKey, Tag},
 	traits::{
-		CreditReason, MinerPenalties, MinerRegistry, PlacementInfo, Podr2PublicKey, SpaceError,
-		StorageHoldings,
+		CreditReason, MinerEndpoints, MinerPenalties, MinerRegistry, PlacementInfo, Podr2PublicKey,
+		ProofRewards, SpaceError, StorageHoldings,
 	},
 	types::{Column, ErasureProfile, FileId},
 };
@@ -20,11 +20,14 @@ use polkadot_sdk::{
 	frame_system,
 	sp_core::H256,
 	sp_io::TestExternalities,
+	sp_runtime::testing::UintAuthorityId,
 	sp_runtime::BuildStorage,
 };
 use std::collections::BTreeMap;
 
 type Block = frame_system::mocking::MockBlock<Test>;
+/// The mock's extrinsic (probe reports travel as authorized transactions with no extension).
+pub type Extrinsic = frame_system::mocking::MockUncheckedExtrinsic<Test>;
 
 #[polkadot_sdk::frame_support::runtime]
 mod runtime {
@@ -54,10 +57,37 @@ impl frame_system::Config for Test {
 	type Block = Block;
 }
 
+impl<C> frame_system::offchain::CreateTransactionBase<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	type RuntimeCall = RuntimeCall;
+	type Extrinsic = Extrinsic;
+}
+
+impl<C> frame_system::offchain::CreateTransaction<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	type Extension = ();
+	fn create_transaction(call: RuntimeCall, extension: ()) -> Extrinsic {
+		Extrinsic::new_transaction(call, extension)
+	}
+}
+
+impl<C> frame_system::offchain::CreateAuthorizedTransaction<C> for Test
+where
+	RuntimeCall: From<C>,
+{
+	fn create_extension() {}
+}
+
 /// Blocks per round in the mock.
 pub const ROUND: u64 = 10;
 /// Proof window in the mock.
 pub const WINDOW: u64 = 5;
+/// Blocks between probe slots in the mock.
+pub const PROBE_INTERVAL: u64 = 2;
 /// Slash per consecutive miss.
 pub const MISS_SLASH: u64 = 7;
 /// Slash per failed proof.
@@ -98,6 +128,9 @@ thread_local! {
 	pub static MINERS: RefCell<BTreeMap<u64, MockMiner>> = const { RefCell::new(BTreeMap::new()) };
 	pub static PENALTIES: RefCell<Vec<(u64, i32, CreditReason)>> = const { RefCell::new(Vec::new()) };
 	pub static SLASHES: RefCell<Vec<(u64, u64)>> = const { RefCell::new(Vec::new()) };
+	pub static PASSES: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+	/// Registered multiaddrs per miner.
+	pub static ADDRS: RefCell<BTreeMap<u64, Vec<Vec<u8>>>> = const { RefCell::new(BTreeMap::new()) };
 }
 
 /// The PoDR² key of miner `who`.
@@ -172,10 +205,12 @@ pub struct MockMiners;
 
 impl MinerRegistry<u64> for MockMiners {
 	fn positive_count() -> u32 {
-		0
+		MINERS.with(|m| m.borrow().values().filter(|x| !x.forced_out).count() as u32)
 	}
-	fn positive_at(_: u32) -> Option<u64> {
-		None
+	fn positive_at(index: u32) -> Option<u64> {
+		MINERS.with(|m| {
+			m.borrow().iter().filter(|(_, x)| !x.forced_out).nth(index as usize).map(|(k, _)| *k)
+		})
 	}
 	fn placement_info(_: &u64) -> Option<PlacementInfo> {
 		None
@@ -192,6 +227,18 @@ impl MinerRegistry<u64> for MockMiners {
 	fn unlock_space(_: &u64, _: u64) {}
 	fn commit_space(_: &u64, _: u64) {}
 	fn release_space(_: &u64, _: u64) {}
+}
+
+impl MinerEndpoints<u64> for MockMiners {
+	fn multiaddrs(who: &u64) -> Vec<Vec<u8>> {
+		ADDRS.with(|a| a.borrow().get(who).cloned().unwrap_or_default())
+	}
+}
+
+impl ProofRewards<u64> for MockMiners {
+	fn round_passed(who: &u64) {
+		PASSES.with(|p| p.borrow_mut().push(*who));
+	}
 }
 
 impl MinerPenalties<u64, u64> for MockMiners {
@@ -244,6 +291,7 @@ impl pallet_audit::Config for Test {
 	type Balance = u64;
 	type Miners = MockMiners;
 	type Penalties = MockMiners;
+	type Rewards = MockMiners;
 	type Holdings = MockMiners;
 	type Randomness = TestRandomness;
 	type RoundLength = ConstU64<ROUND>;
@@ -255,17 +303,57 @@ impl pallet_audit::Config for Test {
 	type FailSlash = ConstU64<FAIL_SLASH>;
 	type SweepBatch = ConstU32<2>;
 	type MaxHistory = ConstU32<8>;
+	type AuthorityId = UintAuthorityId;
+	type MaxAuthorities = ConstU32<16>;
+	type Endpoints = MockMiners;
+	type ProbeInterval = ConstU64<PROBE_INTERVAL>;
+	type ProbesPerSlot = ConstU32<4>;
+	type ProbePriority = ConstU64<{ u64::MAX / 2 }>;
 	type WeightInfo = ();
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = MockMiners;
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl pallet_audit::BenchmarkHelper<u64> for MockMiners {
+	fn challengeable_miner(who: &u64, holdings: u32) {
+		let layout = FileLayout::new(100_000, 16 * 1984, ErasureProfile::new(2, 1)).unwrap();
+		let now = frame_system::Pallet::<Test>::block_number();
+		MINERS.with(|m| {
+			let mut m = m.borrow_mut();
+			// The benchmark harness wipes storage between runs but not this thread-local.
+			let miner = m.entry(*who).or_default();
+			*miner = MockMiner::default();
+			for i in 0..holdings {
+				let mut file_id = [0xbe; 32];
+				file_id[..4].copy_from_slice(&i.to_le_bytes());
+				let held = Held { file_id, column: 1, layout, fragments: vec![], tags: vec![] };
+				miner.holdings.push(held);
+			}
+			miner.version += 1;
+			miner.since.get_or_insert(now);
+		});
+	}
 }
 
 pub fn new_test_ext() -> TestExternalities {
 	MINERS.with(|m| m.borrow_mut().clear());
 	PENALTIES.with(|p| p.borrow_mut().clear());
 	SLASHES.with(|s| s.borrow_mut().clear());
+	PASSES.with(|p| p.borrow_mut().clear());
+	ADDRS.with(|a| a.borrow_mut().clear());
 	let t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	let mut ext = TestExternalities::new(t);
 	ext.execute_with(|| frame_system::Pallet::<Test>::set_block_number(1));
 	ext
+}
+
+/// Runs `test` and then checks the pallet's invariants.
+pub fn build_and_execute(test: impl FnOnce()) {
+	new_test_ext().execute_with(|| {
+		test();
+		Audit::do_try_state().expect("invariants hold");
+	});
 }
 
 /// Runs blocks up to `n`.
@@ -275,6 +363,11 @@ pub fn roll_to(n: u64) {
 
 pub fn slashes() -> Vec<(u64, u64)> {
 	SLASHES.with(|s| s.borrow().clone())
+}
+
+/// Miners reported to the rewards pallet as having passed, in order.
+pub fn passes() -> Vec<u64> {
+	PASSES.with(|p| p.borrow().clone())
 }
 
 pub fn forced_out(who: u64) -> bool {

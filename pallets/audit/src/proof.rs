@@ -6,7 +6,7 @@ use alloc::vec::Vec;
 use cess_primitives::{
 	host::podr_verifier,
 	podr2::{challenge_seed, encode_samples, expand_challenge, Params, Sample},
-	traits::{CreditReason, MinerPenalties, MinerRegistry, StorageHoldings},
+	traits::{CreditReason, MinerPenalties, MinerRegistry, ProofRewards, StorageHoldings},
 };
 use codec::Encode;
 use polkadot_sdk::{
@@ -24,26 +24,38 @@ impl<T: Config> Pallet<T> {
 	/// `miner`'s samples for the current round, with the round number and the holdings version
 	/// they were expanded against (`None` if it is not challenged).
 	pub fn current_challenge(miner: &T::AccountId) -> Option<(u32, u32, Vec<Sample>)> {
+		Self::challenge_with(miner, T::ChallengeSamples::get(), T::SectorsPerBlock::get())
+	}
+
+	/// [`Self::current_challenge`] with `c` samples over blocks of `s` sectors.
+	pub(crate) fn challenge_with(
+		miner: &T::AccountId,
+		c: u32,
+		s: u32,
+	) -> Option<(u32, u32, Vec<Sample>)> {
 		let round = CurrentRound::<T>::get()?;
 		let since = T::Holdings::holding_since(miner)?;
 		if since >= round.start {
 			return None;
 		}
 		let count = T::Holdings::holding_count(miner);
-		let params = Params::new(T::SectorsPerBlock::get()).ok()?;
+		let params = Params::new(s).ok()?;
 		let seed = challenge_seed(&round.seed, u64::from(round.index), &miner.encode());
-		let samples = expand_challenge(&seed, T::ChallengeSamples::get(), count, params, |i| {
-			T::Holdings::holding_at(miner, i)
-		})
-		.ok()?;
+		let samples =
+			expand_challenge(&seed, c, count, params, |i| T::Holdings::holding_at(miner, i))
+				.ok()?;
 		Some((round.index, T::Holdings::holdings_version(miner), samples))
 	}
 
+	/// Checks and records `who`'s proof of `round` for a challenge of `c` samples over blocks of
+	/// `s` sectors (the runtime's constants; the benchmarks vary them).
 	pub(crate) fn do_submit_proof(
 		who: T::AccountId,
 		round: u32,
 		holdings_version: u32,
-		proof: BoundedVec<u8, ConstU32<{ 48 + 32 * 256 }>>,
+		proof: &[u8],
+		c: u32,
+		s: u32,
 	) -> DispatchResultWithPostInfo {
 		let current = CurrentRound::<T>::get().ok_or(Error::<T>::NoRound)?;
 		ensure!(round == current.index, Error::<T>::WrongRound);
@@ -55,33 +67,32 @@ impl<T: Config> Pallet<T> {
 		let mut audit = Audits::<T>::get(&who);
 		ensure!(audit.last_submitted != Some(round), Error::<T>::AlreadySubmitted);
 		let key = T::Miners::podr2_key(&who).ok_or(Error::<T>::UnknownMiner)?;
-		let params =
-			Params::new(T::SectorsPerBlock::get()).map_err(|_| Error::<T>::BadProofLength)?;
+		let params = Params::new(s).map_err(|_| Error::<T>::BadProofLength)?;
 		ensure!(proof.len() == params.proof_len(), Error::<T>::BadProofLength);
 		ensure!(
 			T::Holdings::holdings_version(&who) == holdings_version,
 			Error::<T>::StaleChallenge
 		);
-		let (_, _, samples) = Self::current_challenge(&who).ok_or(Error::<T>::NotChallenged)?;
-		let passed = podr_verifier::verify_proof(
-			&key,
-			&encode_samples(&samples),
-			&proof,
-			T::SectorsPerBlock::get(),
-		);
+		let (_, _, samples) = Self::challenge_with(&who, c, s).ok_or(Error::<T>::NotChallenged)?;
+		let passed = podr_verifier::verify_proof(&key, &encode_samples(&samples), proof, s);
 		audit.last_submitted = Some(round);
 		if passed {
 			audit.consecutive_misses = 0;
 			audit.passed = audit.passed.saturating_add(1);
 			T::Penalties::adjust_credit(&who, PASS_CREDIT, CreditReason::RoundPassed);
+			T::Rewards::round_passed(&who);
 		} else {
 			audit.failed = audit.failed.saturating_add(1);
+			audit.consecutive_misses = audit.consecutive_misses.saturating_add(1);
 			T::Penalties::adjust_credit(&who, FAIL_CREDIT, CreditReason::ProofFailed);
 			T::Penalties::slash(&who, T::FailSlash::get());
 		}
 		Audits::<T>::insert(&who, audit);
 		Self::record(&who, round, if passed { Outcome::Passed } else { Outcome::Failed });
-		Self::deposit_event(Event::ProofChecked { miner: who, round, passed });
+		Self::deposit_event(Event::ProofChecked { miner: who.clone(), round, passed });
+		if !passed {
+			Self::maybe_force_out(&who, audit.consecutive_misses);
+		}
 		Ok(if passed { Pays::No.into() } else { Pays::Yes.into() })
 	}
 }

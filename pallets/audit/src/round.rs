@@ -47,8 +47,10 @@ impl<T: Config> Pallet<T> {
 		let Some(sweep) = sweeps.first().cloned() else { return T::WeightInfo::sweep_idle() };
 		let batch = T::Holdings::miners_page(sweep.cursor.as_ref(), T::SweepBatch::get());
 		let processed = batch.len() as u32;
+		let current = CurrentRound::<T>::get().map_or(0, |r| r.index);
 		for miner in &batch {
 			Self::check_miss(miner, sweep.round, sweep.start);
+			Self::forget_old_probes(miner, current);
 		}
 		if processed < T::SweepBatch::get() {
 			sweeps.remove(0);
@@ -82,7 +84,12 @@ impl<T: Config> Pallet<T> {
 			round,
 			consecutive: audit.consecutive_misses,
 		});
-		if audit.consecutive_misses >= T::MaxConsecutiveMisses::get() {
+		Self::maybe_force_out(miner, audit.consecutive_misses);
+	}
+
+	/// Forces `miner` out once `bad_rounds` in a row reach `MaxConsecutiveMisses`.
+	pub(crate) fn maybe_force_out(miner: &T::AccountId, bad_rounds: u32) {
+		if bad_rounds >= T::MaxConsecutiveMisses::get() {
 			T::Penalties::force_out(miner);
 		}
 	}

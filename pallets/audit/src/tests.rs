@@ -28,7 +28,7 @@ fn round_start(r: u64) -> u64 {
 
 #[test]
 fn honest_miner_passes_every_round() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		give(1, 1, 100_000, 0);
 		give(1, 2, 5_000, 0);
 		for r in 1..=20u64 {
@@ -41,12 +41,13 @@ fn honest_miner_passes_every_round() {
 		let audit = Audits::<Test>::get(1);
 		assert_eq!((audit.passed, audit.failed, audit.missed), (20, 0, 0));
 		assert!(slashes().is_empty());
+		assert_eq!(passes(), vec![1; 20], "every pass is scored for rewards");
 	});
 }
 
 #[test]
 fn ten_percent_lost_fails_almost_every_round() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		give(1, 1, 400_000, 0);
 		corrupt(1, 10);
 		let rounds = 200u64;
@@ -64,13 +65,14 @@ fn ten_percent_lost_fails_almost_every_round() {
 			audit.failed
 		);
 		assert_eq!(slashes().len() as u32, audit.failed);
+		assert_eq!(passes().len() as u32, audit.passed, "only passes are scored");
 		assert!(slashes().iter().all(|s| *s == (1, FAIL_SLASH)));
 	});
 }
 
 #[test]
 fn missed_rounds_escalate_to_forced_exit() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		give(1, 1, 50_000, 0);
 		give(2, 2, 50_000, 0);
 		// Miner 2 proves every round; miner 1 never does.
@@ -92,7 +94,7 @@ fn missed_rounds_escalate_to_forced_exit() {
 
 #[test]
 fn miners_that_got_data_during_a_round_are_not_challenged_in_it() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		roll_to(round_start(1) + 1);
 		give(1, 1, 50_000, round_start(1) + 1);
 		assert!(Audit::current_challenge(&1).is_none());
@@ -105,7 +107,7 @@ fn miners_that_got_data_during_a_round_are_not_challenged_in_it() {
 
 #[test]
 fn bad_submissions_fail_with_their_own_error() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		give(1, 1, 50_000, 0);
 		assert_noop!(submit(1, 1, 1, vec![0; 2096]), Error::<Test>::NoRound);
 		roll_to(round_start(1) + 1);
@@ -118,21 +120,18 @@ fn bad_submissions_fail_with_their_own_error() {
 			Audit::submit_proof(RuntimeOrigin::none(), round, version, BoundedVec::new()),
 			DispatchError::BadOrigin
 		);
-		// Another miner's proof for this miner's challenge fails (and is penalised).
 		give(2, 2, 50_000, 0);
-		let (_, v2, _) = proof_of(2);
-		let _ = v2;
 		assert_ok!(submit(1, round, version, proof.clone()));
 		assert_noop!(submit(1, round, version, proof.clone()), Error::<Test>::AlreadySubmitted);
 		roll_to(round_start(1) + WINDOW + 1);
-		let (_, v2, p2) = (0, Audit::current_challenge(&2).unwrap().1, proof_of(2).2);
+		let (_, v2, p2) = proof_of(2);
 		assert_noop!(submit(2, round, v2, p2), Error::<Test>::WindowClosed);
 	});
 }
 
 #[test]
 fn garbage_proof_is_recorded_as_failed_and_slashed() {
-	new_test_ext().execute_with(|| {
+	build_and_execute(|| {
 		give(1, 1, 50_000, 0);
 		roll_to(round_start(1) + 1);
 		let (round, version, mut proof) = proof_of(1);
@@ -140,5 +139,67 @@ fn garbage_proof_is_recorded_as_failed_and_slashed() {
 		assert_ok!(submit(1, round, version, proof));
 		System::assert_last_event(Event::ProofChecked { miner: 1, round, passed: false }.into());
 		assert_eq!(slashes(), vec![(1, FAIL_SLASH)]);
+	});
+}
+
+#[test]
+fn another_miners_proof_fails() {
+	build_and_execute(|| {
+		give(1, 1, 50_000, 0);
+		give(2, 1, 50_000, 0);
+		roll_to(round_start(1) + 1);
+		let (round, version, _) = proof_of(1);
+		let (_, _, proof_2) = proof_of(2);
+		assert_ok!(submit(1, round, version, proof_2));
+		System::assert_last_event(Event::ProofChecked { miner: 1, round, passed: false }.into());
+	});
+}
+
+#[test]
+fn failing_every_round_forces_out() {
+	build_and_execute(|| {
+		give(1, 1, 50_000, 0);
+		corrupt(1, 1);
+		for r in 1..=3u64 {
+			roll_to(round_start(r) + 1);
+			assert!(!forced_out(1), "forced out before its third bad round");
+			let (round, version, proof) = proof_of(1);
+			assert_ok!(submit(1, round, version, proof));
+		}
+		assert!(forced_out(1));
+		assert_eq!(Audits::<Test>::get(1).consecutive_misses, 3);
+	});
+}
+
+#[test]
+fn a_pass_resets_the_bad_round_count() {
+	build_and_execute(|| {
+		give(1, 1, 50_000, 0);
+		// Round 1 missed, round 2 passed: the count starts again.
+		roll_to(round_start(2) + 2);
+		assert_eq!(Audits::<Test>::get(1).consecutive_misses, 1);
+		let (round, version, proof) = proof_of(1);
+		assert_ok!(submit(1, round, version, proof));
+		assert_eq!(Audits::<Test>::get(1).consecutive_misses, 0);
+	});
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+#[test]
+fn the_benchmark_proof_decodes_and_fails() {
+	use cess_primitives::podr2::{encode_samples, verify_proof_bytes, Params, Proof};
+	build_and_execute(|| {
+		give(1, 1, 50_000, 0);
+		roll_to(round_start(1) + 1);
+		let (_, _, samples) = Audit::current_challenge(&1).unwrap();
+		let proof = crate::benchmarking::well_formed_failing_proof(64);
+		assert!(Proof::from_bytes(&proof, Params::default()).is_ok());
+		let key = secret(1).public_key().to_bytes();
+		assert!(!verify_proof_bytes(&key, &encode_samples(&samples), &proof, 64));
+		// σ is G1's generator, so decompression and the subgroup check succeed.
+		let mut generator = [0u8; 48];
+		// SAFETY: blst writes 48 bytes from its static generator point.
+		unsafe { blst::blst_p1_compress(generator.as_mut_ptr(), blst::blst_p1_generator()) };
+		assert_eq!(proof[..48], generator);
 	});
 }

@@ -84,7 +84,7 @@ pub enum Outcome {
 pub struct MinerAudit {
 	/// The last round the miner submitted a proof in.
 	pub last_submitted: Option<u32>,
-	/// Rounds missed in a row.
+	/// Rounds missed or failed in a row (a passed round resets it).
 	pub consecutive_misses: u32,
 	/// Rounds passed in total.
 	pub passed: u32,
@@ -92,4 +92,51 @@ pub struct MinerAudit {
 	pub failed: u32,
 	/// Rounds missed in total.
 	pub missed: u32,
+}
+
+/// A validator's report of one retrievability probe (signed with its probe key).
+#[derive(Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, TypeInfo, Debug)]
+pub struct ProbeReport<AccountId> {
+	/// The round the probe belongs to.
+	pub round: u32,
+	/// The reporter's index in the probe authorities.
+	pub authority_index: u32,
+	/// The probed miner.
+	pub miner: AccountId,
+	/// The probed file.
+	pub file_id: cess_primitives::types::FileId,
+	/// Its segment.
+	pub segment: u32,
+	/// The miner's column.
+	pub column: u16,
+	/// The Merkle block asked for.
+	pub block: u32,
+	/// Whether the miner served the block with a valid path to the file id.
+	pub served: bool,
+}
+
+/// A miner's probe reports in one round.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct ProbeRecord<T: Config> {
+	/// The round.
+	pub round: u32,
+	/// Authorities that reported (each once).
+	pub reported_by: BoundedVec<u32, T::MaxAuthorities>,
+	/// Failure reports.
+	pub failures: u32,
+	/// Whether a validator fetched a block (credit earned once per round).
+	pub passed: bool,
+	/// Whether the failure quorum was reached (credit lost once per round).
+	pub penalised: bool,
+}
+
+impl<T: Config> ProbeRecord<T> {
+	/// An empty record of `round`.
+	pub fn new(round: u32) -> Self {
+		Self { round, reported_by: BoundedVec::new(), failures: 0, passed: false, penalised: false }
+	}
 }

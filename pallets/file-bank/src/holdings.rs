@@ -55,6 +55,42 @@ impl<T: Config> Pallet<T> {
 		HoldingsVersion::<T>::mutate(miner, |v| *v = v.wrapping_add(1));
 	}
 
+	/// Makes `miner` hold column 0 of `count` stored files of four segments each (profile
+	/// 2 + 1, `miner` holding every column), for other pallets' benchmarks.
+	#[cfg(feature = "runtime-benchmarks")]
+	pub fn benchmark_hold(miner: &T::AccountId, count: u32) {
+		use crate::{ColumnInfo, ColumnState, FileInfo, FileState};
+		use cess_primitives::types::ErasureProfile;
+		use codec::Encode;
+		let profile = ErasureProfile::new(2, 1);
+		let size = T::SegmentSize::get().saturating_mul(4);
+		let layout = FileLayout::new(size, T::SegmentSize::get(), profile)
+			.expect("four segments of the chain's size make a valid layout");
+		let now = frame_system::Pallet::<T>::block_number();
+		let column = ColumnInfo::<T> { miner: miner.clone(), state: ColumnState::Stored };
+		for i in 0..count {
+			let file_id = cess_primitives::merkle::blake2_256_parts(&[
+				b"cess/benchmark-hold",
+				&miner.encode(),
+				&i.to_le_bytes(),
+			]);
+			let file = FileInfo::<T> {
+				size,
+				segments: layout.segment_count(),
+				profile,
+				column_bytes: layout.column_bytes(),
+				uploader: miner.clone(),
+				state: FileState::Active,
+				declared_at: now,
+				deadline: now,
+				columns: BoundedVec::truncate_from(alloc::vec![column.clone(); 3]),
+				owners: BoundedVec::truncate_from(alloc::vec![miner.clone()]),
+			};
+			Files::<T>::insert(file_id, file);
+			Self::push_holding(miner, file_id, 0).expect("benchmark holdings fit");
+		}
+	}
+
 	/// Spends up to `MaxHookWork` units on leaving miners' holdings (each becomes a restoral
 	/// order) and then on expired leases (one file collected per unit).
 	pub(crate) fn background_work() -> Weight {

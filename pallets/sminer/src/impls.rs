@@ -5,10 +5,28 @@ use crate::{
 	PositiveCount, PositiveMiners,
 };
 use cess_primitives::traits::{
-	CreditReason, MinerPenalties, MinerRegistry, PlacementInfo, Podr2PublicKey, SpaceError,
-	StorageHoldings, MAX_CREDIT, MIN_CREDIT,
+	CreditReason, MinerEndpoints, MinerPenalties, MinerRegistry, MinerStanding, PlacementInfo,
+	Podr2PublicKey, SpaceError, Standing, StorageHoldings, MAX_CREDIT, MIN_CREDIT,
 };
 use polkadot_sdk::frame_system;
+
+impl<T: Config> MinerEndpoints<T::AccountId> for Pallet<T> {
+	fn multiaddrs(who: &T::AccountId) -> alloc::vec::Vec<alloc::vec::Vec<u8>> {
+		Miners::<T>::get(who)
+			.map(|i| i.multiaddrs.into_iter().map(|m| m.into_inner()).collect())
+			.unwrap_or_default()
+	}
+}
+
+impl<T: Config> MinerStanding<T::AccountId> for Pallet<T> {
+	fn standing(who: &T::AccountId) -> Option<Standing> {
+		Miners::<T>::get(who).map(|i| Standing { stored: i.used, credit: i.credit })
+	}
+
+	fn beneficiary(who: &T::AccountId) -> Option<T::AccountId> {
+		Miners::<T>::get(who).map(|i| i.beneficiary)
+	}
+}
 
 impl<T: Config> MinerRegistry<T::AccountId> for Pallet<T> {
 	fn positive_count() -> u32 {

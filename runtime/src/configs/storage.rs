@@ -1,14 +1,23 @@
-//! The storage market: miners (`sminer`) and files (`file-bank`).
+//! The storage market: miners (`sminer`), files (`file-bank`), audits (`audit`) and storage
+//! rewards (`storage-rewards`).
+//!
+//! Money flows: lease payments and slashed collateral go to the file market's account; each
+//! reward era empties it into the reward pool together with the era's issuance.
 
 use crate::{
 	AccountId, Balance, Balances, BlockNumber, FileBank, Runtime, RuntimeHoldReason, Signature,
-	Sminer, DOLLARS,
+	Sminer, StorageRewards, DOLLARS,
 };
 
 use polkadot_sdk::{
-	frame_support::{parameter_types, traits::ConstU32, PalletId},
+	frame_support::{
+		parameter_types,
+		traits::{tokens::imbalance::ResolveTo, ConstU32},
+		PalletId,
+	},
 	frame_system::EnsureRoot,
 	pallet_babe,
+	sp_runtime::{traits::AccountIdConversion, transaction_validity::TransactionPriority, Perbill},
 };
 
 /// One GiB.
@@ -25,6 +34,14 @@ parameter_types! {
 	pub const FileBankPalletId: PalletId = PalletId(*b"cess/fbk");
 	pub const SegmentSize: u64 = cess_primitives::types::DEFAULT_SEGMENT_SIZE;
 	pub const MaxFileSize: u64 = TIB;
+	/// The file market's account: lease payments and slashes, emptied into each reward pool.
+	pub FileBankAccount: AccountId = FileBankPalletId::get().into_account_truncating();
+	pub const RewardsPalletId: PalletId = PalletId(*b"cess/rwd");
+	/// Minted into each reward era's pool: 40 000 TCESS a day for storage miners, more than the
+	/// validators' share of issuance at the staking curve's ideal rate.
+	pub const EraIssuance: Balance = 10_000 * DOLLARS;
+	pub const ImmediateShare: Perbill = Perbill::from_percent(20);
+	pub const ProbePriority: TransactionPriority = TransactionPriority::MAX / 2;
 }
 
 #[cfg(not(feature = "fast-runtime"))]
@@ -36,6 +53,9 @@ parameter_types! {
 	pub const GracePeriod: BlockNumber = 7 * crate::DAYS;
 	pub const TransferDeadline: BlockNumber = crate::HOURS;
 	pub const RestoralClaimPeriod: BlockNumber = crate::HOURS;
+	pub const RewardEra: BlockNumber = 6 * crate::HOURS;
+	pub const ProbeInterval: BlockNumber = 10 * crate::MINUTES;
+	pub const VestingPeriod: BlockNumber = 180 * crate::DAYS;
 }
 
 // Short periods for tests and local networks: a lease "day" is 10 minutes.
@@ -48,13 +68,15 @@ parameter_types! {
 	pub const GracePeriod: BlockNumber = 10 * crate::MINUTES;
 	pub const TransferDeadline: BlockNumber = 5 * crate::MINUTES;
 	pub const RestoralClaimPeriod: BlockNumber = 10 * crate::MINUTES;
+	pub const RewardEra: BlockNumber = 4 * crate::MINUTES;
+	pub const ProbeInterval: BlockNumber = crate::MINUTES / 2;
+	pub const VestingPeriod: BlockNumber = 30 * crate::MINUTES;
 }
 
 impl pallet_sminer::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
-	// Burned until the storage-reward pool exists.
-	type OnSlash = ();
+	type OnSlash = ResolveTo<FileBankAccount, Balances>;
 	type Holdings = FileBank;
 	type CollateralPerTiB = CollateralPerTiB;
 	type MinCapacity = MinCapacity;
@@ -113,6 +135,7 @@ impl pallet_audit::Config for Runtime {
 	type Balance = Balance;
 	type Miners = Sminer;
 	type Penalties = Sminer;
+	type Rewards = StorageRewards;
 	type Holdings = FileBank;
 	type Randomness = pallet_babe::ParentBlockRandomness<Runtime>;
 	type RoundLength = RoundLength;
@@ -125,5 +148,29 @@ impl pallet_audit::Config for Runtime {
 	// 256 miners a block: a 2-minute round (40 blocks) sweeps the 10 000 miners `sminer` allows.
 	type SweepBatch = ConstU32<256>;
 	type MaxHistory = ConstU32<32>;
+	type AuthorityId = pallet_audit::crypto::Public;
+	type MaxAuthorities = ConstU32<1_000>;
+	type Endpoints = Sminer;
+	type ProbeInterval = ProbeInterval;
+	type ProbesPerSlot = ConstU32<4>;
+	type ProbePriority = ProbePriority;
 	type WeightInfo = pallet_audit::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::StorageBenchmarks;
+}
+
+impl pallet_storage_rewards::Config for Runtime {
+	type Currency = Balances;
+	type Miners = Sminer;
+	type PalletId = RewardsPalletId;
+	type FeeAccount = FileBankAccount;
+	type EraLength = RewardEra;
+	type EraIssuance = EraIssuance;
+	type ImmediateShare = ImmediateShare;
+	type VestingPeriod = VestingPeriod;
+	type MaxSchedules = ConstU32<32>;
+	// A week of six-hour eras (28 eras of the fast runtime).
+	type ClaimDepth = ConstU32<28>;
+	type CleanupBatch = ConstU32<512>;
+	type WeightInfo = pallet_storage_rewards::weights::SubstrateWeight<Runtime>;
 }

@@ -1,0 +1,131 @@
+//! PoDR² audits and storage rewards on a dev node with the real host function: three miners
+//! store a real file (fragments, Merkle root, tags), the chain challenges them, Bob's real proof
+//! verifies, Charlie's tampered one fails and is penalised, and Bob claims his share of the
+//! reward era (part paid, part vesting). The chain is driven by a stock @polkadot/api script;
+//! this harness holds the miners' data and keys and answers the challenges it prints.
+
+mod common;
+
+use cess_primitives::{
+	layout::FileLayout,
+	merkle::{blake2_256_parts, file_tree, fragment_hash},
+	podr2::{decode_samples, name, prove, tag_fragment, ChallengedBlock, Params, SecretKey},
+	types::{ErasureProfile, FileId, DEFAULT_SEGMENT_SIZE},
+};
+use common::{
+	crate_dir, dev_miners, ensure_polkadot_js, hex, miners_json, unhex, Node, NodeConfig,
+};
+use std::{
+	io::{BufRead, BufReader, Write},
+	process::{Command, Stdio},
+	time::Duration,
+};
+
+/// Size of the stored file: one segment, fragments of 20 KiB.
+const FILE_SIZE: u64 = 40_000;
+
+/// A deterministic file of profile 2 + 1: its fragments in column order and its id.
+fn stored_file() -> (FileLayout, Vec<Vec<u8>>, FileId) {
+	let layout = FileLayout::new(FILE_SIZE, DEFAULT_SEGMENT_SIZE, ErasureProfile::new(2, 1))
+		.expect("valid layout");
+	let len = layout.fragment_len(0) as usize;
+	let fragments: Vec<Vec<u8>> = (0..3u8)
+		.map(|column| {
+			(0..len.div_ceil(32))
+				.flat_map(|i| {
+					blake2_256_parts(&[b"audit-e2e", &[column], &(i as u32).to_le_bytes()])
+				})
+				.take(len)
+				.collect()
+		})
+		.collect();
+	let hashes: Vec<_> = fragments.iter().map(|f| fragment_hash(f)).collect();
+	let file_id = file_tree(&hashes).root();
+	(layout, fragments, file_id)
+}
+
+/// The proof of `sk`'s holder of `fragment` (column `column`) for the encoded `samples`.
+fn answer(
+	sk: &SecretKey,
+	file_id: &FileId,
+	column: u16,
+	fragment: &[u8],
+	samples: &[u8],
+) -> Vec<u8> {
+	let params = Params::default();
+	let tags = tag_fragment(sk, &name(file_id, 0, column), fragment, params);
+	let samples = decode_samples(samples).expect("the chain's samples decode");
+	let bb = params.block_bytes();
+	let blocks: Vec<ChallengedBlock<'_>> = samples
+		.iter()
+		.map(|s| {
+			assert_eq!(
+				(s.file_id, s.segment, s.column),
+				(*file_id, 0, column),
+				"unexpected sample"
+			);
+			let start = s.block as usize * bb;
+			let end = (start + bb).min(fragment.len());
+			ChallengedBlock { sample: *s, data: &fragment[start..end], tag: tags[s.block as usize] }
+		})
+		.collect();
+	prove(&blocks, params).expect("proof").to_bytes()
+}
+
+#[test]
+fn real_proof_passes_tampered_proof_fails_and_rewards_vest() {
+	let dir = crate_dir().join("tests/polkadot-js");
+	ensure_polkadot_js(&dir);
+	let miners = dev_miners();
+	let (layout, fragments, file_id) = stored_file();
+	let file = format!(
+		r#"{{"id":"{}","size":{FILE_SIZE},"segments":{}}}"#,
+		hex(&file_id),
+		layout.segment_count()
+	);
+
+	let mut node = Node::start(NodeConfig::new("dev-audit", None, &["--dev"]));
+	node.wait_for_finalized(1, Duration::from_secs(120));
+	let mut script = Command::new("node")
+		.arg("audit_rewards.mjs")
+		.arg(node.ws_url())
+		.arg(miners_json(&miners))
+		.arg(&file)
+		.current_dir(&dir)
+		.stdin(Stdio::piped())
+		.stdout(Stdio::piped())
+		.stderr(Stdio::piped())
+		.spawn()
+		.expect("`node` is needed for this test: install Node.js 18 or newer");
+	let mut stdin = script.stdin.take().expect("piped stdin");
+	let stdout = BufReader::new(script.stdout.take().expect("piped stdout"));
+
+	// The script prints the placement, then each challenge; we answer with proofs.
+	let mut placement: Vec<String> = Vec::new();
+	let mut transcript = String::new();
+	for line in stdout.lines() {
+		let line = line.expect("script output");
+		transcript.push_str(&line);
+		transcript.push('\n');
+		let words: Vec<&str> = line.split_whitespace().collect();
+		match words.as_slice() {
+			["placement", uris] => placement = uris.split(',').map(str::to_owned).collect(),
+			["challenge", uri, _round, _version, samples] => {
+				let column = placement.iter().position(|u| u == uri).expect("miner in placement");
+				let (_, sk, _) = miners.iter().find(|(u, ..)| u == uri).expect("known miner");
+				let mut proof =
+					answer(sk, &file_id, column as u16, &fragments[column], &unhex(samples));
+				if *uri == "//Charlie" {
+					// Tamper with μ₀ (it stays a canonical scalar): the proof must fail.
+					proof[48] ^= 1;
+				}
+				writeln!(stdin, "proof {uri} {}", hex(&proof)).expect("answer the script");
+			},
+			_ => {},
+		}
+	}
+	let output = script.wait_with_output().expect("script ends");
+	let stderr = String::from_utf8_lossy(&output.stderr);
+	assert!(output.status.success(), "audit script failed:\n{transcript}\n{stderr}");
+	assert!(transcript.contains("audit-rewards e2e: ok"), "unexpected output:\n{transcript}");
+}

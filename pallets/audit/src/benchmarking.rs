@@ -1,0 +1,188 @@
+//! Benchmarks of `pallet_audit`, each in its worst case: a submitted proof that decodes, is fully
+//! verified through the host function and fails (credit, slash, forced exit); a swept miner that
+//! missed its last allowed round and is forced out.
+
+use crate::*;
+use alloc::vec::Vec;
+use cess_primitives::{podr2::params::MAX_SECTORS_PER_BLOCK, traits::StorageHoldings};
+use codec::Encode;
+use polkadot_sdk::{
+	frame_benchmarking::v2::*,
+	frame_support::{
+		assert_ok,
+		traits::{Authorize, Get},
+		BoundedVec, WeakBoundedVec,
+	},
+	frame_system::{self, pallet_prelude::BlockNumberFor, RawOrigin},
+	sp_runtime::{traits::One, transaction_validity::TransactionSource, RuntimeAppPublic},
+};
+
+/// Most samples the `submit_proof` benchmark measures: ten times the runtime's `c = 46`.
+pub const MAX_BENCH_SAMPLES: u32 = 460;
+
+/// The compressed generator of BLS12-381's G1 (a valid subgroup point).
+const G1_GENERATOR: [u8; 48] = [
+	0x97, 0xf1, 0xd3, 0xa7, 0x31, 0x97, 0xd7, 0x94, 0x26, 0x95, 0x63, 0x8c, 0x4f, 0xa9, 0xac, 0x0f,
+	0xc3, 0x68, 0x8c, 0x4f, 0x97, 0x74, 0xb9, 0x05, 0xa1, 0x4e, 0x3a, 0x3f, 0x17, 0x1b, 0xac, 0x58,
+	0x6c, 0x55, 0xe8, 0x3f, 0xf9, 0x7a, 0x1a, 0xef, 0xfb, 0x3a, 0xf0, 0x0a, 0xdb, 0x22, 0xc6, 0xbb,
+];
+
+/// A proof for `s` sectors that decodes (σ a subgroup point, canonical `μ`), so the verifier does
+/// all its work, and does not verify: the path with the most work and the most writes.
+pub fn well_formed_failing_proof(s: u32) -> Vec<u8> {
+	let mut proof = G1_GENERATOR.to_vec();
+	for _ in 0..s {
+		proof.extend_from_slice(&[0x11; 32]);
+	}
+	proof
+}
+
+/// Starts round `index` one block after now (so data held now is challenged in it).
+fn start_round<T: Config>(index: u32) -> BlockNumberFor<T> {
+	let start = frame_system::Pallet::<T>::block_number() + One::one();
+	frame_system::Pallet::<T>::set_block_number(start);
+	CurrentRound::<T>::put(RoundInfo { index, start, seed: [7; 32] });
+	start
+}
+
+/// A full authority set (one key repeated) in round 1, and a probe record of `miner` one failure
+/// short of the quorum with every other authority reported: the report of the last authority is
+/// the most expensive one (largest record, penalty, two events).
+fn probe_worst_case<T: Config>(
+	miner: &T::AccountId,
+) -> (ProbeReport<T::AccountId>, <T::AuthorityId as RuntimeAppPublic>::Signature) {
+	let n = T::MaxAuthorities::get();
+	let key = T::AuthorityId::generate_pair(None);
+	Authorities::<T>::put(WeakBoundedVec::force_from(alloc::vec![key.clone(); n as usize], None));
+	start_round::<T>(1);
+	let mut record = ProbeRecord::<T>::new(1);
+	record.reported_by = BoundedVec::truncate_from((0..n - 1).collect::<Vec<_>>());
+	record.failures = Pallet::<T>::probe_quorum(n) - 1;
+	Probes::<T>::insert(miner, record);
+	let report = ProbeReport {
+		round: 1,
+		authority_index: n - 1,
+		miner: miner.clone(),
+		file_id: [1; 32],
+		segment: 0,
+		column: 0,
+		block: 0,
+		served: false,
+	};
+	let signature = key.sign(&report.encode()).expect("the benchmark key signs");
+	(report, signature)
+}
+
+#[benchmarks(where <T as frame_system::Config>::RuntimeCall: From<Call<T>>)]
+mod benchmarks {
+	use super::*;
+
+	#[benchmark]
+	fn submit_proof(c: Linear<1, MAX_BENCH_SAMPLES>, s: Linear<1, MAX_SECTORS_PER_BLOCK>) {
+		let miner: T::AccountId = account("miner", 0, 0);
+		T::BenchmarkHelper::challengeable_miner(&miner, c);
+		Audits::<T>::insert(
+			&miner,
+			MinerAudit {
+				consecutive_misses: T::MaxConsecutiveMisses::get().saturating_sub(1),
+				..Default::default()
+			},
+		);
+		start_round::<T>(1);
+		let version = T::Holdings::holdings_version(&miner);
+		let proof = well_formed_failing_proof(s);
+
+		#[block]
+		{
+			assert_ok!(Pallet::<T>::do_submit_proof(miner.clone(), 1, version, &proof, c, s));
+		}
+
+		assert_eq!(Audits::<T>::get(&miner).failed, 1);
+	}
+
+	#[benchmark]
+	fn round_idle() {
+		let start = start_round::<T>(1);
+
+		#[block]
+		{
+			Pallet::<T>::maybe_start_round(start);
+		}
+
+		assert_eq!(CurrentRound::<T>::get().map(|r| r.index), Some(1));
+	}
+
+	#[benchmark]
+	fn round_start() {
+		let start = start_round::<T>(1);
+		let next = start + T::RoundLength::get();
+
+		#[block]
+		{
+			Pallet::<T>::maybe_start_round(next);
+		}
+
+		assert_eq!(CurrentRound::<T>::get().map(|r| r.index), Some(2));
+		assert_eq!(Sweeps::<T>::get().len(), 1);
+	}
+
+	#[benchmark]
+	fn sweep_idle() {
+		#[block]
+		{
+			Pallet::<T>::sweep_step(One::one());
+		}
+	}
+
+	#[benchmark]
+	fn sweep_miner() {
+		let miner: T::AccountId = account("miner", 0, 0);
+		T::BenchmarkHelper::challengeable_miner(&miner, 1);
+		Audits::<T>::insert(
+			&miner,
+			MinerAudit {
+				consecutive_misses: T::MaxConsecutiveMisses::get().saturating_sub(1),
+				..Default::default()
+			},
+		);
+		let start = start_round::<T>(1);
+		Sweeps::<T>::put(
+			BoundedVec::try_from(alloc::vec![Sweep::<T> { round: 1, start, cursor: None }])
+				.expect("one sweep fits"),
+		);
+
+		#[block]
+		{
+			Pallet::<T>::sweep_step(start);
+		}
+
+		assert_eq!(Audits::<T>::get(&miner).missed, 1);
+		assert!(Sweeps::<T>::get().is_empty());
+	}
+
+	#[benchmark]
+	fn report_probe() {
+		let miner: T::AccountId = account("miner", 0, 0);
+		let (report, signature) = probe_worst_case::<T>(&miner);
+
+		#[extrinsic_call]
+		_(RawOrigin::Authorized, report, signature);
+
+		assert!(Probes::<T>::get(&miner).is_some_and(|r| r.penalised));
+	}
+
+	#[benchmark]
+	fn authorize_report_probe() {
+		let miner: T::AccountId = account("miner", 0, 0);
+		let (report, signature) = probe_worst_case::<T>(&miner);
+		let call: <T as frame_system::Config>::RuntimeCall =
+			Call::report_probe { report, signature }.into();
+
+		#[block]
+		{
+			assert!(call.authorize(TransactionSource::External).is_some_and(|r| r.is_ok()));
+		}
+	}
+
+	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}

@@ -1,0 +1,230 @@
+//! Retrievability probes: validators' off-chain workers fetch one Merkle block of a held fragment
+//! from a miner's HTTP endpoint and check it against the file id (no_std).
+//!
+//! * Endpoint: the first of the miner's registered multiaddrs of the form
+//!   `/ip4/A.B.C.D/tcp/PORT/http`, `/ip6/…/tcp/PORT/http` or `/dns…/NAME/tcp/PORT/http`
+//!   ([`http_endpoint`]).
+//! * Request: `GET {endpoint}/cess/probe/v1/{file_id hex}/{segment}/{column}/{block}`
+//!   ([`probe_path`]), `block` being a Merkle block ([`crate::types::BLOCK_BYTES`]) index.
+//! * Response body ([`ProbeResponse::to_bytes`]): `fragment_hash (32) ‖ fragment proof ‖ block
+//!   proof ‖ block (BLOCK_BYTES)`, the proofs in [`MerkleProof`]'s byte encoding.
+
+use crate::decode::{DecodeError, Reader};
+use crate::merkle::{verify_block, verify_fragment, MerkleProof};
+use crate::types::{Column, ErasureProfile, FileId, FragmentHash, SegmentIndex, BLOCK_BYTES};
+use alloc::{format, string::String, vec::Vec};
+
+/// Path prefix of the probe endpoint.
+pub const PROBE_PATH: &str = "/cess/probe/v1";
+
+/// Multiaddr protocol codes used here.
+mod code {
+	pub const IP4: u64 = 4;
+	pub const TCP: u64 = 6;
+	pub const IP6: u64 = 41;
+	pub const DNS: u64 = 53;
+	pub const DNS4: u64 = 54;
+	pub const DNS6: u64 = 55;
+	pub const HTTP: u64 = 480;
+}
+
+/// Reads an unsigned LEB128 varint (at most 9 bytes, as multiaddr codes are).
+fn varint(bytes: &[u8], at: &mut usize) -> Option<u64> {
+	let mut value = 0u64;
+	for i in 0..9 {
+		let b = *bytes.get(*at)?;
+		*at += 1;
+		value |= u64::from(b & 0x7f) << (7 * i);
+		if b & 0x80 == 0 {
+			return Some(value);
+		}
+	}
+	None
+}
+
+fn take<'a>(bytes: &'a [u8], at: &mut usize, n: usize) -> Option<&'a [u8]> {
+	let out = bytes.get(*at..at.checked_add(n)?)?;
+	*at += n;
+	Some(out)
+}
+
+/// `http://host:port` of a binary multiaddr `/{ip4|ip6|dns|dns4|dns6}/…/tcp/PORT/http`, or `None`
+/// for any other (or malformed) multiaddr.
+pub fn http_endpoint(multiaddr: &[u8]) -> Option<String> {
+	let mut at = 0;
+	let host = match varint(multiaddr, &mut at)? {
+		code::IP4 => {
+			let ip = take(multiaddr, &mut at, 4)?;
+			format!("{}.{}.{}.{}", ip[0], ip[1], ip[2], ip[3])
+		},
+		code::IP6 => {
+			let ip = take(multiaddr, &mut at, 16)?;
+			let groups: Vec<String> = ip
+				.chunks_exact(2)
+				.map(|g| format!("{:x}", u16::from_be_bytes([g[0], g[1]])))
+				.collect();
+			format!("[{}]", groups.join(":"))
+		},
+		code::DNS | code::DNS4 | code::DNS6 => {
+			let len = usize::try_from(varint(multiaddr, &mut at)?).ok()?;
+			let name = core::str::from_utf8(take(multiaddr, &mut at, len)?).ok()?;
+			let valid = !name.is_empty()
+				&& name.len() <= 253
+				&& name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.');
+			if !valid {
+				return None;
+			}
+			String::from(name)
+		},
+		_ => return None,
+	};
+	if varint(multiaddr, &mut at)? != code::TCP {
+		return None;
+	}
+	let port = take(multiaddr, &mut at, 2)?;
+	let port = u16::from_be_bytes([port[0], port[1]]);
+	if varint(multiaddr, &mut at)? != code::HTTP || at != multiaddr.len() {
+		return None;
+	}
+	Some(format!("http://{host}:{port}"))
+}
+
+/// The binary multiaddr `/ip4/A.B.C.D/tcp/PORT/http` (what a miner registers for its probe
+/// endpoint).
+pub fn ip4_http_multiaddr(ip: [u8; 4], port: u16) -> Vec<u8> {
+	let mut out = alloc::vec![code::IP4 as u8];
+	out.extend_from_slice(&ip);
+	out.push(code::TCP as u8);
+	out.extend_from_slice(&port.to_be_bytes());
+	// 480 as a LEB128 varint.
+	out.extend_from_slice(&[0xe0, 0x03]);
+	out
+}
+
+/// The request path of a probe (after the endpoint).
+pub fn probe_path(file_id: &FileId, segment: SegmentIndex, column: Column, block: u32) -> String {
+	let mut hex = String::with_capacity(64);
+	for b in file_id {
+		hex.push_str(&format!("{b:02x}"));
+	}
+	format!("{PROBE_PATH}/{hex}/{segment}/{column}/{block}")
+}
+
+/// A miner's answer to a probe.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct ProbeResponse {
+	/// Hash of the probed fragment.
+	pub fragment_hash: FragmentHash,
+	/// Path from the fragment hash to the file id.
+	pub fragment_proof: MerkleProof,
+	/// Path from the block to the fragment hash.
+	pub block_proof: MerkleProof,
+	/// The block ([`BLOCK_BYTES`] bytes).
+	pub block: Vec<u8>,
+}
+
+impl ProbeResponse {
+	/// The byte encoding (see the module docs).
+	pub fn to_bytes(&self) -> Vec<u8> {
+		let mut out = Vec::with_capacity(
+			32 + self.fragment_proof.encoded_len() + self.block_proof.encoded_len() + BLOCK_BYTES,
+		);
+		out.extend_from_slice(&self.fragment_hash);
+		self.fragment_proof.write(&mut out);
+		self.block_proof.write(&mut out);
+		out.extend_from_slice(&self.block);
+		out
+	}
+
+	/// Decodes [`Self::to_bytes`] output; rejects short, long and malformed input.
+	pub fn from_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
+		let mut r = Reader::new(bytes);
+		let fragment_hash = r.array()?;
+		let fragment_proof = MerkleProof::read(&mut r)?;
+		let block_proof = MerkleProof::read(&mut r)?;
+		let block = r.take(BLOCK_BYTES)?.to_vec();
+		r.finish()?;
+		Ok(Self { fragment_hash, fragment_proof, block_proof, block })
+	}
+
+	/// Whether this answers the probe of block `block` of (`segment`, `column`) of `file_id`.
+	pub fn verify(
+		&self,
+		file_id: &FileId,
+		profile: &ErasureProfile,
+		segment: SegmentIndex,
+		column: Column,
+		block: u32,
+	) -> bool {
+		verify_fragment(
+			file_id,
+			segment,
+			column,
+			profile,
+			&self.fragment_hash,
+			&self.fragment_proof,
+		) && verify_block(&self.fragment_hash, block, &self.block, &self.block_proof)
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::merkle::{file_tree, fragment_hash, fragment_tree};
+
+	#[test]
+	fn endpoints_parse_from_multiaddrs() {
+		let ma = ip4_http_multiaddr([127, 0, 0, 1], 8080);
+		assert_eq!(http_endpoint(&ma).as_deref(), Some("http://127.0.0.1:8080"));
+		// /dns/miner.example/tcp/443/http
+		let mut dns = alloc::vec![53u8, 13];
+		dns.extend_from_slice(b"miner.example");
+		dns.extend_from_slice(&[6, 1, 187, 0xe0, 0x03]);
+		assert_eq!(http_endpoint(&dns).as_deref(), Some("http://miner.example:443"));
+		// /ip6/::1/tcp/80/http
+		let mut ip6 = alloc::vec![41u8];
+		ip6.extend_from_slice(&[0; 15]);
+		ip6.extend_from_slice(&[1, 6, 0, 80, 0xe0, 0x03]);
+		assert_eq!(http_endpoint(&ip6).as_deref(), Some("http://[0:0:0:0:0:0:0:1]:80"));
+		// A libp2p TCP address (no /http), a truncated one, trailing bytes, a bad host name.
+		assert_eq!(http_endpoint(&[4, 127, 0, 0, 1, 6, 0x0f, 0xa1]), None);
+		assert_eq!(http_endpoint(&ma[..ma.len() - 1]), None);
+		assert_eq!(http_endpoint(&[&ma[..], &[0]].concat()), None);
+		assert_eq!(http_endpoint(&[53, 3, b'a', b'/', b'b', 6, 0, 80, 0xe0, 0x03]), None);
+		assert_eq!(http_endpoint(&[]), None);
+	}
+
+	#[test]
+	fn responses_verify_and_round_trip() {
+		let profile = ErasureProfile::new(2, 1);
+		let fragments: Vec<Vec<u8>> =
+			(0..3u8).map(|c| (0..3 * BLOCK_BYTES).map(|i| i as u8 ^ c).collect()).collect();
+		let hashes: Vec<_> = fragments.iter().map(|f| fragment_hash(f)).collect();
+		let tree = file_tree(&hashes);
+		let file_id = tree.root();
+		let column = 2;
+		let block = 1;
+		let response = ProbeResponse {
+			fragment_hash: hashes[column],
+			fragment_proof: tree.proof(column as u32),
+			block_proof: fragment_tree(&fragments[column]).proof(block),
+			block: fragments[column][block as usize * BLOCK_BYTES..][..BLOCK_BYTES].to_vec(),
+		};
+		assert!(response.verify(&file_id, &profile, 0, column as u16, block));
+		let bytes = response.to_bytes();
+		assert_eq!(ProbeResponse::from_bytes(&bytes).unwrap(), response);
+		// Wrong block index, column, file; altered data; truncated or padded bytes.
+		assert!(!response.verify(&file_id, &profile, 0, column as u16, block + 1));
+		assert!(!response.verify(&file_id, &profile, 0, 1, block));
+		assert!(!response.verify(&[0; 32], &profile, 0, column as u16, block));
+		let mut altered = response.clone();
+		altered.block[7] ^= 1;
+		assert!(!altered.verify(&file_id, &profile, 0, column as u16, block));
+		assert!(ProbeResponse::from_bytes(&bytes[..bytes.len() - 1]).is_err());
+		assert!(ProbeResponse::from_bytes(&[&bytes[..], &[0]].concat()).is_err());
+		assert_eq!(
+			probe_path(&[0xab; 32], 3, 2, 9),
+			format!("/cess/probe/v1/{}/3/2/9", "ab".repeat(32))
+		);
+	}
+}
