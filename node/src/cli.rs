@@ -49,7 +49,7 @@ pub enum Subcommand {
 	/// Benchmark runtime pallets, storage and block execution.
 	#[cfg(feature = "runtime-benchmarks")]
 	#[command(subcommand)]
-	Benchmark(Box<frame_benchmarking_cli::BenchmarkCmd>),
+	Benchmark(Box<polkadot_sdk::frame_benchmarking_cli::BenchmarkCmd>),
 
 	/// Benchmarks need a node built with `--features runtime-benchmarks`.
 	#[cfg(not(feature = "runtime-benchmarks"))]

@@ -13,10 +13,12 @@ include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
 extern crate alloc;
 
+// Before `apis`: the benchmark macros `define_benchmarks!` generates are used there.
+#[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
+mod benchmarks;
 pub mod apis;
 pub mod benchmark_fixtures;
-#[cfg(feature = "runtime-benchmarks")]
-mod benchmarks;
 pub mod configs;
 pub mod constants;
 pub mod genesis_config_presets;
