@@ -138,7 +138,7 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Whether `slot` has any block left for probing: always true unless the interval is zero.
+	/// Whether probes are configured: a non-zero interval and at least one target per slot.
 	pub(crate) fn probes_enabled() -> bool {
 		!T::ProbeInterval::get().is_zero() && T::ProbesPerSlot::get() > 0
 	}

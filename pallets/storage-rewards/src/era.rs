@@ -27,7 +27,8 @@ impl<T: Config> Pallet<T> {
 		T::PalletId::get().into_account_truncating()
 	}
 
-	/// `⌊pool × score / total⌋` (zero if `total` is zero).
+	/// `⌊pool × score / total⌋` (zero if `total` is zero): an era share, or the vested part of a
+	/// schedule.
 	pub fn share_of(pool: BalanceOf<T>, score: u128, total: u128) -> BalanceOf<T> {
 		let pool: u128 = pool.unique_saturated_into();
 		multiply_by_rational_with_rounding(pool, score, total, Rounding::Down)

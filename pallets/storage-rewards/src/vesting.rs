@@ -10,11 +10,7 @@ use polkadot_sdk::{
 		traits::{fungible::Mutate, tokens::Preservation},
 	},
 	frame_system::{self, pallet_prelude::BlockNumberFor},
-	sp_runtime::{
-		helpers_128bit::multiply_by_rational_with_rounding,
-		traits::{Saturating, UniqueSaturatedInto, Zero},
-		Rounding,
-	},
+	sp_runtime::traits::{Saturating, UniqueSaturatedInto, Zero},
 };
 
 impl<T: Config> Pallet<T> {
@@ -29,12 +25,11 @@ impl<T: Config> Pallet<T> {
 		if elapsed >= period {
 			return schedule.total;
 		}
-		let total: u128 = schedule.total.unique_saturated_into();
-		let elapsed: u128 = elapsed.unique_saturated_into();
-		let period: u128 = period.unique_saturated_into();
-		multiply_by_rational_with_rounding(total, elapsed, period, Rounding::Down)
-			.unwrap_or(0)
-			.unique_saturated_into()
+		Self::share_of(
+			schedule.total,
+			elapsed.unique_saturated_into(),
+			period.unique_saturated_into(),
+		)
 	}
 
 	fn pay(to: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {
