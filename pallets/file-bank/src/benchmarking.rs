@@ -13,28 +13,51 @@ use polkadot_sdk::{
 	frame_benchmarking::v2::*,
 	frame_support::{
 		pallet_prelude::*,
-		traits::{fungible::Mutate, Get},
+		traits::{
+			fungible::{Inspect, Mutate},
+			Get,
+		},
 	},
 	frame_system::{self, pallet_prelude::BlockNumberFor, RawOrigin},
-	sp_runtime::traits::{Bounded, Saturating},
+	sp_runtime::traits::Saturating,
 };
 
 const SEED: u32 = 0;
 /// The widest profile: every file in these benchmarks has 32 columns.
 const WIDE: ErasureProfile = ErasureProfile::new(16, 16);
 
+/// The GiB-day price the benchmarks set: the existential deposit (or 1000 units if that is
+/// smaller), so every payment is large enough to create the pallet account.
+fn bench_price<T: Config>() -> BalanceOf<T> {
+	T::Currency::minimum_balance().max(BalanceOf::<T>::from(1_000u32))
+}
+
+/// Enough for a few of the largest, longest leases at the benchmark or the genesis price.
+fn endowment<T: Config>() -> BalanceOf<T> {
+	UnitPrice::<T>::get()
+		.max(bench_price::<T>())
+		.saturating_mul(T::MaxLeaseGib::get().into())
+		.saturating_mul(T::MaxLeaseDays::get().into())
+		.saturating_mul(8u32.into())
+		.saturating_add(T::Currency::minimum_balance().saturating_mul(1_000u32.into()))
+}
+
+fn fund<T: Config>(who: &T::AccountId) {
+	let _ = T::Currency::set_balance(who, endowment::<T>());
+}
+
 fn funded<T: Config>(name: &'static str, i: u32) -> T::AccountId {
 	let who: T::AccountId = account(name, i, SEED);
-	let _ = T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 1024u32.into());
+	fund::<T>(&who);
 	who
 }
 
-/// Allows the widest profile and a non-zero price.
+/// Allows the widest profile and a non-zero price; the pallet account exists (holds more than
+/// the existential deposit), as on a live chain.
 fn setup_market<T: Config>() {
 	AllowedProfiles::<T>::put(BoundedVec::truncate_from(vec![WIDE, ErasureProfile::new(2, 1)]));
-	UnitPrice::<T>::put(BalanceOf::<T>::from(1_000u32));
-	let _ =
-		T::Currency::set_balance(&FileBank::<T>::account_id(), BalanceOf::<T>::from(1_000_000u32));
+	UnitPrice::<T>::put(bench_price::<T>());
+	fund::<T>(&FileBank::<T>::account_id());
 }
 
 /// `n` positive miners with 1 TiB each.
@@ -74,7 +97,7 @@ fn label<T: Config>() -> NameOf<T> {
 /// Declares a wide file for the helper's signer and returns it with its uploader.
 fn declared<T: Config>(i: u32) -> (FileId, T::AccountId) {
 	let uploader = T::BenchmarkHelper::signer();
-	let _ = T::Currency::set_balance(&uploader, BalanceOf::<T>::max_value() / 1024u32.into());
+	fund::<T>(&uploader);
 	if !Leases::<T>::contains_key(&uploader) {
 		FileBank::<T>::do_buy_space(
 			uploader.clone(),
