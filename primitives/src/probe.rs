@@ -110,6 +110,37 @@ pub fn probe_path(file_id: &FileId, segment: SegmentIndex, column: Column, block
 	format!("{PROBE_PATH}/{hex}/{segment}/{column}/{block}")
 }
 
+/// Parses a [`probe_path`] back into (file id, segment, column, block); `None` for any other
+/// path (wrong prefix, not 64 lowercase hex digits, a number that does not fit, extra parts).
+pub fn parse_probe_path(path: &str) -> Option<(FileId, SegmentIndex, Column, u32)> {
+	let mut parts = path.strip_prefix(PROBE_PATH)?.strip_prefix('/')?.split('/');
+	let hex = parts.next()?.as_bytes();
+	if hex.len() != 64 {
+		return None;
+	}
+	let digit = |c: u8| match c {
+		b'0'..=b'9' => Some(c - b'0'),
+		b'a'..=b'f' => Some(c - b'a' + 10),
+		_ => None,
+	};
+	let mut file_id = [0u8; 32];
+	for (i, pair) in hex.chunks(2).enumerate() {
+		file_id[i] = digit(pair[0])? << 4 | digit(pair[1])?;
+	}
+	// Only plain decimal digits (`str::parse` would also take a leading `+`).
+	fn number<N: core::str::FromStr>(part: Option<&str>) -> Option<N> {
+		let part = part?;
+		if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+			return None;
+		}
+		part.parse().ok()
+	}
+	let segment = number(parts.next())?;
+	let column = number(parts.next())?;
+	let block = number(parts.next())?;
+	parts.next().is_none().then_some((file_id, segment, column, block))
+}
+
 /// A miner's answer to a probe.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct ProbeResponse {
@@ -192,6 +223,26 @@ mod tests {
 		assert_eq!(http_endpoint(&[&ma[..], &[0]].concat()), None);
 		assert_eq!(http_endpoint(&[53, 3, b'a', b'/', b'b', 6, 0, 80, 0xe0, 0x03]), None);
 		assert_eq!(http_endpoint(&[]), None);
+	}
+
+	#[test]
+	fn probe_paths_parse_back() {
+		let id: FileId = core::array::from_fn(|i| (i * 7) as u8);
+		let path = probe_path(&id, 7, 31, 4095);
+		assert_eq!(parse_probe_path(&path), Some((id, 7, 31, 4095)));
+		for bad in [
+			"/cess/probe/v1",
+			"/cess/probe/v2/00/0/0/0",
+			&path[..path.len() - 5],
+			&format!("{path}/1"),
+			&path.replace("/31/", "/+31/"),
+			&path.replace("/31/", "/65536/"),
+			&path.replace("/31/", "//"),
+			&path.replacen("00", "0G", 1),
+			&path.replace("/cess/probe/v1/", "/cess/probe/v1/0"),
+		] {
+			assert_eq!(parse_probe_path(bad), None, "{bad}");
+		}
 	}
 
 	#[test]

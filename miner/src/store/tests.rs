@@ -1,0 +1,182 @@
+use std::{fs, time::Duration};
+
+use cess_primitives::{podr2::params::G1_BYTES, types::Column};
+
+use super::{test_file::TestFile, FragmentStore, LossReason, StoreError};
+
+const GIB: u64 = 1 << 30;
+
+/// Stores every fragment of `columns` with tags of the right length and commits them.
+fn store_columns(store: &FragmentStore, file: &TestFile, columns: &[Column]) {
+	put_columns(store, file, columns);
+	store.commit(&file.manifest, columns).expect("commit");
+}
+
+fn put_columns(store: &FragmentStore, file: &TestFile, columns: &[Column]) {
+	let layout = file.manifest.layout();
+	for seg in 0..layout.segment_count() {
+		for &col in columns {
+			let hash = file.manifest.fragment_hash(seg, col).unwrap();
+			store.put_fragment(hash, file.fragment(seg, col)).expect("fragment");
+			let tags = vec![7u8; layout.blocks_in_fragment(seg) as usize * G1_BYTES];
+			store.put_tags(hash, layout.blocks_in_fragment(seg), &tags).expect("tags");
+		}
+	}
+}
+
+fn column_bytes(file: &TestFile) -> u64 {
+	let layout = file.manifest.layout();
+	(0..layout.segment_count())
+		.map(|s| layout.fragment_len(s) + u64::from(layout.blocks_in_fragment(s)) * G1_BYTES as u64)
+		.sum()
+}
+
+#[test]
+fn committed_columns_survive_a_reopen() {
+	let dir = tempfile::tempdir().unwrap();
+	let file = TestFile::new(2, 1, 3, 30_000);
+	{
+		let store = FragmentStore::open(dir.path(), GIB).unwrap();
+		store_columns(&store, &file, &[1]);
+		store_columns(&store, &file, &[0]);
+		assert_eq!(store.used(), 2 * column_bytes(&file));
+	}
+	let store = FragmentStore::open(dir.path(), GIB).unwrap();
+	let id = *file.manifest.file_id();
+	assert_eq!(store.held_columns(), vec![(id, 0), (id, 1)]);
+	assert_eq!(store.used(), 2 * column_bytes(&file));
+	let hash = store.held_fragment(&id, 1, 0).unwrap();
+	assert_eq!(store.read_fragment(&hash).unwrap(), file.fragment(1, 0));
+	assert!(matches!(store.held_fragment(&id, 0, 2), Err(StoreError::ColumnNotHeld { .. })));
+	assert!(store.self_check().unwrap().is_empty());
+}
+
+#[test]
+fn wrong_fragments_and_tags_are_refused() {
+	let dir = tempfile::tempdir().unwrap();
+	let store = FragmentStore::open(dir.path(), GIB).unwrap();
+	let file = TestFile::new(2, 1, 3, 30_000);
+	let hash = *file.manifest.fragment_hash(0, 0).unwrap();
+	let mut tampered = file.fragment(0, 0).to_vec();
+	tampered[100] ^= 1;
+	assert!(matches!(store.put_fragment(&hash, &tampered), Err(StoreError::HashMismatch { .. })));
+	assert!(matches!(
+		store.put_fragment(&hash, &tampered[1..]),
+		Err(StoreError::HashMismatch { .. })
+	));
+	assert!(matches!(store.put_fragment(&hash, &[]), Err(StoreError::HashMismatch { .. })));
+	assert!(matches!(store.put_tags(&hash, 3, &[0; 47]), Err(StoreError::TagLength { .. })));
+	assert_eq!(store.used(), 0);
+	// Nothing to commit without the fragments and their tags.
+	assert!(matches!(store.commit(&file.manifest, &[0]), Err(StoreError::MissingFragment(_))));
+	store.put_fragment(&hash, file.fragment(0, 0)).unwrap();
+	assert!(matches!(store.commit(&file.manifest, &[0]), Err(StoreError::MissingFragment(_))));
+	assert!(store.held_columns().is_empty());
+	// A column outside the profile.
+	put_columns(&store, &file, &[0]);
+	assert!(matches!(store.commit(&file.manifest, &[3]), Err(StoreError::ColumnNotHeld { .. })));
+}
+
+#[test]
+fn capacity_is_never_exceeded() {
+	let dir = tempfile::tempdir().unwrap();
+	let file = TestFile::new(2, 1, 3, 30_000);
+	let capacity = column_bytes(&file) + 100;
+	let store = FragmentStore::open(dir.path(), capacity).unwrap();
+	store_columns(&store, &file, &[0]);
+	let hash = file.manifest.fragment_hash(0, 1).unwrap();
+	let err = store.put_fragment(hash, file.fragment(0, 1)).unwrap_err();
+	assert!(matches!(err, StoreError::CapacityExceeded { free: 100, .. }), "{err}");
+	assert!(err.to_string().contains("declare more capacity"));
+	assert_eq!(store.used(), column_bytes(&file));
+	// Storing the same fragment again costs nothing.
+	store.put_fragment(file.manifest.fragment_hash(0, 0).unwrap(), file.fragment(0, 0)).unwrap();
+	assert_eq!(store.used(), column_bytes(&file));
+}
+
+#[test]
+fn crash_leftovers_and_released_columns_are_collected() {
+	let dir = tempfile::tempdir().unwrap();
+	let file = TestFile::new(2, 1, 3, 30_000);
+	{
+		let store = FragmentStore::open(dir.path(), GIB).unwrap();
+		store_columns(&store, &file, &[0, 1]);
+		// An upload cut short: fragments of column 2 on disk, never committed.
+		put_columns(&store, &file, &[2]);
+	}
+	// A write interrupted before its rename.
+	fs::write(dir.path().join("tmp").join("123-0"), b"half a fragment").unwrap();
+	let store = FragmentStore::open(dir.path(), GIB).unwrap();
+	assert_eq!(fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0);
+	assert_eq!(store.used(), 3 * column_bytes(&file));
+	// Young objects may belong to an upload in progress: kept.
+	assert_eq!(store.collect_garbage(Duration::from_secs(3600)).unwrap(), 0);
+	assert_eq!(store.collect_garbage(Duration::ZERO).unwrap(), column_bytes(&file));
+	let id = *file.manifest.file_id();
+	assert!(store.release(&id, 0).unwrap());
+	assert!(!store.release(&id, 0).unwrap());
+	assert_eq!(store.collect_garbage(Duration::ZERO).unwrap(), column_bytes(&file));
+	assert_eq!(store.held_columns(), vec![(id, 1)]);
+	assert!(store.release(&id, 1).unwrap());
+	assert_eq!(store.collect_garbage(Duration::ZERO).unwrap(), column_bytes(&file));
+	assert_eq!(store.used(), 0);
+	drop(store);
+	let store = FragmentStore::open(dir.path(), GIB).unwrap();
+	assert!(store.held_columns().is_empty());
+	assert!(store.holding(&id).is_none());
+}
+
+#[test]
+fn self_check_finds_missing_corrupted_and_untagged_fragments() {
+	let dir = tempfile::tempdir().unwrap();
+	let store = FragmentStore::open(dir.path(), GIB).unwrap();
+	let file = TestFile::new(2, 1, 3, 30_000);
+	store_columns(&store, &file, &[0, 2]);
+	let id = *file.manifest.file_id();
+	let object = |seg, col| {
+		let hex = hex::encode(file.manifest.fragment_hash(seg, col).unwrap());
+		dir.path().join("objects").join(&hex[..2]).join(hex)
+	};
+	let mut bytes = fs::read(object(0, 0)).unwrap();
+	bytes[5] ^= 0x40;
+	fs::write(object(0, 0), bytes).unwrap();
+	fs::remove_file(object(1, 2)).unwrap();
+	fs::write(object(1, 0).with_extension("tags"), b"short").unwrap();
+	let mut losses: Vec<_> =
+		store.self_check().unwrap().into_iter().map(|l| (l.segment, l.column, l.reason)).collect();
+	losses.sort_by_key(|l| (l.0, l.1));
+	assert_eq!(
+		losses,
+		vec![
+			(0, 0, LossReason::Corrupted),
+			(1, 0, LossReason::BadTags),
+			(1, 2, LossReason::Missing)
+		]
+	);
+	assert!(store.self_check().unwrap().iter().all(|l| l.file_id == id));
+}
+
+#[test]
+fn probes_are_answered_with_verifying_blocks() {
+	let dir = tempfile::tempdir().unwrap();
+	let store = FragmentStore::open(dir.path(), GIB).unwrap();
+	let file = TestFile::new(2, 1, 3, 30_000);
+	store_columns(&store, &file, &[1]);
+	let id = *file.manifest.file_id();
+	let profile = file.manifest.layout().profile;
+	for (seg, block) in [(0, 0), (0, 2), (1, 1)] {
+		let response = store.probe(&id, seg, 1, block).unwrap();
+		assert!(response.verify(&id, &profile, seg, 1, block));
+		assert!(!response.verify(&id, &profile, seg, 1, (block + 1) % 3));
+	}
+	assert!(matches!(store.probe(&[9; 32], 0, 1, 0), Err(StoreError::UnknownFile(_))));
+	assert!(matches!(store.probe(&id, 0, 0, 0), Err(StoreError::ColumnNotHeld { .. })));
+	assert!(matches!(store.probe(&id, 0, 1, 3), Err(StoreError::OutOfRange { .. })));
+	assert!(matches!(store.probe(&id, 9, 1, 0), Err(StoreError::OutOfRange { .. })));
+	let hex = hex::encode(file.manifest.fragment_hash(0, 1).unwrap());
+	let path = dir.path().join("objects").join(&hex[..2]).join(hex);
+	let mut bytes = fs::read(&path).unwrap();
+	bytes[0] ^= 1;
+	fs::write(&path, bytes).unwrap();
+	assert!(matches!(store.probe(&id, 0, 1, 0), Err(StoreError::HashMismatch { .. })));
+}
