@@ -17,8 +17,11 @@ cargo fmt --all -- --check || die "code is not formatted: run \`cargo fmt --all\
 log "cargo clippy (-D warnings)"
 SKIP_WASM_BUILD=1 cargo clippy --release --locked --workspace --all-targets --features "$CESS_FEATURES" -- -D warnings
 
-# One release build of everything, tests included: the node binary the end-to-end tests start
-# is built by this same command, with the same features, so nothing is compiled twice.
+# One release build of everything, tests included, with the same features, so nothing is
+# compiled twice: first the binaries the end-to-end tests start (cess-node, cess-miner), then the
+# tests.
+log "cargo build (release binaries for the end-to-end tests)"
+cargo build --release --locked --workspace --bins --features "$CESS_FEATURES"
 log "cargo test (release: unit, pallet and end-to-end tests)"
 cargo test --release --locked --workspace --features "$CESS_FEATURES"
 

@@ -4,9 +4,40 @@
 //!   capacity, with self-check and garbage collection.
 //! * [`http`]: the read-only HTTP server (retrievability probes, `/metrics`, `/health`).
 //! * [`metrics`]: the Prometheus metrics.
+//! * [`identity`]: the PoDR² and libp2p keys in the data directory.
+//! * [`account`]: the on-chain account commands (`register`, `status`, …); [`cli`] their flags.
 #![deny(missing_docs, rustdoc::broken_intra_doc_links)]
 #![forbid(unsafe_code)]
 
+pub mod account;
+pub mod cli;
 pub mod http;
+pub mod identity;
 pub mod metrics;
 pub mod store;
+
+/// Everything a miner command can fail with; each message says what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum MinerError {
+	/// Talking to the chain failed.
+	#[error(transparent)]
+	Chain(#[from] cess_chain::ChainError),
+	/// The fragment store failed.
+	#[error(transparent)]
+	Store(#[from] store::StoreError),
+	/// A key file is unusable.
+	#[error(transparent)]
+	Identity(#[from] identity::IdentityError),
+	/// A flag's value is wrong.
+	#[error("{0}")]
+	Usage(String),
+	/// The account has no miner record.
+	#[error("account {0} is not registered as a miner: run `cess-miner register` first")]
+	NotRegistered(String),
+	/// No account was given.
+	#[error(
+		"no miner account: pass --account or set CESS_MINER_ACCOUNT (a mnemonic phrase, or \
+		 //Alice on a dev chain)"
+	)]
+	NoAccount,
+}

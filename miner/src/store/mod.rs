@@ -52,7 +52,8 @@ pub fn hex32(bytes: &[u8; 32]) -> String {
 
 /// The hash of a fragment, or `None` if its length is not a non-zero number of whole blocks.
 pub fn fragment_hash(data: &[u8]) -> Option<FragmentHash> {
-	(!data.is_empty() && data.len().is_multiple_of(BLOCK_BYTES)).then(|| merkle::fragment_hash(data))
+	(!data.is_empty() && data.len().is_multiple_of(BLOCK_BYTES))
+		.then(|| merkle::fragment_hash(data))
 }
 
 /// What went wrong in the store, with what to do about it where there is something to do.
