@@ -4,6 +4,7 @@
 //!   capacity, with self-check and garbage collection.
 //! * [`http`]: the read-only HTTP server (retrievability probes, `/metrics`, `/health`).
 //! * [`metrics`]: the Prometheus metrics.
+//! * [`prover`]: answers to audit challenges from the store.
 //! * [`identity`]: the PoDR² and libp2p keys in the data directory.
 //! * [`account`]: the on-chain account commands (`register`, `status`, …); [`cli`] their flags.
 #![deny(missing_docs, rustdoc::broken_intra_doc_links)]
@@ -14,6 +15,7 @@ pub mod cli;
 pub mod http;
 pub mod identity;
 pub mod metrics;
+pub mod prover;
 pub mod store;
 
 /// Everything a miner command can fail with; each message says what to do.

@@ -2,18 +2,21 @@
 //! store a real file (fragments, Merkle root, tags), the chain challenges them, Bob's real proof
 //! verifies, Charlie's tampered one fails and is penalised, and Bob claims his share of the
 //! reward era (part paid, part vesting). The chain is driven by a stock @polkadot/api script;
-//! this harness holds the miners' data and keys and answers the challenges it prints.
+//! this harness keeps each miner's fragment and tags in a `cess-miner` fragment store and answers
+//! the challenges the script prints with `cess-miner`'s prover.
 
 mod common;
 
+use cess_client::FileManifest;
+use cess_miner::{prover::answer_encoded, store::FragmentStore};
 use cess_primitives::{
 	layout::FileLayout,
 	merkle::{blake2_256_parts, file_tree, fragment_hash},
-	podr2::{decode_samples, name, prove, tag_fragment, ChallengedBlock, Params, SecretKey},
+	podr2::{name, tag_fragment, tags_to_bytes, Params, SecretKey},
 	types::{ErasureProfile, FileId, DEFAULT_SEGMENT_SIZE},
 };
 use common::{
-	crate_dir, dev_miners, ensure_polkadot_js, hex, miners_json, unhex, Node, NodeConfig,
+	crate_dir, dev_miners, ensure_polkadot_js, hex, miners_json, temp_dir, unhex, Node, NodeConfig,
 };
 use std::{
 	io::{BufRead, BufReader, Write},
@@ -44,32 +47,24 @@ fn stored_file() -> (FileLayout, Vec<Vec<u8>>, FileId) {
 	(layout, fragments, file_id)
 }
 
-/// The proof of `sk`'s holder of `fragment` (column `column`) for the encoded `samples`.
-fn answer(
+/// A miner's store holding column `column` of the file, tagged with `sk`.
+fn miner_store(
 	sk: &SecretKey,
-	file_id: &FileId,
+	layout: FileLayout,
+	fragments: &[Vec<u8>],
 	column: u16,
-	fragment: &[u8],
-	samples: &[u8],
-) -> Vec<u8> {
-	let params = Params::default();
-	let tags = tag_fragment(sk, &name(file_id, 0, column), fragment, params);
-	let samples = decode_samples(samples).expect("the chain's samples decode");
-	let bb = params.block_bytes();
-	let blocks: Vec<ChallengedBlock<'_>> = samples
-		.iter()
-		.map(|s| {
-			assert_eq!(
-				(s.file_id, s.segment, s.column),
-				(*file_id, 0, column),
-				"unexpected sample"
-			);
-			let start = s.block as usize * bb;
-			let end = (start + bb).min(fragment.len());
-			ChallengedBlock { sample: *s, data: &fragment[start..end], tag: tags[s.block as usize] }
-		})
-		.collect();
-	prove(&blocks, params).expect("proof").to_bytes()
+) -> FragmentStore {
+	let hashes: Vec<_> = fragments.iter().map(|f| fragment_hash(f)).collect();
+	let manifest = FileManifest::new(layout, false, hashes.clone()).expect("valid manifest");
+	let store = FragmentStore::open(temp_dir(&format!("store-{column}")), 1 << 30).expect("store");
+	let fragment = &fragments[column as usize];
+	let tags = tag_fragment(sk, &name(manifest.file_id(), 0, column), fragment, Params::default());
+	store.put_fragment(&hashes[column as usize], fragment).expect("fragment");
+	store
+		.put_tags(&hashes[column as usize], layout.blocks_in_fragment(0), &tags_to_bytes(&tags))
+		.expect("tags");
+	store.commit(&manifest, &[column]).expect("commit");
+	store
 }
 
 #[test]
@@ -113,8 +108,9 @@ fn real_proof_passes_tampered_proof_fails_and_rewards_vest() {
 			["challenge", uri, _round, _version, samples] => {
 				let column = placement.iter().position(|u| u == uri).expect("miner in placement");
 				let (_, sk, _) = miners.iter().find(|(u, ..)| u == uri).expect("known miner");
-				let mut proof =
-					answer(sk, &file_id, column as u16, &fragments[column], &unhex(samples));
+				let store = miner_store(sk, layout, &fragments, column as u16);
+				let mut proof = answer_encoded(&store, &unhex(samples), Params::default())
+					.expect("the miner answers its challenge");
 				if *uri == "//Charlie" {
 					// Tamper with μ₀ (it stays a canonical scalar): the proof must fail.
 					proof[48] ^= 1;

@@ -412,6 +412,43 @@ impl FragmentStore {
 		})
 	}
 
+	/// Reads `len` bytes at `offset` of the object at `path` (fewer at its end).
+	fn read_at(
+		&self,
+		path: &Path,
+		hash: &FragmentHash,
+		offset: u64,
+		len: usize,
+	) -> Result<Vec<u8>> {
+		use std::io::{Read, Seek, SeekFrom};
+		let mut file = File::open(path).map_err(|e| match e.kind() {
+			io::ErrorKind::NotFound => StoreError::MissingFragment(hex32(hash)),
+			_ => StoreError::Io { action: "open", path: path.to_path_buf(), source: e },
+		})?;
+		file.seek(SeekFrom::Start(offset)).map_err(io_err("seek", path))?;
+		let mut out = Vec::with_capacity(len);
+		file.take(len as u64).read_to_end(&mut out).map_err(io_err("read", path))?;
+		Ok(out)
+	}
+
+	/// Block `index` of `block_bytes` bytes (fewer at the fragment's end) of a stored fragment.
+	pub fn read_block(
+		&self,
+		hash: &FragmentHash,
+		index: u32,
+		block_bytes: usize,
+	) -> Result<Vec<u8>> {
+		let offset = u64::from(index) * block_bytes as u64;
+		self.read_at(&self.object_path(hash), hash, offset, block_bytes)
+	}
+
+	/// The tag of block `index` of a stored fragment (compressed G1).
+	pub fn read_tag(&self, hash: &FragmentHash, index: u32) -> Result<[u8; G1_BYTES]> {
+		let offset = u64::from(index) * G1_BYTES as u64;
+		let bytes = self.read_at(&self.tags_path(hash), hash, offset, G1_BYTES)?;
+		bytes.try_into().map_err(|_| StoreError::MissingFragment(hex32(hash)))
+	}
+
 	/// Every object on disk: (path, length, modification time).
 	fn objects(&self) -> Result<Vec<(PathBuf, u64, SystemTime)>> {
 		let objects = self.root.join("objects");
