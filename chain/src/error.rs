@@ -1,8 +1,6 @@
 //! Errors of chain access, phrased for the person running the program.
 
-use subxt::error::{
-	DispatchError, ExtrinsicError, TransactionEventsError, TransactionProgressError,
-};
+use subxt::error::{DispatchError, ExtrinsicError, TransactionEventsError};
 
 /// What went wrong talking to the chain, and what to do about it.
 #[derive(Debug, thiserror::Error)]
@@ -111,11 +109,5 @@ impl ChainError {
 			_ => "",
 		};
 		Self::Failed { reason, hint }
-	}
-}
-
-impl From<TransactionProgressError> for ChainError {
-	fn from(e: TransactionProgressError) -> Self {
-		Self::rpc(e)
 	}
 }

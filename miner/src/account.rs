@@ -57,6 +57,13 @@ impl Context {
 		self.record().await?.ok_or_else(|| MinerError::NotRegistered(self.account().to_string()))
 	}
 
+	/// The (era, amount) reward shares the account can claim now, oldest first.
+	async fn claimable(&self) -> Result<Vec<(u32, u128)>, MinerError> {
+		let at = self.client.at_current_block().await.map_err(ChainError::rpc)?;
+		let call = api::runtime_apis().storage_rewards_api().claimable(self.account());
+		Ok(at.runtime_apis().call(call).await.map_err(ChainError::rpc)?)
+	}
+
 	async fn send<Call: cess_chain::subxt::tx::Payload>(
 		&self,
 		call: &Call,
@@ -188,12 +195,7 @@ pub async fn status(ctx: &Context, store_dir: &std::path::Path) -> Result<(), Mi
 			store.held_columns().len()
 		);
 	}
-	let at = ctx.client.at_current_block().await.map_err(ChainError::rpc)?;
-	let claimable = at
-		.runtime_apis()
-		.call(api::runtime_apis().storage_rewards_api().claimable(account))
-		.await
-		.map_err(ChainError::rpc)?;
+	let claimable = ctx.claimable().await?;
 	let total: u128 = claimable.iter().map(|(_, amount)| amount).sum();
 	println!("rewards      {} claimable over {} eras", format_amount(total), claimable.len());
 	Ok(())
@@ -238,12 +240,7 @@ pub async fn withdraw(ctx: &Context) -> Result<(), MinerError> {
 
 /// `claim-rewards`.
 pub async fn claim_rewards(ctx: &Context) -> Result<(), MinerError> {
-	let at = ctx.client.at_current_block().await.map_err(ChainError::rpc)?;
-	let claimable = at
-		.runtime_apis()
-		.call(api::runtime_apis().storage_rewards_api().claimable(ctx.account()))
-		.await
-		.map_err(ChainError::rpc)?;
+	let claimable = ctx.claimable().await?;
 	if claimable.is_empty() {
 		println!("nothing to claim");
 		return Ok(());

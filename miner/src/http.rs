@@ -138,22 +138,13 @@ pub async fn serve(listener: TcpListener, state: Arc<HttpState>) -> io::Result<(
 mod tests {
 	use super::*;
 	use crate::store::test_file::TestFile;
-	use cess_primitives::{
-		podr2::params::G1_BYTES,
-		probe::{probe_path, ProbeResponse},
-	};
+	use cess_primitives::probe::{probe_path, ProbeResponse};
 	use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 	fn state(dir: &std::path::Path) -> (Arc<HttpState>, TestFile) {
 		let store = FragmentStore::open(dir, 1 << 30).unwrap();
 		let file = TestFile::new(2, 1, 3, 30_000);
-		let layout = *file.manifest.layout();
-		for seg in 0..layout.segment_count() {
-			let hash = file.manifest.fragment_hash(seg, 0).unwrap();
-			store.put_fragment(hash, file.fragment(seg, 0)).unwrap();
-			let blocks = layout.blocks_in_fragment(seg);
-			store.put_tags(hash, blocks, &vec![1; blocks as usize * G1_BYTES]).unwrap();
-		}
+		file.put_column(&store, 0, |seg, _| file.fake_tags(seg));
 		store.commit(&file.manifest, &[0]).unwrap();
 		(Arc::new(HttpState { store: Arc::new(store), metrics: Arc::new(Metrics::new()) }), file)
 	}

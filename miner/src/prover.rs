@@ -67,14 +67,9 @@ mod tests {
 		let params = Params::default();
 		let tagger = Tagger::new(&sk, params);
 		let id = *file.manifest.file_id();
-		let layout = *file.manifest.layout();
-		for seg in 0..layout.segment_count() {
-			let hash = file.manifest.fragment_hash(seg, 1).unwrap();
-			let fragment = file.fragment(seg, 1);
-			store.put_fragment(hash, fragment).unwrap();
-			let tags = tagger.tag_fragment(&name(&id, seg, 1), fragment);
-			store.put_tags(hash, layout.blocks_in_fragment(seg), &tags_to_bytes(&tags)).unwrap();
-		}
+		file.put_column(&store, 1, |seg, fragment| {
+			tags_to_bytes(&tagger.tag_fragment(&name(&id, seg, 1), fragment))
+		});
 		store.commit(&file.manifest, &[1]).unwrap();
 		let samples: Vec<Sample> = [(0, 0), (0, 2), (1, 1), (2, 1)]
 			.iter()

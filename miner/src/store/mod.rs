@@ -295,13 +295,12 @@ impl FragmentStore {
 	}
 
 	fn put_object(&self, path: &Path, data: &[u8]) -> Result<()> {
-		if let Ok(meta) = fs::metadata(path) {
-			if meta.len() == data.len() as u64 {
-				return Ok(());
-			}
-		}
-		let old = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
 		let len = data.len() as u64;
+		let old = fs::metadata(path).map(|m| m.len()).ok();
+		if old == Some(len) {
+			return Ok(());
+		}
+		let old = old.unwrap_or(0);
 		self.reserve(len)?;
 		match self.write_atomic(path, data) {
 			Ok(()) => {

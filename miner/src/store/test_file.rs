@@ -1,6 +1,7 @@
 //! A small random public file, encoded with the client pipeline, for store and server tests.
 
 use cess_client::{encode, EncodeOptions, Encryption, FileManifest, MemStore};
+use cess_primitives::podr2::params::G1_BYTES;
 use cess_primitives::types::{Column, ErasureProfile, SegmentIndex, BLOCK_BYTES};
 
 /// A file's manifest and every fragment.
@@ -31,6 +32,29 @@ impl TestFile {
 		let manifest =
 			encode(&data[..], size, Encryption::Public, &options, &mut fragments).expect("encodes");
 		Self { manifest, fragments }
+	}
+
+	/// Puts every fragment of `column` into `store` with the tags `tags(segment, fragment)`.
+	pub fn put_column(
+		&self,
+		store: &super::FragmentStore,
+		column: Column,
+		tags: impl Fn(SegmentIndex, &[u8]) -> Vec<u8>,
+	) {
+		let layout = self.manifest.layout();
+		for seg in 0..layout.segment_count() {
+			let hash = self.manifest.fragment_hash(seg, column).expect("column in the profile");
+			let fragment = self.fragment(seg, column);
+			store.put_fragment(hash, fragment).expect("fragment");
+			store
+				.put_tags(hash, layout.blocks_in_fragment(seg), &tags(seg, fragment))
+				.expect("tags");
+		}
+	}
+
+	/// Placeholder tags of the right length (the store checks lengths, not the curve).
+	pub fn fake_tags(&self, segment: SegmentIndex) -> Vec<u8> {
+		vec![7u8; self.manifest.layout().blocks_in_fragment(segment) as usize * G1_BYTES]
 	}
 
 	/// Fragment (`segment`, `column`).
