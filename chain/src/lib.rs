@@ -68,31 +68,84 @@ pub enum Wait {
 }
 
 /// Signs `call` with `signer`, submits it and waits; returns its events on success.
+///
+/// The nonce comes from the latest finalized block: for several transactions in a row that do
+/// not wait for finality, use one [`Submitter`].
 pub async fn submit<Call: subxt::tx::Payload>(
 	client: &Client,
 	call: &Call,
 	signer: &Keypair,
 	wait: Wait,
 ) -> Result<Events, ChainError> {
-	use subxt::tx::TransactionStatus as Status;
-	let at = client.at_current_block().await.map_err(ChainError::rpc)?;
-	let mut progress = at
-		.transactions()
-		.sign_and_submit_then_watch_default(call, signer)
-		.await
-		.map_err(ChainError::from_submission)?;
-	while let Some(status) = progress.next().await {
-		let included = match status.map_err(ChainError::rpc)? {
-			Status::InBestBlock(s) if wait == Wait::InBlock => s,
-			Status::InFinalizedBlock(s) => s,
-			Status::Invalid { message }
-			| Status::Dropped { message }
-			| Status::Error { message } => return Err(ChainError::rejected(message)),
-			_ => continue,
-		};
-		return included.wait_for_success().await.map_err(ChainError::from_events);
+	Submitter::new(signer.clone()).submit(client, call, wait).await
+}
+
+/// Submits an account's transactions one after another without waiting for finality between
+/// them: it remembers the next nonce, since the chain's view (the finalized block) lags behind
+/// transactions still in the pool or in unfinalized blocks.
+pub struct Submitter {
+	key: Keypair,
+	next_nonce: tokio::sync::Mutex<Option<u64>>,
+}
+
+impl Submitter {
+	/// A submitter for `key`'s account.
+	pub fn new(key: Keypair) -> Self {
+		Self { key, next_nonce: tokio::sync::Mutex::new(None) }
 	}
-	Err(ChainError::Rpc(
-		"the node stopped reporting on the transaction; check whether it was included".into(),
-	))
+
+	/// The account.
+	pub fn account(&self) -> AccountId {
+		account_of(&self.key)
+	}
+
+	/// The key.
+	pub fn key(&self) -> &Keypair {
+		&self.key
+	}
+
+	/// Signs and submits `call` with the next nonce and waits as `wait` says.
+	pub async fn submit<Call: subxt::tx::Payload>(
+		&self,
+		client: &Client,
+		call: &Call,
+		wait: Wait,
+	) -> Result<Events, ChainError> {
+		use subxt::tx::TransactionStatus as Status;
+		let mut progress = {
+			let mut next = self.next_nonce.lock().await;
+			let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+			let on_chain = at
+				.transactions()
+				.account_nonce(&self.account())
+				.await
+				.map_err(ChainError::from_submission)?;
+			let nonce = next.map_or(on_chain, |n| n.max(on_chain));
+			let params = subxt::config::PolkadotExtrinsicParamsBuilder::new().nonce(nonce).build();
+			let submitted = at
+				.transactions()
+				.sign_and_submit_then_watch(call, &self.key, params)
+				.await
+				.map_err(ChainError::from_submission);
+			*next = submitted.as_ref().ok().map(|_| nonce + 1);
+			submitted?
+		};
+		while let Some(status) = progress.next().await {
+			let included = match status.map_err(ChainError::rpc)? {
+				Status::InBestBlock(s) if wait == Wait::InBlock => s,
+				Status::InFinalizedBlock(s) => s,
+				Status::Invalid { message }
+				| Status::Dropped { message }
+				| Status::Error { message } => {
+					*self.next_nonce.lock().await = None;
+					return Err(ChainError::rejected(message));
+				},
+				_ => continue,
+			};
+			return included.wait_for_success().await.map_err(ChainError::from_events);
+		}
+		Err(ChainError::Rpc(
+			"the node stopped reporting on the transaction; check whether it was included".into(),
+		))
+	}
 }

@@ -219,7 +219,7 @@ impl Error {
 	}
 
 	/// An [`Error::Io`] with a description of what was being done.
-	pub(crate) fn io(context: impl Into<String>, source: io::Error) -> Self {
+	pub fn io(context: impl Into<String>, source: io::Error) -> Self {
 		Error::Io { context: context.into(), source }
 	}
 }

@@ -7,6 +7,7 @@ pub mod erasure;
 pub mod error;
 pub mod format;
 pub mod manifest;
+pub mod net;
 pub mod pipeline;
 pub mod store;
 

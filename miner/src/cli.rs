@@ -38,6 +38,9 @@ pub struct Common {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+	/// Run the miner: receive, tag and store fragments, prove every round, serve downloads and
+	/// probes, restore lost columns. Stops on Ctrl-C.
+	Run(Run),
 	/// Register this miner on chain: declares capacity, puts collateral on hold and publishes the
 	/// PoDR² public key, peer id and endpoints.
 	Register(Register),
@@ -84,4 +87,24 @@ pub struct Register {
 	/// Endpoints.
 	#[command(flatten)]
 	pub endpoints: Endpoints,
+}
+
+/// Arguments of `run`.
+#[derive(Debug, Args)]
+pub struct Run {
+	/// Where the libp2p host listens (repeatable).
+	#[arg(long, env = "CESS_P2P_LISTEN", default_value = "/ip4/0.0.0.0/tcp/15001")]
+	pub p2p_listen: Vec<String>,
+	/// Where the HTTP server (probes, /metrics, /health) listens.
+	#[arg(long, env = "CESS_HTTP_LISTEN", default_value = "0.0.0.0:15002")]
+	pub http_listen: String,
+	/// Seconds between self-checks (every held fragment re-hashed).
+	#[arg(long = "self-check-interval", env = "CESS_SELF_CHECK_INTERVAL", default_value_t = 3600)]
+	pub self_check_secs: u64,
+	/// Seconds between garbage collections (also the minimum age of collected objects).
+	#[arg(long = "gc-interval", env = "CESS_GC_INTERVAL", default_value_t = 1800)]
+	pub gc_secs: u64,
+	/// Do not claim restoral orders.
+	#[arg(long)]
+	pub no_restoral: bool,
 }

@@ -6,6 +6,7 @@
 //! * [`metrics`]: the Prometheus metrics.
 //! * [`prover`]: answers to audit challenges from the store.
 //! * [`identity`]: the PoDR² and libp2p keys in the data directory.
+//! * [`service`]: `cess-miner run` (libp2p, tagging, proofs, self-check, GC, restoral).
 //! * [`account`]: the on-chain account commands (`register`, `status`, …); [`cli`] their flags.
 #![deny(missing_docs, rustdoc::broken_intra_doc_links)]
 #![forbid(unsafe_code)]
@@ -16,6 +17,7 @@ pub mod http;
 pub mod identity;
 pub mod metrics;
 pub mod prover;
+pub mod service;
 pub mod store;
 
 /// Everything a miner command can fail with; each message says what to do.

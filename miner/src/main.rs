@@ -31,6 +31,11 @@ async fn run(cli: Cli) -> Result<(), MinerError> {
 	let key = cess_chain::signer(secret)?;
 	let identity = Identity::load_or_create(&common.data_dir)?;
 	let client = cess_chain::connect(&common.rpc_url).await?;
+	if let Command::Run(args) = &cli.command {
+		drop(client);
+		return cess_miner::service::run(&common.rpc_url, key, identity, &common.data_dir, args)
+			.await;
+	}
 	let ctx = Context { client, key, identity };
 	match &cli.command {
 		Command::Register(args) => account::register(&ctx, args).await,
@@ -40,5 +45,6 @@ async fn run(cli: Cli) -> Result<(), MinerError> {
 		Command::Exit => account::exit(&ctx).await,
 		Command::Withdraw => account::withdraw(&ctx).await,
 		Command::ClaimRewards => account::claim_rewards(&ctx).await,
+		Command::Run(_) => unreachable!("handled above"),
 	}
 }

@@ -15,6 +15,12 @@ pub struct Metrics {
 	pub probes: IntCounterVec,
 	/// Fragments the self-check found missing or damaged, by reason.
 	pub losses: IntCounterVec,
+	/// Requests answered over libp2p, by kind and outcome (`ok`, `refused`).
+	pub requests: IntCounterVec,
+	/// Audit rounds, by outcome (`submitted`, `rejected`, `unanswerable`).
+	pub proofs: IntCounterVec,
+	/// Restoral orders, by outcome (`completed`, `failed`).
+	pub restorals: IntCounterVec,
 }
 
 impl Metrics {
@@ -28,7 +34,8 @@ impl Metrics {
 			g
 		};
 		let counter = |name: &str, help: &str, label: &str| {
-			let c = IntCounterVec::new(Opts::new(name, help), &[label]).expect("valid metric");
+			let labels: Vec<&str> = label.split(',').collect();
+			let c = IntCounterVec::new(Opts::new(name, help), &labels).expect("valid metric");
 			registry.register(Box::new(c.clone())).expect("registered once");
 			c
 		};
@@ -42,6 +49,9 @@ impl Metrics {
 				"Fragments found lost by the self-check",
 				"reason",
 			),
+			requests: counter("requests_total", "libp2p requests answered", "kind,outcome"),
+			proofs: counter("proofs_total", "Audit rounds answered", "outcome"),
+			restorals: counter("restorals_total", "Restoral orders worked on", "outcome"),
 			registry,
 		}
 	}

@@ -46,7 +46,23 @@ impl DataKey {
 	pub fn as_bytes(&self) -> &[u8; DATA_KEY_LEN] {
 		&self.0
 	}
+
+	/// The data key an owner derives for the file whose stream header carries `salt`:
+	/// `HKDF-SHA256(salt = stream salt, ikm = X25519 secret, info = OWNER_DATA_KEY_INFO)`.
+	///
+	/// The salt is random per file and stored (public) in the stream header, so an owner gets
+	/// every file's key back from its account seed alone, and one file's key reveals nothing
+	/// about another's. Grants to others wrap this key ([`wrap_key`](crate::wrap_key)).
+	pub fn for_owner(owner: &EncryptionSecret, salt: &[u8]) -> Self {
+		let mut secret = owner.inner().to_bytes();
+		let key = hkdf_sha256(salt, &secret, &[OWNER_DATA_KEY_INFO]);
+		secret.zeroize();
+		DataKey(key)
+	}
 }
+
+/// HKDF info string of [`DataKey::for_owner`].
+pub const OWNER_DATA_KEY_INFO: &[u8] = b"cess/client/owner-data-key/v1";
 
 impl core::fmt::Debug for DataKey {
 	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {

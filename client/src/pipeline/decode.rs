@@ -5,7 +5,7 @@ use std::io::Write;
 use zeroize::Zeroizing;
 
 use crate::{
-	crypto::{aead::SegmentCipher, DataKey},
+	crypto::{aead::SegmentCipher, DataKey, EncryptionSecret},
 	erasure::SegmentCodec,
 	error::{Error, Result},
 	format::StreamHeader,
@@ -21,15 +21,23 @@ pub enum Decryption<'a> {
 	Public,
 	/// The file was stored encrypted with this data key.
 	Key(&'a DataKey),
+	/// The file was stored by this owner with [`Encryption::Owner`](crate::Encryption::Owner).
+	Owner(&'a EncryptionSecret),
 }
 
 impl Decryption<'_> {
 	fn name(&self) -> &'static str {
 		match self {
 			Decryption::Public => "public",
-			Decryption::Key(_) => "encrypted",
+			Decryption::Key(_) | Decryption::Owner(_) => "encrypted",
 		}
 	}
+}
+
+#[derive(Clone, Copy)]
+enum KeySource<'a> {
+	Key(&'a DataKey),
+	Owner(&'a EncryptionSecret),
 }
 
 /// What a download needed: useful to spot columns that should be restored.
@@ -61,7 +69,8 @@ pub fn decode<S: FragmentSource + ?Sized, W: Write>(
 ) -> Result<DecodeReport> {
 	let key = match (decryption, manifest.is_encrypted()) {
 		(Decryption::Public, false) => None,
-		(Decryption::Key(key), true) => Some(key),
+		(Decryption::Key(key), true) => Some(KeySource::Key(key)),
+		(Decryption::Owner(owner), true) => Some(KeySource::Owner(owner)),
 		(requested, encrypted) => {
 			return Err(Error::EncryptionModeMismatch {
 				actual: if encrypted { "encrypted" } else { "public" },
@@ -103,6 +112,14 @@ pub fn decode<S: FragmentSource + ?Sized, W: Write>(
 					if header.segment_size != layout.segment_size {
 						return Err(Error::HeaderMismatch("segment size"));
 					}
+					let derived;
+					let key = match key {
+						KeySource::Key(key) => key,
+						KeySource::Owner(owner) => {
+							derived = DataKey::for_owner(owner, &header.salt);
+							&derived
+						},
+					};
 					cipher = Some(SegmentCipher::new(key, &header)?);
 				}
 				let cipher =

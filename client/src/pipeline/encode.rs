@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 use crate::{
 	crypto::{
 		aead::{key_check, SegmentCipher},
-		DataKey,
+		DataKey, EncryptionSecret,
 	},
 	erasure::SegmentCodec,
 	error::{Error, Result},
@@ -32,6 +32,9 @@ pub enum Encryption<'a> {
 	/// Encrypt with this data key (see [`DataKey::generate`]; wrap it with
 	/// [`wrap_key`](crate::wrap_key) so the owner can get it back).
 	Encrypted(&'a DataKey),
+	/// Encrypt with the owner's per-file key ([`DataKey::for_owner`]) derived from the stream's
+	/// random salt: the owner needs nothing but its account to decrypt later.
+	Owner(&'a EncryptionSecret),
 }
 
 /// How a file is cut and coded.
@@ -90,14 +93,23 @@ pub fn encode<R: Read, S: FragmentSink + ?Sized>(
 	options: &EncodeOptions,
 	sink: &mut S,
 ) -> Result<FileManifest> {
-	let encrypted = matches!(encryption, Encryption::Encrypted(_));
+	let encrypted = !matches!(encryption, Encryption::Public);
 	let layout = plan(plaintext_size, encrypted, options)?;
 	let codec = SegmentCodec::new(layout.profile)?;
 	let cipher = match encryption {
 		Encryption::Public => None,
-		Encryption::Encrypted(key) => {
+		Encryption::Encrypted(_) | Encryption::Owner(_) => {
 			let mut salt = [0u8; SALT_LEN];
 			OsRng.fill_bytes(&mut salt);
+			let derived;
+			let key = match encryption {
+				Encryption::Encrypted(key) => key,
+				Encryption::Owner(owner) => {
+					derived = DataKey::for_owner(owner, &salt);
+					&derived
+				},
+				Encryption::Public => unreachable!("matched above; qed"),
+			};
 			let header = StreamHeader {
 				cipher: Cipher::Aes256Gcm,
 				plaintext_size,

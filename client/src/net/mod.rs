@@ -1,0 +1,13 @@
+//! The data plane between owners and miners, and between miners: two libp2p request-response
+//! protocols over TCP + Noise + Yamux.
+//!
+//! * [`message`]: the requests and responses and their bounded wire form (fuzzed).
+//! * [`codec`]: the libp2p codec.
+//! * [`host`]: a running libp2p host that sends and answers requests.
+
+pub mod codec;
+pub mod host;
+pub mod message;
+
+pub use host::{Host, Inbound, NetError};
+pub use message::{Refusal, Request, Response, FETCH_PROTOCOL, PUSH_PROTOCOL};

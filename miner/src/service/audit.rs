@@ -1,0 +1,73 @@
+//! Every round: read this miner's challenge, build the PoDR² proof from the store and submit it
+//! before the window closes.
+
+use std::{sync::Arc, time::Duration};
+
+use cess_chain::{api, ChainError, Wait};
+use cess_primitives::podr2::params::G1_BYTES;
+
+use super::Service;
+use crate::prover::answer_encoded;
+
+/// How often the challenge is read (about one block).
+pub const POLL: Duration = Duration::from_secs(3);
+
+/// Answers every round's challenge until the process stops.
+pub async fn prove_rounds(service: Arc<Service>) {
+	let mut answered: Option<u32> = None;
+	loop {
+		tokio::time::sleep(POLL).await;
+		let challenge = match service.chain.challenge().await {
+			Ok(Some(c)) => c,
+			Ok(None) => continue,
+			Err(e) => {
+				tracing::warn!(error = %e, "cannot read this round's challenge");
+				continue;
+			},
+		};
+		if answered == Some(challenge.round) {
+			continue;
+		}
+		let started = std::time::Instant::now();
+		let store = service.clone();
+		let samples = challenge.samples.clone();
+		let proof = tokio::task::spawn_blocking(move || {
+			answer_encoded(&store.store, &samples, store.params)
+		})
+		.await
+		.expect("the prover does not panic");
+		let proof = match proof {
+			Ok(proof) => proof,
+			Err(e) => {
+				tracing::error!(round = challenge.round, error = %e, "cannot answer the challenge");
+				service.metrics.proofs.with_label_values(&["unanswerable"]).inc();
+				answered = Some(challenge.round);
+				continue;
+			},
+		};
+		let took = started.elapsed();
+		debug_assert!(proof.len() >= G1_BYTES);
+		let call = api::tx().audit().submit_proof(
+			challenge.round,
+			challenge.holdings_version,
+			api::runtime_types::bounded_collections::bounded_vec::BoundedVec(proof),
+		);
+		match service.chain.submit(&call, Wait::InBlock).await {
+			Ok(_) => {
+				answered = Some(challenge.round);
+				service.metrics.proofs.with_label_values(&["submitted"]).inc();
+				tracing::info!(
+					round = challenge.round,
+					prove_ms = took.as_millis() as u64,
+					"proof submitted"
+				);
+			},
+			Err(e @ ChainError::Dispatch { .. }) => {
+				answered = Some(challenge.round);
+				service.metrics.proofs.with_label_values(&["rejected"]).inc();
+				tracing::error!(round = challenge.round, error = %e, "the chain refused the proof");
+			},
+			Err(e) => tracing::warn!(round = challenge.round, error = %e, "proof not submitted; retrying"),
+		}
+	}
+}

@@ -1,0 +1,147 @@
+//! `cess-miner run`: the long-running miner.
+//!
+//! * [`inbound`]: the libp2p push and fetch protocols (fragments in, tags out, acceptance →
+//!   `transfer_report`; manifests and fragments out).
+//! * [`audit`]: one PoDR² proof per round.
+//! * [`upkeep`]: self-check with loss reports, garbage collection against the chain.
+//! * [`restoral`]: claims restoral orders, rebuilds lost columns from peers, completes them.
+//! * [`chain`]: the node connection, reconnected when it drops.
+
+pub mod audit;
+pub mod chain;
+pub mod inbound;
+pub mod restoral;
+pub mod upkeep;
+
+use std::{
+	collections::HashMap,
+	net::SocketAddr,
+	sync::{Arc, Mutex},
+	time::Duration,
+};
+
+use cess_chain::Keypair;
+use cess_client::{net::Host, FileManifest};
+use cess_primitives::{
+	podr2::{Params, Tagger},
+	types::{Column, FileId},
+};
+use multiaddr::Multiaddr;
+use tokio::sync::mpsc;
+
+use crate::{
+	cli::Run,
+	http::{self, HttpState},
+	identity::Identity,
+	metrics::Metrics,
+	store::FragmentStore,
+	MinerError,
+};
+use chain::ChainLink;
+
+/// Everything the miner's tasks share.
+pub struct Service {
+	/// The node connection.
+	pub chain: ChainLink,
+	/// The fragment store.
+	pub store: Arc<FragmentStore>,
+	/// The PoDR² tagger (with its precomputed tables).
+	pub tagger: Tagger,
+	/// The libp2p host.
+	pub host: Host,
+	/// Metrics.
+	pub metrics: Arc<Metrics>,
+	/// Columns offered by owners and not yet accepted.
+	pub offers: Mutex<HashMap<(FileId, Column), Arc<FileManifest>>>,
+	/// PoDR² parameters.
+	pub params: Params,
+	/// The chain's segment size.
+	pub segment_size: u64,
+	/// The keys.
+	pub identity: Identity,
+}
+
+/// Runs the miner until it is stopped.
+pub async fn run(
+	rpc_url: &str,
+	key: Keypair,
+	identity: Identity,
+	data_dir: &std::path::Path,
+	args: &Run,
+) -> Result<(), MinerError> {
+	let chain = ChainLink::connect(rpc_url, key).await?;
+	let me = chain.account();
+	let info = chain.miner(me.clone()).await?.ok_or_else(|| MinerError::NotRegistered(me.to_string()))?;
+	if info.podr2_key != identity.podr2.public_key().to_bytes() {
+		return Err(MinerError::Usage(
+			"the PoDR² key in the data directory is not the one registered for this account: \
+			 use the data directory the miner registered with"
+				.into(),
+		));
+	}
+	if info.peer_id.0 != identity.peer_id().to_bytes() {
+		tracing::warn!("the registered peer id is not this miner's: run `cess-miner update-endpoint`");
+	}
+	let store = Arc::new(FragmentStore::open(data_dir.join("store"), info.declared)?);
+	let metrics = Arc::new(Metrics::new());
+	metrics.store_capacity_bytes.set(info.declared as i64);
+	metrics.store_used_bytes.set(store.used() as i64);
+	metrics.held_columns.set(store.held_columns().len() as i64);
+
+	let listen: Vec<Multiaddr> = args
+		.p2p_listen
+		.iter()
+		.map(|a| a.parse().map_err(|e| MinerError::Usage(format!("--p2p-listen `{a}`: {e}"))))
+		.collect::<Result<_, _>>()?;
+	let (inbound_tx, mut inbound_rx) = mpsc::channel(256);
+	let host = Host::start(identity.network.clone(), &listen, Some(inbound_tx))
+		.await
+		.map_err(|e| MinerError::Usage(e.to_string()))?;
+	let http_addr: SocketAddr = args
+		.http_listen
+		.parse()
+		.map_err(|e| MinerError::Usage(format!("--http-listen `{}`: {e}", args.http_listen)))?;
+	let listener = tokio::net::TcpListener::bind(http_addr).await.map_err(|e| {
+		MinerError::Usage(format!("cannot listen on {http_addr}: {e} (is the port in use?)"))
+	})?;
+	let params = Params::default();
+	let segment_size = chain.segment_size().await?;
+	let service = Arc::new(Service {
+		chain,
+		store: store.clone(),
+		tagger: Tagger::new(&identity.podr2, params),
+		host,
+		metrics: metrics.clone(),
+		offers: Mutex::new(HashMap::new()),
+		params,
+		segment_size,
+		identity,
+	});
+	tracing::info!(
+		account = %me,
+		peer_id = %service.host.peer_id(),
+		p2p = ?service.host.listen_addrs(),
+		http = %http_addr,
+		capacity = info.declared,
+		used = store.used(),
+		columns = store.held_columns().len(),
+		"miner running"
+	);
+
+	let state = Arc::new(HttpState { store, metrics });
+	tokio::spawn(async move {
+		if let Err(e) = http::serve(listener, state).await {
+			tracing::error!(error = %e, "HTTP server stopped");
+		}
+	});
+	tokio::spawn(audit::prove_rounds(service.clone()));
+	tokio::spawn(upkeep::self_check(service.clone(), Duration::from_secs(args.self_check_secs)));
+	tokio::spawn(upkeep::collect_garbage(service.clone(), Duration::from_secs(args.gc_secs)));
+	if !args.no_restoral {
+		tokio::spawn(restoral::work_orders(service.clone()));
+	}
+	while let Some(inbound) = inbound_rx.recv().await {
+		tokio::spawn(inbound::handle(service.clone(), inbound));
+	}
+	Ok(())
+}

@@ -1,0 +1,219 @@
+//! Restoral: claim an open order for a column this miner can take, fetch `k` fragments per
+//! segment from the miners of the file's other columns, rebuild the lost fragments (checked
+//! against their hashes), tag them with this miner's key, and complete the order with the opening
+//! proof the chain checks.
+
+use std::{collections::HashMap, sync::Arc, time::Duration};
+
+use cess_chain::{api, ChainError, Wait};
+use cess_client::{
+	net::{Request, Response},
+	rebuild_column, Fetch, FileManifest, FragmentSink, FragmentSource,
+};
+use cess_primitives::{
+	merkle,
+	podr2::{build_opening, name, tags_from_bytes, tags_to_bytes},
+	types::{Column, FileId, SegmentIndex},
+};
+use multiaddr::Multiaddr;
+use libp2p_identity::PeerId;
+
+use super::Service;
+use crate::store::hex32;
+
+/// How often open orders are looked at.
+pub const POLL: Duration = Duration::from_secs(6);
+
+/// Works on restoral orders until the process stops.
+pub async fn work_orders(service: Arc<Service>) {
+	loop {
+		tokio::time::sleep(POLL).await;
+		let orders = match open_orders(&service).await {
+			Ok(orders) => orders,
+			Err(e) => {
+				tracing::warn!(error = %e, "cannot read restoral orders");
+				continue;
+			},
+		};
+		for (file_id, column, column_bytes) in orders {
+			if service.store.holding(&file_id).is_some() {
+				continue; // the chain wants the columns of a file on distinct miners
+			}
+			if service.store.capacity().saturating_sub(service.store.used()) < column_bytes * 2 {
+				continue;
+			}
+			let claim = api::tx().file_bank().claim_restoral(file_id, column);
+			if let Err(e) = service.chain.submit(&claim, Wait::Finalized).await {
+				tracing::debug!(file = %hex32(&file_id), column, error = %e, "claim not taken");
+				continue;
+			}
+			tracing::info!(file = %hex32(&file_id), column, "restoral claimed");
+			match restore(&service, file_id, column).await {
+				Ok(()) => {
+					service.metrics.restorals.with_label_values(&["completed"]).inc();
+					tracing::info!(file = %hex32(&file_id), column, "restoral completed");
+				},
+				Err(e) => {
+					service.metrics.restorals.with_label_values(&["failed"]).inc();
+					let _ = service.store.release(&file_id, column);
+					tracing::error!(file = %hex32(&file_id), column, error = %e, "restoral failed");
+				},
+			}
+		}
+	}
+}
+
+/// Unclaimed orders for columns lost by other miners: `(file, column, column bytes)`.
+async fn open_orders(service: &Service) -> Result<Vec<(FileId, Column, u64)>, ChainError> {
+	let me = service.chain.account();
+	let orders = service
+		.chain
+		.retrying(|client| async move {
+			let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+			let call = api::runtime_apis().file_bank_api().restoral_orders(None, 64);
+			at.runtime_apis().call(call).await.map_err(ChainError::rpc)
+		})
+		.await?;
+	Ok(orders
+		.into_iter()
+		.filter(|o| o.claim.is_none() && o.lost_by != me)
+		.map(|o| (o.file_id, o.column, o.column_bytes))
+		.collect())
+}
+
+/// The libp2p address book of a file's other columns: column → (peer, addresses).
+type Peers = HashMap<Column, (PeerId, Vec<Multiaddr>)>;
+
+async fn column_peers(service: &Service, file_id: FileId, lost: Column) -> Result<Peers, String> {
+	let file = service.chain.file(file_id).await.map_err(|e| e.to_string())?.ok_or("file gone")?;
+	let mut peers = Peers::new();
+	for (column, info) in file.columns.0.iter().enumerate() {
+		let column = column as Column;
+		if column == lost {
+			continue;
+		}
+		let Ok(Some(miner)) = service.chain.miner(info.miner.clone()).await else { continue };
+		let Ok(peer) = PeerId::from_bytes(&miner.peer_id.0) else { continue };
+		let addrs = miner
+			.multiaddrs
+			.0
+			.iter()
+			.filter_map(|a| Multiaddr::try_from(a.0.clone()).ok())
+			.filter(|a| !a.iter().any(|p| matches!(p, multiaddr::Protocol::Http)))
+			.collect();
+		peers.insert(column, (peer, addrs));
+	}
+	Ok(peers)
+}
+
+async fn fetch_manifest(service: &Service, file_id: FileId, peers: &Peers) -> Result<FileManifest, String> {
+	for (peer, addrs) in peers.values() {
+		let request = Request::Manifest { file_id };
+		if let Ok(Response::Manifest { manifest }) =
+			service.host.request(*peer, addrs.clone(), request).await
+		{
+			match FileManifest::decode(&manifest).and_then(|m| m.expect_file_id(&file_id).map(|_| m)) {
+				Ok(m) => return Ok(m),
+				Err(e) => tracing::warn!(%peer, error = %e, "peer sent a bad manifest"),
+			}
+		}
+	}
+	Err("no miner of the file's other columns sent its manifest".into())
+}
+
+/// Fetches fragments from the other columns' miners (blocking, for the rebuild thread).
+struct PeerSource {
+	runtime: tokio::runtime::Handle,
+	service: Arc<Service>,
+	file_id: FileId,
+	peers: Peers,
+}
+
+impl FragmentSource for PeerSource {
+	fn get(&mut self, segment: SegmentIndex, column: Column, out: &mut [u8]) -> cess_client::Result<Fetch> {
+		let Some((peer, addrs)) = self.peers.get(&column) else { return Ok(Fetch::Missing) };
+		let request = Request::Get { file_id: self.file_id, segment, column };
+		let answer =
+			self.runtime.block_on(self.service.host.request(*peer, addrs.clone(), request));
+		match answer {
+			Ok(Response::Fragment { data }) if data.len() == out.len() => {
+				out.copy_from_slice(&data);
+				Ok(Fetch::Found)
+			},
+			Ok(Response::Fragment { .. }) => Ok(Fetch::Damaged),
+			_ => Ok(Fetch::Missing),
+		}
+	}
+}
+
+/// Stores and tags rebuilt fragments.
+struct StoreSink {
+	service: Arc<Service>,
+	manifest: FileManifest,
+}
+
+impl FragmentSink for StoreSink {
+	fn put(&mut self, segment: SegmentIndex, column: Column, data: &[u8]) -> cess_client::Result<()> {
+		let hash = *self.manifest.fragment_hash(segment, column).expect("rebuilt in range; qed");
+		let store_err = |e: crate::store::StoreError| cess_client::Error::io("storing", std::io::Error::other(e.to_string()));
+		self.service.store.put_fragment(&hash, data).map_err(store_err)?;
+		let tags = self.service.tagger.tag_fragment(&name(self.manifest.file_id(), segment, column), data);
+		let blocks = self.manifest.layout().blocks_in_fragment(segment);
+		self.service.store.put_tags(&hash, blocks, &tags_to_bytes(&tags)).map_err(store_err)
+	}
+}
+
+async fn restore(service: &Arc<Service>, file_id: FileId, column: Column) -> Result<(), String> {
+	let peers = column_peers(service, file_id, column).await?;
+	let manifest = fetch_manifest(service, file_id, &peers).await?;
+	let mut source = PeerSource {
+		runtime: tokio::runtime::Handle::current(),
+		service: service.clone(),
+		file_id,
+		peers,
+	};
+	let mut sink = StoreSink { service: service.clone(), manifest: manifest.clone() };
+	let stats = tokio::task::spawn_blocking(move || {
+		rebuild_column(&sink.manifest.clone(), &mut source, column, &mut sink)
+	})
+	.await
+	.map_err(|e| e.to_string())?
+	.map_err(|e| e.to_string())?;
+	tracing::info!(file = %hex32(&file_id), column, fetched = ?stats, "column rebuilt and tagged");
+	service.store.commit(&manifest, &[column]).map_err(|e| e.to_string())?;
+
+	let opening = opening_proof(service, &manifest, column).await?;
+	let call = api::tx().file_bank().complete_restoral(
+		file_id,
+		column,
+		api::runtime_types::bounded_collections::bounded_vec::BoundedVec(opening),
+	);
+	service.chain.submit(&call, Wait::InBlock).await.map_err(|e| e.to_string())?;
+	service.metrics.held_columns.set(service.store.held_columns().len() as i64);
+	Ok(())
+}
+
+/// The opening proof of the segment and blocks the chain derived from the claim block.
+async fn opening_proof(service: &Service, manifest: &FileManifest, column: Column) -> Result<Vec<u8>, String> {
+	let file_id = *manifest.file_id();
+	let (segment, indices) = service
+		.chain
+		.retrying(|client| async move {
+			let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+			let call = api::runtime_apis().file_bank_api().restoral_challenge(file_id, column);
+			at.runtime_apis().call(call).await.map_err(ChainError::rpc)
+		})
+		.await
+		.map_err(|e| e.to_string())?
+		.ok_or("the chain has no claim of ours for this column")?;
+	let hash = service.store.held_fragment(&file_id, segment, column).map_err(|e| e.to_string())?;
+	let fragment = service.store.read_fragment(&hash).map_err(|e| e.to_string())?;
+	let tags = tags_from_bytes(&service.store.read_tags(&hash).map_err(|e| e.to_string())?)
+		.map_err(|e| format!("{e:?}"))?;
+	let index = merkle::fragment_index(segment, column, &manifest.layout().profile)
+		.ok_or("segment out of range")?;
+	let path = merkle::file_tree(manifest.fragment_hashes()).proof(index);
+	let opening = build_opening(&fragment, path, &tags, &indices, service.params)
+		.map_err(|e| format!("{e:?}"))?;
+	Ok(opening.to_bytes())
+}

@@ -1,0 +1,85 @@
+//! Periodic care of the store: the self-check re-hashes every held fragment and reports losses
+//! to the chain (which opens restoral orders); garbage collection drops columns the chain no
+//! longer assigns to this miner (deleted, expired or restored elsewhere) and unreferenced objects.
+
+use std::{collections::BTreeSet, sync::Arc, time::Duration};
+
+use cess_chain::{api, Wait};
+use cess_primitives::types::{Column, FileId};
+
+use super::{chain::assigned_to, Service};
+use crate::store::{hex32, LossReason};
+
+/// Runs the self-check every `every`.
+pub async fn self_check(service: Arc<Service>, every: Duration) {
+	loop {
+		tokio::time::sleep(every).await;
+		if let Err(e) = self_check_once(&service).await {
+			tracing::warn!(error = %e, "self-check failed");
+		}
+	}
+}
+
+/// One self-check pass; returns the columns reported lost.
+pub async fn self_check_once(service: &Arc<Service>) -> Result<usize, String> {
+	let store = service.clone();
+	let losses = tokio::task::spawn_blocking(move || store.store.self_check())
+		.await
+		.map_err(|e| e.to_string())?
+		.map_err(|e| e.to_string())?;
+	let mut lost: BTreeSet<(FileId, Column)> = BTreeSet::new();
+	for loss in &losses {
+		let reason = match loss.reason {
+			LossReason::Missing => "missing",
+			LossReason::Corrupted => "corrupted",
+			LossReason::BadTags => "bad_tags",
+		};
+		service.metrics.losses.with_label_values(&[reason]).inc();
+		tracing::error!(
+			file = %hex32(&loss.file_id), segment = loss.segment, column = loss.column, reason,
+			"fragment lost"
+		);
+		lost.insert((loss.file_id, loss.column));
+	}
+	for (file_id, column) in &lost {
+		let call = api::tx().file_bank().report_loss(*file_id, *column);
+		match service.chain.submit(&call, Wait::InBlock).await {
+			Ok(_) => tracing::warn!(file = %hex32(file_id), column, "loss reported to the chain"),
+			Err(e) => tracing::error!(file = %hex32(file_id), column, error = %e, "loss report failed"),
+		}
+		service.store.release(file_id, *column).map_err(|e| e.to_string())?;
+	}
+	service.metrics.held_columns.set(service.store.held_columns().len() as i64);
+	Ok(lost.len())
+}
+
+/// Collects garbage every `every`; objects younger than `every` are kept (uploads in flight).
+pub async fn collect_garbage(service: Arc<Service>, every: Duration) {
+	loop {
+		tokio::time::sleep(every).await;
+		let me = service.chain.account();
+		for (file_id, column) in service.store.held_columns() {
+			let keep = match service.chain.file(file_id).await {
+				Ok(Some(file)) => assigned_to(&file, column, &me),
+				Ok(None) => false,
+				Err(e) => {
+					tracing::warn!(error = %e, "garbage collection paused: chain unreadable");
+					break;
+				},
+			};
+			if !keep {
+				tracing::info!(file = %hex32(&file_id), column, "column no longer ours; released");
+				let _ = service.store.release(&file_id, column);
+			}
+		}
+		let store = service.clone();
+		match tokio::task::spawn_blocking(move || store.store.collect_garbage(every)).await {
+			Ok(Ok(freed)) if freed > 0 => tracing::info!(freed, "garbage collected"),
+			Ok(Ok(_)) => {},
+			Ok(Err(e)) => tracing::warn!(error = %e, "garbage collection failed"),
+			Err(e) => tracing::warn!(error = %e, "garbage collection failed"),
+		}
+		service.metrics.held_columns.set(service.store.held_columns().len() as i64);
+		service.metrics.store_used_bytes.set(service.store.used() as i64);
+	}
+}
