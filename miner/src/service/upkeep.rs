@@ -4,19 +4,19 @@
 
 use std::{collections::BTreeSet, sync::Arc, time::Duration};
 
-use cess_chain::{api, Wait};
+use cess_chain::{api, ChainError, Wait};
 use cess_primitives::types::{Column, FileId};
 
 use super::{chain::assigned_to, Service};
 use crate::store::{hex32, LossReason};
 
-/// Runs the self-check every `every`.
+/// Runs the self-check now and then every `every`.
 pub async fn self_check(service: Arc<Service>, every: Duration) {
 	loop {
-		tokio::time::sleep(every).await;
 		if let Err(e) = self_check_once(&service).await {
 			tracing::warn!(error = %e, "self-check failed");
 		}
+		tokio::time::sleep(every).await;
 	}
 }
 
@@ -41,6 +41,7 @@ pub async fn self_check_once(service: &Arc<Service>) -> Result<usize, String> {
 		);
 		lost.insert((loss.file_id, loss.column));
 	}
+	lost.extend(unheld_holdings(service).await?);
 	for (file_id, column) in &lost {
 		let call = api::tx().file_bank().report_loss(*file_id, *column);
 		match service.chain.submit(&call, Wait::InBlock).await {
@@ -52,6 +53,42 @@ pub async fn self_check_once(service: &Arc<Service>) -> Result<usize, String> {
 	service.metrics.held_columns.set(service.store.held_columns().len() as i64);
 	Ok(lost.len())
 }
+
+/// Columns the chain counts as this miner's that the store does not hold (its data directory
+/// was lost or replaced): they must be reported, never proven from nothing.
+async fn unheld_holdings(service: &Service) -> Result<Vec<(FileId, Column)>, String> {
+	let me = service.chain.account();
+	let held: BTreeSet<(FileId, Column)> = service.store.held_columns().into_iter().collect();
+	let mut missing = Vec::new();
+	let mut start = 0u32;
+	loop {
+		let me = me.clone();
+		let page = service
+			.chain
+			.retrying(|client| {
+				let me = me.clone();
+				async move {
+					let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+					let call = api::runtime_apis().file_bank_api().holdings(me, start, PAGE);
+					at.runtime_apis().call(call).await.map_err(ChainError::rpc)
+				}
+			})
+			.await
+			.map_err(|e| e.to_string())?;
+		let len = page.len() as u32;
+		missing.extend(page.into_iter().filter(|entry| !held.contains(entry)));
+		if len < PAGE {
+			break;
+		}
+		start += len;
+	}
+	for (file_id, column) in &missing {
+		tracing::error!(file = %hex32(file_id), column, "the chain lists a column this store does not hold");
+	}
+	Ok(missing)
+}
+
+const PAGE: u32 = 1000;
 
 /// Collects garbage every `every`; objects younger than `every` are kept (uploads in flight).
 pub async fn collect_garbage(service: Arc<Service>, every: Duration) {

@@ -1,0 +1,228 @@
+//! `cess download`: fetch the manifest from any miner (checked against the on-chain file id),
+//! then per segment ask `k + 2` miners at once, keep the first `k` fragments that match their
+//! hashes and drop the slower requests; the next segments are fetched while one is decoded.
+
+use std::{
+	collections::HashMap,
+	fs::File,
+	io::BufWriter,
+	path::Path,
+	sync::Arc,
+};
+
+use cess_client::{
+	decode,
+	net::{Host, Request, Response},
+	Decryption, Fetch, FileManifest, FragmentSource,
+};
+use cess_primitives::types::{Column, FileId, SegmentIndex};
+use futures::{stream::FuturesUnordered, StreamExt};
+use tokio::sync::mpsc;
+
+use crate::{
+	context::{CliError, Context},
+	peers::{client_host, column_miners, ColumnMiner},
+};
+
+/// Segments fetched ahead of the decoder.
+const PREFETCH: usize = 2;
+/// Extra miners asked per segment beyond `k`, for the long tail.
+const EXTRA: usize = 2;
+
+pub async fn download(ctx: &Context, file_id: FileId, output: &Path) -> Result<(), CliError> {
+	let started = std::time::Instant::now();
+	let file = ctx.file_or_err(file_id).await?;
+	let miners: Vec<ColumnMiner> =
+		column_miners(ctx, &file).await?.into_iter().filter(|m| m.stored).collect();
+	let host = client_host().await?;
+	let manifest = fetch_manifest(&host, &miners, &file_id).await?;
+	let secret = if manifest.is_encrypted() { Some(ctx.encryption()?) } else { None };
+
+	let (tx, rx) = mpsc::channel(PREFETCH);
+	let shared = Arc::new(manifest.clone());
+	let fetcher =
+		tokio::spawn(fetch_segments(host.clone(), miners.clone(), shared.clone(), tx));
+	let runtime = tokio::runtime::Handle::current();
+	let part = output.with_extension("part");
+	let bar = ctx.bytes_bar(manifest.plaintext_size(), "download");
+	let report = {
+		let (part, bar) = (part.clone(), bar.clone());
+		tokio::task::spawn_blocking(move || -> Result<_, CliError> {
+			let out = File::create(&part)
+				.map_err(|e| CliError::msg(format!("cannot create {}: {e}", part.display())))?;
+			let out = bar.wrap_write(BufWriter::with_capacity(1 << 20, out));
+			let mut source = SegmentSource {
+				rx,
+				segment: None,
+				fragments: HashMap::new(),
+				host,
+				miners,
+				manifest: shared,
+				runtime,
+			};
+			let decryption = match &secret {
+				Some(secret) => Decryption::Owner(secret),
+				None => Decryption::Public,
+			};
+			let report = decode(&manifest, &mut source, decryption, out).map_err(|e| match e {
+				cess_client::Error::WrongKey => CliError::msg(
+					"this file was not encrypted for this account: use the account that uploaded \
+					 it (or ask its owner for access)",
+				),
+				other => CliError::Data(other),
+			})?;
+			Ok(report)
+		})
+		.await
+		.map_err(|e| CliError::msg(e.to_string()))?
+	};
+	fetcher.abort();
+	let report = report.inspect_err(|_| {
+		let _ = std::fs::remove_file(&part);
+	})?;
+	std::fs::rename(&part, output)
+		.map_err(|e| CliError::msg(format!("cannot write {}: {e}", output.display())))?;
+	bar.finish_and_clear();
+	let secs = started.elapsed().as_secs_f64();
+	eprintln!(
+		"downloaded {} bytes in {secs:.1} s ({:.1} MB/s), {} segments ({} rebuilt from parity)",
+		report.bytes_written,
+		report.bytes_written as f64 / secs / 1e6,
+		report.segments,
+		report.segments_reconstructed
+	);
+	Ok(())
+}
+
+async fn fetch_manifest(
+	host: &Host,
+	miners: &[ColumnMiner],
+	file_id: &FileId,
+) -> Result<FileManifest, CliError> {
+	let mut errors = Vec::new();
+	for miner in miners {
+		match miner.request(host, Request::Manifest { file_id: *file_id }).await {
+			Ok(Response::Manifest { manifest }) => {
+				match FileManifest::decode(&manifest).and_then(|m| m.expect_file_id(file_id).map(|_| m)) {
+					Ok(m) => return Ok(m),
+					Err(e) => errors.push(format!("column {}: bad manifest ({e})", miner.column)),
+				}
+			},
+			Ok(other) => errors.push(format!("column {}: {other:?}", miner.column)),
+			Err(e) => errors.push(format!("column {}: {e}", miner.column)),
+		}
+	}
+	Err(CliError::msg(format!(
+		"no miner of the file answered with its manifest ({}); the file is not retrievable now",
+		if errors.is_empty() { "no column is stored yet".into() } else { errors.join("; ") }
+	)))
+}
+
+type Segment = (SegmentIndex, HashMap<Column, Vec<u8>>);
+
+/// Fetches segment after segment into `tx` (bounded: at most [`PREFETCH`] ahead).
+async fn fetch_segments(
+	host: Host,
+	miners: Vec<ColumnMiner>,
+	manifest: Arc<FileManifest>,
+	tx: mpsc::Sender<Segment>,
+) {
+	let k = usize::from(manifest.layout().profile.k);
+	for segment in 0..manifest.layout().segment_count() {
+		let mut candidates = miners.iter();
+		let mut running = FuturesUnordered::new();
+		let ask = |miner: &ColumnMiner| {
+			let (host, miner, manifest) = (host.clone(), miner.clone(), manifest.clone());
+			async move { fetch_one(&host, &miner, &manifest, segment).await.map(|d| (miner.column, d)) }
+		};
+		for miner in candidates.by_ref().take(k + EXTRA) {
+			running.push(ask(miner));
+		}
+		let mut got = HashMap::new();
+		while let Some(result) = running.next().await {
+			match result {
+				Some((column, data)) => {
+					got.insert(column, data);
+					if got.len() == k {
+						break; // dropping `running` abandons the slowest requests
+					}
+				},
+				None => {
+					if let Some(miner) = candidates.next() {
+						running.push(ask(miner));
+					}
+				},
+			}
+		}
+		drop(running);
+		if tx.send((segment, got)).await.is_err() {
+			return;
+		}
+	}
+}
+
+/// One fragment of the right length from `miner` (the decoder checks its hash).
+async fn fetch_one(
+	host: &Host,
+	miner: &ColumnMiner,
+	manifest: &FileManifest,
+	segment: SegmentIndex,
+) -> Option<Vec<u8>> {
+	let request = Request::Get { file_id: *manifest.file_id(), segment, column: miner.column };
+	match miner.request(host, request).await {
+		Ok(Response::Fragment { data })
+			if data.len() as u64 == manifest.layout().fragment_len(segment) =>
+		{
+			Some(data)
+		},
+		_ => None,
+	}
+}
+
+/// Hands the decoder the fragments fetched for each segment; a fragment that was not prefetched
+/// (one of the prefetched ones was corrupted) is fetched on demand.
+struct SegmentSource {
+	rx: mpsc::Receiver<Segment>,
+	segment: Option<SegmentIndex>,
+	fragments: HashMap<Column, Vec<u8>>,
+	host: Host,
+	miners: Vec<ColumnMiner>,
+	manifest: Arc<FileManifest>,
+	runtime: tokio::runtime::Handle,
+}
+
+impl FragmentSource for SegmentSource {
+	fn get(&mut self, segment: SegmentIndex, column: Column, out: &mut [u8]) -> cess_client::Result<Fetch> {
+		while self.segment != Some(segment) {
+			let (index, fragments) = self.rx.blocking_recv().ok_or_else(|| {
+				cess_client::Error::io(
+					"fetching fragments",
+					std::io::Error::other("the fetcher stopped"),
+				)
+			})?;
+			self.segment = Some(index);
+			self.fragments = fragments;
+		}
+		match self.fragments.get(&column) {
+			Some(data) if data.len() == out.len() => {
+				out.copy_from_slice(data);
+				Ok(Fetch::Found)
+			},
+			Some(_) => Ok(Fetch::Damaged),
+			None => {
+				let Some(miner) = self.miners.iter().find(|m| m.column == column) else {
+					return Ok(Fetch::Missing);
+				};
+				let fetched = self.runtime.block_on(fetch_one(&self.host, miner, &self.manifest, segment));
+				match fetched {
+					Some(data) => {
+						out.copy_from_slice(&data);
+						Ok(Fetch::Found)
+					},
+					None => Ok(Fetch::Missing),
+				}
+			},
+		}
+	}
+}
+

@@ -1,0 +1,70 @@
+//! Where a file's columns live: each column's miner, its libp2p peer id and addresses, and its
+//! PoDR² public key (to check the tags it returns).
+
+use cess_chain::{
+	api::{self, runtime_types::pallet_file_bank::types::{ColumnState, FileInfo}},
+	AccountId, ChainError,
+};
+use cess_client::net::{Host, NetError, Request, Response};
+use cess_primitives::types::Column;
+use libp2p::{Multiaddr, PeerId};
+
+use crate::context::{CliError, Context};
+
+/// One column's miner.
+#[derive(Clone, Debug)]
+pub struct ColumnMiner {
+	pub column: Column,
+	pub account: AccountId,
+	pub peer: PeerId,
+	pub addrs: Vec<Multiaddr>,
+	pub podr2_key: [u8; 96],
+	pub stored: bool,
+}
+
+impl ColumnMiner {
+	pub async fn request(&self, host: &Host, request: Request) -> Result<Response, NetError> {
+		host.request(self.peer, self.addrs.clone(), request).await
+	}
+}
+
+/// The miners of `file`'s columns (those whose record is readable).
+pub async fn column_miners(ctx: &Context, file: &FileInfo) -> Result<Vec<ColumnMiner>, CliError> {
+	let at = ctx.client.at_current_block().await.map_err(ChainError::rpc)?;
+	let mut out = Vec::new();
+	for (column, info) in file.columns.0.iter().enumerate() {
+		let Some(record) = at
+			.storage()
+			.try_fetch(api::storage().sminer().miners(), (info.miner.clone(),))
+			.await
+			.map_err(ChainError::rpc)?
+		else {
+			continue;
+		};
+		let record = record.decode().map_err(ChainError::rpc)?;
+		let Ok(peer) = PeerId::from_bytes(&record.peer_id.0) else { continue };
+		let addrs = record
+			.multiaddrs
+			.0
+			.iter()
+			.filter_map(|a| Multiaddr::try_from(a.0.clone()).ok())
+			.filter(|a| !a.iter().any(|p| matches!(p, libp2p::multiaddr::Protocol::Http)))
+			.collect();
+		out.push(ColumnMiner {
+			column: column as Column,
+			account: info.miner.clone(),
+			peer,
+			addrs,
+			podr2_key: record.podr2_key,
+			stored: matches!(info.state, ColumnState::Stored),
+		});
+	}
+	Ok(out)
+}
+
+/// A libp2p host that only sends requests.
+pub async fn client_host() -> Result<Host, CliError> {
+	Host::start(libp2p::identity::Keypair::generate_ed25519(), &[], None)
+		.await
+		.map_err(|e| CliError::msg(e.to_string()))
+}
