@@ -10,4 +10,5 @@ pub mod host;
 pub mod message;
 
 pub use host::{Host, Inbound, NetError};
+pub use libp2p;
 pub use message::{Refusal, Request, Response, FETCH_PROTOCOL, PUSH_PROTOCOL};

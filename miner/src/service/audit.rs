@@ -62,6 +62,10 @@ pub async fn prove_rounds(service: Arc<Service>) {
 					"proof submitted"
 				);
 			},
+			Err(ChainError::Dispatch { error, .. }) if error == "StaleChallenge" => {
+				// The holdings changed (a new column, a restoral): read the new challenge.
+				tracing::info!(round = challenge.round, "challenge changed with the holdings; proving again");
+			},
 			Err(e @ ChainError::Dispatch { .. }) => {
 				answered = Some(challenge.round);
 				service.metrics.proofs.with_label_values(&["rejected"]).inc();

@@ -196,16 +196,25 @@ async fn restore(service: &Arc<Service>, file_id: FileId, column: Column) -> Res
 /// The opening proof of the segment and blocks the chain derived from the claim block.
 async fn opening_proof(service: &Service, manifest: &FileManifest, column: Column) -> Result<Vec<u8>, String> {
 	let file_id = *manifest.file_id();
-	let (segment, indices) = service
-		.chain
-		.retrying(|client| async move {
-			let at = client.at_current_block().await.map_err(ChainError::rpc)?;
-			let call = api::runtime_apis().file_bank_api().restoral_challenge(file_id, column);
-			at.runtime_apis().call(call).await.map_err(ChainError::rpc)
-		})
-		.await
-		.map_err(|e| e.to_string())?
-		.ok_or("the chain has no claim of ours for this column")?;
+	// The challenge comes from the claim block's hash, which the chain knows from the next block
+	// on; reads see the finalized block, so it may take a few blocks to appear.
+	let mut challenge = None;
+	for _ in 0..40 {
+		challenge = service
+			.chain
+			.retrying(|client| async move {
+				let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+				let call = api::runtime_apis().file_bank_api().restoral_challenge(file_id, column);
+				at.runtime_apis().call(call).await.map_err(ChainError::rpc)
+			})
+			.await
+			.map_err(|e| e.to_string())?;
+		if challenge.is_some() {
+			break;
+		}
+		tokio::time::sleep(Duration::from_secs(3)).await;
+	}
+	let (segment, indices) = challenge.ok_or("the chain shows no claim of ours for this column")?;
 	let hash = service.store.held_fragment(&file_id, segment, column).map_err(|e| e.to_string())?;
 	let fragment = service.store.read_fragment(&hash).map_err(|e| e.to_string())?;
 	let tags = tags_from_bytes(&service.store.read_tags(&hash).map_err(|e| e.to_string())?)

@@ -96,6 +96,11 @@ pub async fn collect_garbage(service: Arc<Service>, every: Duration) {
 		tokio::time::sleep(every).await;
 		let me = service.chain.account();
 		for (file_id, column) in service.store.held_columns() {
+			// A column committed since the last pass may not show as ours in the finalized
+			// state yet (a report or restoral still in an unfinalized block).
+			if service.store.holding_age(&file_id).is_none_or(|age| age < every) {
+				continue;
+			}
 			let keep = match service.chain.file(file_id).await {
 				Ok(Some(file)) => assigned_to(&file, column, &me),
 				Ok(None) => false,

@@ -373,6 +373,12 @@ impl FragmentStore {
 		self.holdings.read().expect("not poisoned").get(file_id).cloned()
 	}
 
+	/// Time since the holding record of `file_id` was last written (`None` if there is none).
+	pub fn holding_age(&self, file_id: &FileId) -> Option<Duration> {
+		let modified = fs::metadata(self.holding_path(file_id)).ok()?.modified().ok()?;
+		Some(SystemTime::now().duration_since(modified).unwrap_or_default())
+	}
+
 	/// Every held (file, column).
 	pub fn held_columns(&self) -> Vec<(FileId, Column)> {
 		let holdings = self.holdings.read().expect("not poisoned");

@@ -174,3 +174,24 @@ fn probes_are_answered_with_verifying_blocks() {
 	fs::write(&path, bytes).unwrap();
 	assert!(matches!(store.probe(&id, 0, 1, 0), Err(StoreError::HashMismatch { .. })));
 }
+
+#[test]
+fn a_push_resumes_from_what_is_stored_and_new_holdings_are_young() {
+	let dir = tempfile::tempdir().unwrap();
+	let file = TestFile::new(2, 1, 3, 30_000);
+	let store = FragmentStore::open(dir.path(), GIB).unwrap();
+	let layout = *file.manifest.layout();
+	let hash = |seg| *file.manifest.fragment_hash(seg, 1).unwrap();
+	assert!(!store.has_tagged(&hash(0), layout.blocks_in_fragment(0)));
+	// Fragment without its tags (a push cut short): still needed.
+	store.put_fragment(&hash(0), file.fragment(0, 1)).unwrap();
+	assert!(!store.has_tagged(&hash(0), layout.blocks_in_fragment(0)));
+	store.put_tags(&hash(0), layout.blocks_in_fragment(0), &file.fake_tags(0)).unwrap();
+	assert!(store.has_tagged(&hash(0), layout.blocks_in_fragment(0)));
+	assert!(!store.has_tagged(&hash(1), layout.blocks_in_fragment(1)));
+
+	let id = *file.manifest.file_id();
+	assert_eq!(store.holding_age(&id), None);
+	store_columns(&store, &file, &[1]);
+	assert!(store.holding_age(&id).unwrap() < Duration::from_secs(60));
+}

@@ -1,0 +1,380 @@
+//! The whole system with real processes: a dev node, four `cess-miner run` miners and the `cess`
+//! CLI. A 64 MiB file is uploaded (tags checked, acceptances signed) until Active and downloaded
+//! byte-identical; every column's miner passes a round; a miner whose data is wiped reports the
+//! loss and another miner restores its column; a corrupted fragment is found by the self-check,
+//! reported (credit penalty) and restored; a miner that stops answering misses a round and is
+//! penalised; a tampered fragment and a bad acceptance pushed by a client are refused.
+
+mod common;
+
+use common::{free_port, temp_dir, Node, NodeConfig, NODE_BIN};
+use std::{
+	fs::File,
+	io::Write,
+	path::{Path, PathBuf},
+	process::{Child, Command, Stdio},
+	time::{Duration, Instant},
+};
+
+fn bin(name: &str) -> PathBuf {
+	let bin = Path::new(NODE_BIN).with_file_name(name);
+	assert!(bin.exists(), "{} is missing: run `cargo build --release --workspace --bins`", bin.display());
+	bin
+}
+
+/// A `cess-miner run` process, killed on drop.
+struct Miner {
+	account: &'static str,
+	data_dir: PathBuf,
+	p2p: u16,
+	http: u16,
+	rpc_url: String,
+	child: Option<Child>,
+}
+
+impl Miner {
+	fn cmd(&self) -> Command {
+		let mut cmd = Command::new(bin("cess-miner"));
+		cmd.args(["--rpc-url", &self.rpc_url, "--account", self.account, "--data-dir"])
+			.arg(&self.data_dir);
+		cmd
+	}
+
+	fn register(&self) {
+		let out = self
+			.cmd()
+			.args(["register", "--capacity", "8GiB", "--p2p-addr"])
+			.arg(format!("/ip4/127.0.0.1/tcp/{}", self.p2p))
+			.arg("--http-addr")
+			.arg(format!("/ip4/127.0.0.1/tcp/{}/http", self.http))
+			.output()
+			.expect("run cess-miner register");
+		assert!(out.status.success(), "register {}: {}", self.account, String::from_utf8_lossy(&out.stderr));
+	}
+
+	fn start(&mut self) {
+		let log = File::options()
+			.create(true)
+			.append(true)
+			.open(self.data_dir.with_extension("log"))
+			.expect("miner log");
+		let child = self
+			.cmd()
+			.args(["--log", "info,cess_miner=debug", "run", "--p2p-listen"])
+			.arg(format!("/ip4/127.0.0.1/tcp/{}", self.p2p))
+			.arg("--http-listen")
+			.arg(format!("127.0.0.1:{}", self.http))
+			.args(["--self-check-interval", "10", "--gc-interval", "600"])
+			.stdout(Stdio::from(log.try_clone().expect("log")))
+			.stderr(Stdio::from(log))
+			.spawn()
+			.expect("start cess-miner run");
+		self.child = Some(child);
+	}
+
+	fn stop(&mut self) {
+		if let Some(mut child) = self.child.take() {
+			let _ = child.kill();
+			let _ = child.wait();
+		}
+	}
+
+	fn signal(&self, signal: &str) {
+		let pid = self.child.as_ref().expect("running").id().to_string();
+		assert!(Command::new("kill").args([signal, &pid]).status().expect("kill").success());
+	}
+
+	fn credit(&self) -> u32 {
+		let out = self.cmd().arg("status").output().expect("cess-miner status");
+		let text = String::from_utf8_lossy(&out.stdout);
+		text.lines()
+			.find_map(|l| l.strip_prefix("credit")?.trim().parse().ok())
+			.unwrap_or_else(|| panic!("no credit in status:\n{text}"))
+	}
+
+	fn log(&self) -> String {
+		std::fs::read_to_string(self.data_dir.with_extension("log")).unwrap_or_default()
+	}
+}
+
+impl Drop for Miner {
+	fn drop(&mut self) {
+		if let Some(child) = &self.child {
+			let _ = Command::new("kill").args(["-CONT", &child.id().to_string()]).status();
+		}
+		self.stop();
+	}
+}
+
+/// Runs `cess --account //Alice <args>`; panics with its output on failure.
+fn cess(rpc_url: &str, args: &[&str]) -> String {
+	let out = Command::new(bin("cess"))
+		.args(["--rpc-url", rpc_url, "--account", "//Alice", "--quiet"])
+		.args(args)
+		.output()
+		.expect("run cess");
+	let text = String::from_utf8_lossy(&out.stdout).into_owned();
+	assert!(out.status.success(), "cess {args:?} failed:\n{text}\n{}", String::from_utf8_lossy(&out.stderr));
+	text
+}
+
+/// `(miner account, state, passed, missed)` of every column, from `cess info`.
+fn columns(rpc_url: &str, file_id: &str) -> Vec<(String, String, u32, u32)> {
+	cess(rpc_url, &["info", file_id])
+		.lines()
+		.filter(|l| l.starts_with("column"))
+		.map(|l| {
+			let words: Vec<&str> = l.split_whitespace().collect();
+			let at = |w: &str| words.iter().position(|x| *x == w).expect("field");
+			let number =
+				|w: &str| words[at(w) - 1].trim_start_matches('(').parse::<u32>().expect("count");
+			let miner = words[at("miner") + 1].to_string();
+			(miner, words[2].to_string(), number("passed,"), number("missed)"))
+		})
+		.collect()
+}
+
+fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
+	let start = Instant::now();
+	while !done() {
+		assert!(start.elapsed() < timeout, "timed out after {timeout:?} waiting for {what}");
+		std::thread::sleep(Duration::from_secs(3));
+	}
+	eprintln!("[{:>4} s] {what}", start.elapsed().as_secs());
+}
+
+fn download_matches(rpc_url: &str, file_id: &str, original: &Path, dir: &Path) {
+	let copy = dir.join("copy.bin");
+	let _ = std::fs::remove_file(&copy);
+	cess(rpc_url, &["download", file_id, copy.to_str().unwrap()]);
+	assert!(std::fs::read(&copy).unwrap() == std::fs::read(original).unwrap(), "download differs");
+}
+
+#[test]
+fn files_are_stored_proven_restored_and_retrieved() {
+	let mut node = Node::start(NodeConfig::new("lifecycle", None, &["--dev"]));
+	node.wait_for_finalized(1, Duration::from_secs(120));
+	let rpc = node.ws_url();
+	let dir = temp_dir("lifecycle-files");
+
+	let mut miners: Vec<Miner> = ["//Bob", "//Charlie", "//Dave", "//Eve"]
+		.into_iter()
+		.map(|account| Miner {
+			account,
+			data_dir: temp_dir(&format!("miner{}", account.trim_start_matches('/'))),
+			p2p: free_port(),
+			http: free_port(),
+			rpc_url: rpc.clone(),
+			child: None,
+		})
+		.collect();
+	std::thread::scope(|s| {
+		for miner in &miners {
+			s.spawn(|| miner.register());
+		}
+	});
+	for miner in &mut miners {
+		miner.start();
+	}
+
+	// Upload 64 MiB: encrypted, profile 2+1 (the most redundant one four miners can place).
+	cess(&rpc, &["buy-space", "--gib", "2", "--days", "30"]);
+	let original = dir.join("original.bin");
+	let mut data = vec![0u8; 64 << 20];
+	let mut x = 0x9e37_79b9_7f4a_7c15u64;
+	for chunk in data.chunks_mut(8) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
+	}
+	File::create(&original).unwrap().write_all(&data).unwrap();
+	let started = Instant::now();
+	let file_id = cess(&rpc, &["upload", original.to_str().unwrap()]).trim().to_string();
+	eprintln!("uploaded 64 MiB to Active in {:.1} s", started.elapsed().as_secs_f64());
+	assert!(cess(&rpc, &["ls"]).contains(&file_id));
+	let placed = columns(&rpc, &file_id);
+	assert_eq!(placed.len(), 3);
+	assert!(placed.iter().all(|c| c.1 == "stored"), "{placed:?}");
+	download_matches(&rpc, &file_id, &original, &dir);
+
+	// Every column's miner passes a round.
+	wait_for("every column's miner to pass a round", Duration::from_secs(420), || {
+		columns(&rpc, &file_id).iter().all(|c| c.2 >= 1)
+	});
+
+	let account_of = |miner: &Miner, rpc: &str| {
+		let out = miner.cmd().arg("status").output().unwrap();
+		let _ = rpc;
+		String::from_utf8_lossy(&out.stdout)
+			.lines()
+			.find_map(|l| l.strip_prefix("account").map(|a| a.trim().to_string()))
+			.unwrap()
+	};
+	let accounts: Vec<String> = miners.iter().map(|m| account_of(m, &rpc)).collect();
+	let index_of = |account: &str| accounts.iter().position(|a| a == account).expect("known miner");
+
+	// A miner loses its whole store: it reports the loss and the spare miner restores the column.
+	let lost = index_of(&placed[0].0);
+	let spare = (0..4).find(|i| placed.iter().all(|c| index_of(&c.0) != *i)).unwrap();
+	miners[lost].stop();
+	std::fs::remove_dir_all(miners[lost].data_dir.join("store")).unwrap();
+	miners[lost].start();
+	wait_for("column 0 to be restored by the spare miner", Duration::from_secs(300), || {
+		let now = columns(&rpc, &file_id);
+		now[0].1 == "stored" && now[0].0 == accounts[spare]
+	});
+	download_matches(&rpc, &file_id, &original, &dir);
+
+	// A fragment rots on disk: the self-check reports it (credit penalty) and it is restored.
+	let rotten = index_of(&placed[1].0);
+	let credit_before = miners[rotten].credit();
+	let objects = miners[rotten].data_dir.join("store/objects");
+	let fragment = walk(&objects).into_iter().find(|p| p.extension().is_none()).expect("a fragment");
+	let mut bytes = std::fs::read(&fragment).unwrap();
+	bytes[1000] ^= 0xff;
+	std::fs::write(&fragment, bytes).unwrap();
+	wait_for("column 1 to be restored after the corruption", Duration::from_secs(300), || {
+		let now = columns(&rpc, &file_id);
+		now[1].1 == "stored" && now[1].0 != placed[1].0
+	});
+	assert!(miners[rotten].log().contains("loss reported to the chain"), "{}", miners[rotten].log());
+	assert!(miners[rotten].credit() < credit_before, "a reported loss costs credit");
+	download_matches(&rpc, &file_id, &original, &dir);
+
+	// A miner stops answering: it misses a round and is penalised.
+	let now = columns(&rpc, &file_id);
+	let silent = index_of(&now[2].0);
+	let credit_before = miners[silent].credit();
+	miners[silent].signal("-STOP");
+	wait_for("the silent miner to miss a round", Duration::from_secs(420), || {
+		columns(&rpc, &file_id)[2].3 >= 1
+	});
+	miners[silent].signal("-CONT");
+	assert!(miners[silent].credit() < credit_before, "a missed round costs credit");
+
+	client_pushes_are_checked(&rpc);
+	drop(node);
+}
+
+/// A client pushing a tampered fragment or a bad acceptance to a real miner is refused.
+fn client_pushes_are_checked(rpc: &str) {
+	use cess_chain::{
+		api::{
+			self,
+			runtime_types::{
+				bounded_collections::bounded_vec::BoundedVec,
+				cess_primitives::types::ErasureProfile as ChainProfile,
+			},
+		},
+		signer, submit, Wait,
+	};
+	use cess_client::{
+		encode,
+		net::{
+			libp2p::{identity::Keypair, Multiaddr, PeerId},
+			Host, Refusal, Request, Response,
+		},
+		EncodeOptions, Encryption, MemStore,
+	};
+	use cess_primitives::{
+		podr2::params::G1_BYTES,
+		traits::acceptance_message,
+		types::{ErasureProfile, DEFAULT_SEGMENT_SIZE},
+	};
+
+	let runtime = tokio::runtime::Runtime::new().unwrap();
+	runtime.block_on(async {
+		let client = cess_chain::connect(rpc).await.unwrap();
+		let alice = signer("//Alice").unwrap();
+		let data: Vec<u8> = (0..100_000u32).map(|i| (i.wrapping_mul(7919) >> 3) as u8).collect();
+		let options = EncodeOptions {
+			profile: ErasureProfile::new(2, 1),
+			segment_size: DEFAULT_SEGMENT_SIZE,
+			hash_threads: 1,
+		};
+		let mut store = MemStore::new();
+		let manifest =
+			encode(&data[..], data.len() as u64, Encryption::Public, &options, &mut store).unwrap();
+		let file_id = *manifest.file_id();
+		let layout = manifest.layout();
+		let declare = api::tx().file_bank().upload_declaration(
+			file_id,
+			layout.size,
+			layout.segment_count(),
+			ChainProfile { k: 2, m: 1 },
+			BoundedVec(b"pushed-by-hand".to_vec()),
+			BoundedVec(b"e2e".to_vec()),
+		);
+		submit(&client, &declare, &alice, Wait::Finalized).await.unwrap();
+
+		let at = client.at_current_block().await.unwrap();
+		let file = at
+			.storage()
+			.fetch(api::storage().file_bank().files(), (file_id,))
+			.await
+			.unwrap()
+			.decode()
+			.unwrap();
+		let miner = file.columns.0[0].miner.clone();
+		let info = at
+			.storage()
+			.fetch(api::storage().sminer().miners(), (miner.clone(),))
+			.await
+			.unwrap()
+			.decode()
+			.unwrap();
+		let peer = PeerId::from_bytes(&info.peer_id.0).unwrap();
+		let addrs: Vec<Multiaddr> = info
+			.multiaddrs
+			.0
+			.iter()
+			.filter_map(|a| Multiaddr::try_from(a.0.clone()).ok())
+			.filter(|a| !a.to_string().ends_with("/http"))
+			.collect();
+		let host = Host::start(Keypair::generate_ed25519(), &[], None).await.unwrap();
+		let ask = |request| host.request(peer, addrs.clone(), request);
+
+		let offer = Request::Offer { column: 0, manifest: manifest.to_bytes() };
+		match ask(offer).await.unwrap() {
+			Response::Need { segments } => assert_eq!(segments, vec![0]),
+			other => panic!("offer: {other:?}"),
+		}
+		let fragment = store.fragment(0, 0).unwrap().to_vec();
+		let mut tampered = fragment.clone();
+		tampered[10] ^= 1;
+		let push = |data| Request::Fragment { file_id, segment: 0, column: 0, data };
+		match ask(push(tampered)).await.unwrap() {
+			Response::Refused { refusal: Refusal::BadFragment, .. } => {},
+			other => panic!("a tampered fragment must be refused: {other:?}"),
+		}
+		match ask(push(fragment)).await.unwrap() {
+			Response::Tagged { tags } => {
+				assert_eq!(tags.len(), layout.blocks_in_fragment(0) as usize * G1_BYTES)
+			},
+			other => panic!("fragment: {other:?}"),
+		}
+		// Signed by Bob, not by the uploader.
+		let bob = signer("//Bob").unwrap();
+		let signature = bob.sign(&acceptance_message(&file_id, 0, &miner.0)).0;
+		match ask(Request::Accept { file_id, column: 0, signature }).await.unwrap() {
+			Response::Refused { refusal: Refusal::Rejected, reason } => {
+				assert!(reason.contains("BadAcceptance"), "{reason}")
+			},
+			other => panic!("a bad acceptance must be refused: {other:?}"),
+		}
+	});
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+	let mut out = Vec::new();
+	for entry in std::fs::read_dir(dir).unwrap().flatten() {
+		let path = entry.path();
+		if path.is_dir() {
+			out.extend(walk(&path));
+		} else {
+			out.push(path);
+		}
+	}
+	out
+}
