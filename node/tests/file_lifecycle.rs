@@ -18,7 +18,11 @@ use std::{
 
 fn bin(name: &str) -> PathBuf {
 	let bin = Path::new(NODE_BIN).with_file_name(name);
-	assert!(bin.exists(), "{} is missing: run `cargo build --release --workspace --bins`", bin.display());
+	assert!(
+		bin.exists(),
+		"{} is missing: run `cargo build --release --workspace --bins`",
+		bin.display()
+	);
 	bin
 }
 
@@ -49,7 +53,12 @@ impl Miner {
 			.arg(format!("/ip4/127.0.0.1/tcp/{}/http", self.http))
 			.output()
 			.expect("run cess-miner register");
-		assert!(out.status.success(), "register {}: {}", self.account, String::from_utf8_lossy(&out.stderr));
+		assert!(
+			out.status.success(),
+			"register {}: {}",
+			self.account,
+			String::from_utf8_lossy(&out.stderr)
+		);
 	}
 
 	fn start(&mut self) {
@@ -114,7 +123,11 @@ fn cess(rpc_url: &str, args: &[&str]) -> String {
 		.output()
 		.expect("run cess");
 	let text = String::from_utf8_lossy(&out.stdout).into_owned();
-	assert!(out.status.success(), "cess {args:?} failed:\n{text}\n{}", String::from_utf8_lossy(&out.stderr));
+	assert!(
+		out.status.success(),
+		"cess {args:?} failed:\n{text}\n{}",
+		String::from_utf8_lossy(&out.stderr)
+	);
 	text
 }
 
@@ -230,7 +243,8 @@ fn files_are_stored_proven_restored_and_retrieved() {
 	let rotten = index_of(&placed[1].0);
 	let credit_before = miners[rotten].credit();
 	let objects = miners[rotten].data_dir.join("store/objects");
-	let fragment = walk(&objects).into_iter().find(|p| p.extension().is_none()).expect("a fragment");
+	let fragment =
+		walk(&objects).into_iter().find(|p| p.extension().is_none()).expect("a fragment");
 	let mut bytes = std::fs::read(&fragment).unwrap();
 	bytes[1000] ^= 0xff;
 	std::fs::write(&fragment, bytes).unwrap();
@@ -238,7 +252,11 @@ fn files_are_stored_proven_restored_and_retrieved() {
 		let now = columns(&rpc, &file_id);
 		now[1].1 == "stored" && now[1].0 != placed[1].0
 	});
-	assert!(miners[rotten].log().contains("loss reported to the chain"), "{}", miners[rotten].log());
+	assert!(
+		miners[rotten].log().contains("loss reported to the chain"),
+		"{}",
+		miners[rotten].log()
+	);
 	assert!(miners[rotten].credit() < credit_before, "a reported loss costs credit");
 	download_matches(&rpc, &file_id, &original, &dir);
 

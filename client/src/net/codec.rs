@@ -41,7 +41,11 @@ impl libp2p::request_response::Codec for MinerCodec {
 	type Request = Request;
 	type Response = Response;
 
-	async fn read_request<T>(&mut self, protocol: &StreamProtocol, io: &mut T) -> io::Result<Request>
+	async fn read_request<T>(
+		&mut self,
+		protocol: &StreamProtocol,
+		io: &mut T,
+	) -> io::Result<Request>
 	where
 		T: AsyncRead + Unpin + Send,
 	{

@@ -9,9 +9,7 @@ use futures::StreamExt;
 use libp2p::{
 	identity::Keypair,
 	noise,
-	request_response::{
-		self, OutboundRequestId, ProtocolSupport, ResponseChannel,
-	},
+	request_response::{self, OutboundRequestId, ProtocolSupport, ResponseChannel},
 	swarm::{NetworkBehaviour, SwarmEvent},
 	tcp, yamux, Multiaddr, PeerId, StreamProtocol, Swarm,
 };
@@ -103,7 +101,8 @@ impl Host {
 		listen: &[Multiaddr],
 		inbound: Option<mpsc::Sender<Inbound>>,
 	) -> Result<Host, NetError> {
-		let support = if inbound.is_some() { ProtocolSupport::Full } else { ProtocolSupport::Outbound };
+		let support =
+			if inbound.is_some() { ProtocolSupport::Full } else { ProtocolSupport::Outbound };
 		let config = request_response::Config::default()
 			.with_request_timeout(REQUEST_TIMEOUT)
 			.with_max_concurrent_streams(256);
@@ -114,8 +113,7 @@ impl Host {
 				config.clone(),
 			)
 		};
-		let behaviour =
-			Behaviour { push: make(PUSH_PROTOCOL), fetch: make(FETCH_PROTOCOL) };
+		let behaviour = Behaviour { push: make(PUSH_PROTOCOL), fetch: make(FETCH_PROTOCOL) };
 		let mut swarm = libp2p::SwarmBuilder::with_existing_identity(keypair)
 			.with_tokio()
 			.with_tcp(
@@ -266,4 +264,3 @@ async fn handle(
 		Event::ResponseSent { .. } => {},
 	}
 }
-

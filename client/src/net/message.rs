@@ -105,12 +105,9 @@ impl core::fmt::Debug for Request {
 			Request::Offer { column, manifest } => {
 				write!(f, "Offer(column {column}, manifest {} B)", manifest.len())
 			},
-			Request::Fragment { file_id, segment, column, data } => write!(
-				f,
-				"Fragment({} seg {segment} col {column}, {} B)",
-				id(file_id),
-				data.len()
-			),
+			Request::Fragment { file_id, segment, column, data } => {
+				write!(f, "Fragment({} seg {segment} col {column}, {} B)", id(file_id), data.len())
+			},
 			Request::Tags { file_id, segment, column } => {
 				write!(f, "Tags({} seg {segment} col {column})", id(file_id))
 			},
@@ -317,7 +314,8 @@ mod tests {
 
 	#[test]
 	fn refusal_text_is_bounded() {
-		let Response::Refused { reason, .. } = Response::refused(Refusal::Rejected, "é".repeat(600))
+		let Response::Refused { reason, .. } =
+			Response::refused(Refusal::Rejected, "é".repeat(600))
 		else {
 			unreachable!()
 		};

@@ -64,14 +64,19 @@ pub async fn prove_rounds(service: Arc<Service>) {
 			},
 			Err(ChainError::Dispatch { error, .. }) if error == "StaleChallenge" => {
 				// The holdings changed (a new column, a restoral): read the new challenge.
-				tracing::info!(round = challenge.round, "challenge changed with the holdings; proving again");
+				tracing::info!(
+					round = challenge.round,
+					"challenge changed with the holdings; proving again"
+				);
 			},
 			Err(e @ ChainError::Dispatch { .. }) => {
 				answered = Some(challenge.round);
 				service.metrics.proofs.with_label_values(&["rejected"]).inc();
 				tracing::error!(round = challenge.round, error = %e, "the chain refused the proof");
 			},
-			Err(e) => tracing::warn!(round = challenge.round, error = %e, "proof not submitted; retrying"),
+			Err(e) => {
+				tracing::warn!(round = challenge.round, error = %e, "proof not submitted; retrying")
+			},
 		}
 	}
 }

@@ -114,7 +114,11 @@ async fn offer(service: &Service, column: Column, manifest: &[u8]) -> Answer {
 	Ok(Response::Need { segments: need })
 }
 
-fn offered(service: &Service, file_id: &FileId, column: Column) -> Result<Arc<FileManifest>, Response> {
+fn offered(
+	service: &Service,
+	file_id: &FileId,
+	column: Column,
+) -> Result<Arc<FileManifest>, Response> {
 	service.offers.lock().expect("not poisoned").get(&(*file_id, column)).cloned().ok_or_else(
 		|| refuse(Refusal::NotHeld, format!("offer column {column} of {} first", hex32(file_id))),
 	)
@@ -129,9 +133,9 @@ async fn fragment(
 	data: Vec<u8>,
 ) -> Answer {
 	let manifest = offered(service, &file_id, column)?;
-	let hash = *manifest
-		.fragment_hash(segment, column)
-		.ok_or_else(|| refuse(Refusal::BadFragment, format!("the file has no segment {segment}")))?;
+	let hash = *manifest.fragment_hash(segment, column).ok_or_else(|| {
+		refuse(Refusal::BadFragment, format!("the file has no segment {segment}"))
+	})?;
 	let blocks = manifest.layout().blocks_in_fragment(segment);
 	let service = service.clone();
 	tokio::task::spawn_blocking(move || {
@@ -149,9 +153,9 @@ async fn fragment(
 /// `Tags`: the tags of a fragment stored earlier.
 fn tags(service: &Service, file_id: FileId, segment: SegmentIndex, column: Column) -> Answer {
 	let manifest = offered(service, &file_id, column)?;
-	let hash = manifest
-		.fragment_hash(segment, column)
-		.ok_or_else(|| refuse(Refusal::BadFragment, format!("the file has no segment {segment}")))?;
+	let hash = manifest.fragment_hash(segment, column).ok_or_else(|| {
+		refuse(Refusal::BadFragment, format!("the file has no segment {segment}"))
+	})?;
 	let tags = service.store.read_tags(hash).map_err(store_error)?;
 	Ok(Response::Tagged { tags })
 }
@@ -174,7 +178,8 @@ async fn accept(service: &Service, file_id: FileId, column: Column, signature: [
 			Ok(Response::Reported)
 		},
 		Err(e) => {
-			if newly_held && matches!(e, ChainError::Dispatch { .. } | ChainError::Rejected { .. }) {
+			if newly_held && matches!(e, ChainError::Dispatch { .. } | ChainError::Rejected { .. })
+			{
 				// The chain does not count the column as ours: do not keep claiming it.
 				let _ = service.store.release(&file_id, column);
 			}

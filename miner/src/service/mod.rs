@@ -71,7 +71,8 @@ pub async fn run(
 ) -> Result<(), MinerError> {
 	let chain = ChainLink::connect(rpc_url, key).await?;
 	let me = chain.account();
-	let info = chain.miner(me.clone()).await?.ok_or_else(|| MinerError::NotRegistered(me.to_string()))?;
+	let info =
+		chain.miner(me.clone()).await?.ok_or_else(|| MinerError::NotRegistered(me.to_string()))?;
 	if info.podr2_key != identity.podr2.public_key().to_bytes() {
 		return Err(MinerError::Usage(
 			"the PoDR² key in the data directory is not the one registered for this account: \
@@ -80,7 +81,9 @@ pub async fn run(
 		));
 	}
 	if info.peer_id.0 != identity.peer_id().to_bytes() {
-		tracing::warn!("the registered peer id is not this miner's: run `cess-miner update-endpoint`");
+		tracing::warn!(
+			"the registered peer id is not this miner's: run `cess-miner update-endpoint`"
+		);
 	}
 	let store = Arc::new(FragmentStore::open(data_dir.join("store"), info.declared)?);
 	let metrics = Arc::new(Metrics::new());

@@ -15,8 +15,8 @@ use cess_primitives::{
 	podr2::{build_opening, name, tags_from_bytes, tags_to_bytes},
 	types::{Column, FileId, SegmentIndex},
 };
-use multiaddr::Multiaddr;
 use libp2p_identity::PeerId;
+use multiaddr::Multiaddr;
 
 use super::Service;
 use crate::store::hex32;
@@ -106,13 +106,19 @@ async fn column_peers(service: &Service, file_id: FileId, lost: Column) -> Resul
 	Ok(peers)
 }
 
-async fn fetch_manifest(service: &Service, file_id: FileId, peers: &Peers) -> Result<FileManifest, String> {
+async fn fetch_manifest(
+	service: &Service,
+	file_id: FileId,
+	peers: &Peers,
+) -> Result<FileManifest, String> {
 	for (peer, addrs) in peers.values() {
 		let request = Request::Manifest { file_id };
 		if let Ok(Response::Manifest { manifest }) =
 			service.host.request(*peer, addrs.clone(), request).await
 		{
-			match FileManifest::decode(&manifest).and_then(|m| m.expect_file_id(&file_id).map(|_| m)) {
+			match FileManifest::decode(&manifest)
+				.and_then(|m| m.expect_file_id(&file_id).map(|_| m))
+			{
 				Ok(m) => return Ok(m),
 				Err(e) => tracing::warn!(%peer, error = %e, "peer sent a bad manifest"),
 			}
@@ -130,7 +136,12 @@ struct PeerSource {
 }
 
 impl FragmentSource for PeerSource {
-	fn get(&mut self, segment: SegmentIndex, column: Column, out: &mut [u8]) -> cess_client::Result<Fetch> {
+	fn get(
+		&mut self,
+		segment: SegmentIndex,
+		column: Column,
+		out: &mut [u8],
+	) -> cess_client::Result<Fetch> {
 		let Some((peer, addrs)) = self.peers.get(&column) else { return Ok(Fetch::Missing) };
 		let request = Request::Get { file_id: self.file_id, segment, column };
 		let answer =
@@ -153,11 +164,19 @@ struct StoreSink {
 }
 
 impl FragmentSink for StoreSink {
-	fn put(&mut self, segment: SegmentIndex, column: Column, data: &[u8]) -> cess_client::Result<()> {
+	fn put(
+		&mut self,
+		segment: SegmentIndex,
+		column: Column,
+		data: &[u8],
+	) -> cess_client::Result<()> {
 		let hash = *self.manifest.fragment_hash(segment, column).expect("rebuilt in range; qed");
-		let store_err = |e: crate::store::StoreError| cess_client::Error::io("storing", std::io::Error::other(e.to_string()));
+		let store_err = |e: crate::store::StoreError| {
+			cess_client::Error::io("storing", std::io::Error::other(e.to_string()))
+		};
 		self.service.store.put_fragment(&hash, data).map_err(store_err)?;
-		let tags = self.service.tagger.tag_fragment(&name(self.manifest.file_id(), segment, column), data);
+		let tags =
+			self.service.tagger.tag_fragment(&name(self.manifest.file_id(), segment, column), data);
 		let blocks = self.manifest.layout().blocks_in_fragment(segment);
 		self.service.store.put_tags(&hash, blocks, &tags_to_bytes(&tags)).map_err(store_err)
 	}
@@ -194,7 +213,11 @@ async fn restore(service: &Arc<Service>, file_id: FileId, column: Column) -> Res
 }
 
 /// The opening proof of the segment and blocks the chain derived from the claim block.
-async fn opening_proof(service: &Service, manifest: &FileManifest, column: Column) -> Result<Vec<u8>, String> {
+async fn opening_proof(
+	service: &Service,
+	manifest: &FileManifest,
+	column: Column,
+) -> Result<Vec<u8>, String> {
 	let file_id = *manifest.file_id();
 	// The challenge comes from the claim block's hash, which the chain knows from the next block
 	// on; reads see the finalized block, so it may take a few blocks to appear.

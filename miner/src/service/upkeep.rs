@@ -46,7 +46,9 @@ pub async fn self_check_once(service: &Arc<Service>) -> Result<usize, String> {
 		let call = api::tx().file_bank().report_loss(*file_id, *column);
 		match service.chain.submit(&call, Wait::InBlock).await {
 			Ok(_) => tracing::warn!(file = %hex32(file_id), column, "loss reported to the chain"),
-			Err(e) => tracing::error!(file = %hex32(file_id), column, error = %e, "loss report failed"),
+			Err(e) => {
+				tracing::error!(file = %hex32(file_id), column, error = %e, "loss report failed")
+			},
 		}
 		service.store.release(file_id, *column).map_err(|e| e.to_string())?;
 	}

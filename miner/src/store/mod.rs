@@ -317,7 +317,8 @@ impl FragmentStore {
 	/// Whether fragment `hash` and its tags for `blocks` blocks are stored (a push can skip it).
 	pub fn has_tagged(&self, hash: &FragmentHash, blocks: u32) -> bool {
 		let tags = fs::metadata(self.tags_path(hash)).map(|m| m.len()).ok();
-		fs::metadata(self.object_path(hash)).is_ok() && tags == Some(blocks as u64 * G1_BYTES as u64)
+		fs::metadata(self.object_path(hash)).is_ok()
+			&& tags == Some(blocks as u64 * G1_BYTES as u64)
 	}
 
 	/// Records that this miner holds `columns` of the file of `manifest` (added to any columns

@@ -2,13 +2,7 @@
 //! then per segment ask `k + 2` miners at once, keep the first `k` fragments that match their
 //! hashes and drop the slower requests; the next segments are fetched while one is decoded.
 
-use std::{
-	collections::HashMap,
-	fs::File,
-	io::BufWriter,
-	path::Path,
-	sync::Arc,
-};
+use std::{collections::HashMap, fs::File, io::BufWriter, path::Path, sync::Arc};
 
 use cess_client::{
 	decode,
@@ -40,8 +34,7 @@ pub async fn download(ctx: &Context, file_id: FileId, output: &Path) -> Result<(
 
 	let (tx, rx) = mpsc::channel(PREFETCH);
 	let shared = Arc::new(manifest.clone());
-	let fetcher =
-		tokio::spawn(fetch_segments(host.clone(), miners.clone(), shared.clone(), tx));
+	let fetcher = tokio::spawn(fetch_segments(host.clone(), miners.clone(), shared.clone(), tx));
 	let runtime = tokio::runtime::Handle::current();
 	let part = output.with_extension("part");
 	let bar = ctx.bytes_bar(manifest.plaintext_size(), "download");
@@ -103,7 +96,9 @@ async fn fetch_manifest(
 	for miner in miners {
 		match miner.request(host, Request::Manifest { file_id: *file_id }).await {
 			Ok(Response::Manifest { manifest }) => {
-				match FileManifest::decode(&manifest).and_then(|m| m.expect_file_id(file_id).map(|_| m)) {
+				match FileManifest::decode(&manifest)
+					.and_then(|m| m.expect_file_id(file_id).map(|_| m))
+				{
 					Ok(m) => return Ok(m),
 					Err(e) => errors.push(format!("column {}: bad manifest ({e})", miner.column)),
 				}
@@ -192,7 +187,12 @@ struct SegmentSource {
 }
 
 impl FragmentSource for SegmentSource {
-	fn get(&mut self, segment: SegmentIndex, column: Column, out: &mut [u8]) -> cess_client::Result<Fetch> {
+	fn get(
+		&mut self,
+		segment: SegmentIndex,
+		column: Column,
+		out: &mut [u8],
+	) -> cess_client::Result<Fetch> {
 		while self.segment != Some(segment) {
 			let (index, fragments) = self.rx.blocking_recv().ok_or_else(|| {
 				cess_client::Error::io(
@@ -213,7 +213,8 @@ impl FragmentSource for SegmentSource {
 				let Some(miner) = self.miners.iter().find(|m| m.column == column) else {
 					return Ok(Fetch::Missing);
 				};
-				let fetched = self.runtime.block_on(fetch_one(&self.host, miner, &self.manifest, segment));
+				let fetched =
+					self.runtime.block_on(fetch_one(&self.host, miner, &self.manifest, segment));
 				match fetched {
 					Some(data) => {
 						out.copy_from_slice(&data);
@@ -225,4 +226,3 @@ impl FragmentSource for SegmentSource {
 		}
 	}
 }
-

@@ -26,7 +26,8 @@ pub async fn ls(ctx: &Context) -> Result<(), CliError> {
 	let mut count = 0;
 	while let Some(entry) = entries.next().await {
 		let entry = entry.map_err(ChainError::rpc)?;
-		let (_, file_id): (_, FileId) = entry.key().map_err(ChainError::rpc)?.decode().map_err(ChainError::rpc)?;
+		let (_, file_id): (_, FileId) =
+			entry.key().map_err(ChainError::rpc)?.decode().map_err(ChainError::rpc)?;
 		let owned = entry.value().decode().map_err(ChainError::rpc)?;
 		let (state, size) = match ctx.file(file_id).await? {
 			Some(f) => (state_name(&f.state), format_size(f.size)),

@@ -2,7 +2,10 @@
 //! PoDR² public key (to check the tags it returns).
 
 use cess_chain::{
-	api::{self, runtime_types::pallet_file_bank::types::{ColumnState, FileInfo}},
+	api::{
+		self,
+		runtime_types::pallet_file_bank::types::{ColumnState, FileInfo},
+	},
 	AccountId, ChainError,
 };
 use cess_client::net::{Host, NetError, Request, Response};

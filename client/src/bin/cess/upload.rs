@@ -180,7 +180,11 @@ async fn push_until_active(
 				"the file is not Active after {} s ({}); its declaration stays until the chain's \
 				 transfer deadline; `cess info {}` shows which columns are missing",
 				args.timeout,
-				if failures.is_empty() { "miners did not report".into() } else { failures.join("; ") },
+				if failures.is_empty() {
+					"miners did not report".into()
+				} else {
+					failures.join("; ")
+				},
 				hex::encode(file_id)
 			)));
 		}
@@ -213,7 +217,10 @@ async fn push_until_active(
 			pushed.insert((miner.column, miner.account.0));
 			if let Err(e) = result {
 				bar.suspend(|| {
-					eprintln!("column {} (miner {}): {e}; waiting for the chain to reassign it", miner.column, miner.account)
+					eprintln!(
+						"column {} (miner {}): {e}; waiting for the chain to reassign it",
+						miner.column, miner.account
+					)
 				});
 				failures.push(format!("column {}: {e}", miner.column));
 			}
@@ -267,7 +274,9 @@ impl Push {
 					Params::default(),
 					&mut OsRng,
 				)
-				.map_err(|e| format!("segment {segment}: the miner's tags are wrong ({e}); not accepted"))
+				.map_err(|e| {
+					format!("segment {segment}: the miner's tags are wrong ({e}); not accepted")
+				})
 			})
 			.await
 			.map_err(|e| e.to_string())??;
@@ -295,7 +304,10 @@ fn refused(response: Response) -> String {
 
 /// The profile to use: `--profile k+m` if given (checked against the chain), else the first
 /// allowed profile (most redundant first at genesis) that the positive miners can place.
-async fn choose_profile(ctx: &Context, requested: Option<&str>) -> Result<ErasureProfile, CliError> {
+async fn choose_profile(
+	ctx: &Context,
+	requested: Option<&str>,
+) -> Result<ErasureProfile, CliError> {
 	let at = ctx.client.at_current_block().await.map_err(ChainError::rpc)?;
 	let allowed: Vec<ErasureProfile> = at
 		.storage()
@@ -319,10 +331,14 @@ async fn choose_profile(ctx: &Context, requested: Option<&str>) -> Result<Erasur
 	if let Some(text) = requested {
 		let parsed = text
 			.split_once('+')
-			.and_then(|(k, m)| Some(ErasureProfile::new(k.trim().parse().ok()?, m.trim().parse().ok()?)))
+			.and_then(|(k, m)| {
+				Some(ErasureProfile::new(k.trim().parse().ok()?, m.trim().parse().ok()?))
+			})
 			.ok_or_else(|| CliError::msg(format!("--profile `{text}`: expected k+m, e.g. 4+8")))?;
 		if !allowed.contains(&parsed) {
-			return Err(CliError::msg(format!("profile {text} is not allowed; the chain allows {list}")));
+			return Err(CliError::msg(format!(
+				"profile {text} is not allowed; the chain allows {list}"
+			)));
 		}
 		if parsed.total() > miners {
 			return Err(CliError::msg(format!(
@@ -346,4 +362,3 @@ fn staging_dir() -> Result<PathBuf, CliError> {
 	let dir = std::env::temp_dir().join(format!("cess-upload-{}-{nanos}", std::process::id()));
 	Ok(dir)
 }
-
