@@ -43,6 +43,20 @@ pub async fn connect(url: &str) -> Result<Client, ChainError> {
 	}
 }
 
+/// The value stored at `address` under `keys` in the latest finalized block, if any.
+pub async fn fetch<Addr>(
+	client: &Client,
+	address: Addr,
+	keys: Addr::KeyParts,
+) -> Result<Option<Addr::Value>, ChainError>
+where
+	Addr: subxt::storage::Address,
+{
+	let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+	let value = at.storage().try_fetch(address, keys).await.map_err(ChainError::rpc)?;
+	value.map(|v| v.decode().map_err(ChainError::rpc)).transpose()
+}
+
 /// The key of a secret URI: a dev account (`//Alice`), a mnemonic phrase, or either followed by
 /// `//hard` / `/soft` derivations and `///password`.
 pub fn signer(uri: &str) -> Result<Keypair, ChainError> {

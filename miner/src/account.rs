@@ -39,16 +39,8 @@ impl Context {
 	async fn record(
 		&self,
 	) -> Result<Option<api::runtime_types::pallet_sminer::types::MinerInfo>, MinerError> {
-		let at = self.client.at_current_block().await.map_err(ChainError::rpc)?;
-		let value = at
-			.storage()
-			.try_fetch(api::storage().sminer().miners(), (self.account(),))
-			.await
-			.map_err(ChainError::rpc)?;
-		Ok(match value {
-			Some(v) => Some(v.decode().map_err(ChainError::rpc)?),
-			None => None,
-		})
+		let address = api::storage().sminer().miners();
+		Ok(cess_chain::fetch(&self.client, address, (self.account(),)).await?)
 	}
 
 	async fn registered(

@@ -289,10 +289,7 @@ fn client_pushes_are_checked(rpc: &str) {
 	};
 	use cess_client::{
 		encode,
-		net::{
-			libp2p::{identity::Keypair, Multiaddr, PeerId},
-			Host, Refusal, Request, Response,
-		},
+		net::{dial_info, libp2p::identity::Keypair, Host, Refusal, Request, Response},
 		EncodeOptions, Encryption, MemStore,
 	};
 	use cess_primitives::{
@@ -334,22 +331,16 @@ fn client_pushes_are_checked(rpc: &str) {
 			.unwrap()
 			.decode()
 			.unwrap();
-		let miner = file.columns.0[0].miner.clone();
+		let miner = file.columns.0[0].miner;
 		let info = at
 			.storage()
-			.fetch(api::storage().sminer().miners(), (miner.clone(),))
+			.fetch(api::storage().sminer().miners(), (miner,))
 			.await
 			.unwrap()
 			.decode()
 			.unwrap();
-		let peer = PeerId::from_bytes(&info.peer_id.0).unwrap();
-		let addrs: Vec<Multiaddr> = info
-			.multiaddrs
-			.0
-			.iter()
-			.filter_map(|a| Multiaddr::try_from(a.0.clone()).ok())
-			.filter(|a| !a.to_string().ends_with("/http"))
-			.collect();
+		let multiaddrs = info.multiaddrs.0.iter().map(|a| &a.0[..]);
+		let (peer, addrs) = dial_info(&info.peer_id.0, multiaddrs).unwrap();
 		let host = Host::start(Keypair::generate_ed25519(), &[], None).await.unwrap();
 		let ask = |request| host.request(peer, addrs.clone(), request);
 

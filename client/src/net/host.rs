@@ -62,12 +62,19 @@ enum Proto {
 	Fetch,
 }
 
-/// A request from a peer, to be answered with [`Host::respond`].
+/// A request from a peer, to be answered with [`Host::respond`] and its `reply`.
 pub struct Inbound {
 	/// Who asked.
 	pub peer: PeerId,
 	/// What it asked.
 	pub request: Request,
+	/// Where the answer goes.
+	pub reply: Reply,
+}
+
+/// Where the answer to an [`Inbound`] request goes.
+pub struct Reply {
+	peer: PeerId,
 	channel: ResponseChannel<Response>,
 	proto: Proto,
 }
@@ -80,7 +87,7 @@ enum Command {
 		reply: oneshot::Sender<Result<Response, NetError>>,
 	},
 	Respond {
-		inbound: Inbound,
+		reply: Reply,
 		response: Response,
 	},
 }
@@ -160,9 +167,9 @@ impl Host {
 		answer.await.map_err(|_| NetError::Stopped)?
 	}
 
-	/// Answers `inbound`.
-	pub fn respond(&self, inbound: Inbound, response: Response) {
-		let _ = self.commands.send(Command::Respond { inbound, response });
+	/// Answers the request `reply` came with.
+	pub fn respond(&self, reply: Reply, response: Response) {
+		let _ = self.commands.send(Command::Respond { reply, response });
 	}
 }
 
@@ -208,14 +215,14 @@ async fn run(
 					};
 					pending.insert((proto, id), reply);
 				},
-				Some(Command::Respond { inbound, response }) => {
+				Some(Command::Respond { reply, response }) => {
 					let behaviour = swarm.behaviour_mut();
-					let sent = match inbound.proto {
-						Proto::Push => behaviour.push.send_response(inbound.channel, response),
-						Proto::Fetch => behaviour.fetch.send_response(inbound.channel, response),
+					let sent = match reply.proto {
+						Proto::Push => behaviour.push.send_response(reply.channel, response),
+						Proto::Fetch => behaviour.fetch.send_response(reply.channel, response),
 					};
 					if sent.is_err() {
-						tracing::debug!(peer = %inbound.peer, "response not sent: the requester is gone");
+						tracing::debug!(peer = %reply.peer, "response not sent: the requester is gone");
 					}
 				},
 			},
@@ -245,7 +252,8 @@ async fn handle(
 	match event {
 		Event::Message { peer, message: Message::Request { request, channel, .. } } => {
 			if let Some(inbound) = inbound {
-				let _ = inbound.send(Inbound { peer, request, channel, proto }).await;
+				let reply = Reply { peer, channel, proto };
+				let _ = inbound.send(Inbound { peer, request, reply }).await;
 			}
 		},
 		Event::Message { message: Message::Response { request_id, response }, .. } => {

@@ -4,7 +4,6 @@
 use std::{sync::Arc, time::Duration};
 
 use cess_chain::{api, ChainError, Wait};
-use cess_primitives::podr2::params::G1_BYTES;
 
 use super::Service;
 use crate::prover::answer_encoded;
@@ -46,7 +45,6 @@ pub async fn prove_rounds(service: Arc<Service>) {
 			},
 		};
 		let took = started.elapsed();
-		debug_assert!(proof.len() >= G1_BYTES);
 		let call = api::tx().audit().submit_proof(
 			challenge.round,
 			challenge.holdings_version,

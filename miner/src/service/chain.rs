@@ -81,31 +81,20 @@ impl ChainLink {
 
 	/// The file record of `file_id`.
 	pub async fn file(&self, file_id: FileId) -> Result<Option<FileInfo>, ChainError> {
-		self.retrying(|client| async move {
-			let at = client.at_current_block().await.map_err(ChainError::rpc)?;
-			let value = at
-				.storage()
-				.try_fetch(api::storage().file_bank().files(), (file_id,))
-				.await
-				.map_err(ChainError::rpc)?;
-			value.map(|v| v.decode().map_err(ChainError::rpc)).transpose()
+		let address = api::storage().file_bank().files();
+		self.retrying(|client| {
+			let address = address.clone();
+			async move { cess_chain::fetch(&client, address, (file_id,)).await }
 		})
 		.await
 	}
 
 	/// The miner record of `account`.
 	pub async fn miner(&self, account: AccountId) -> Result<Option<MinerInfo>, ChainError> {
+		let address = api::storage().sminer().miners();
 		self.retrying(|client| {
-			let account = account.clone();
-			async move {
-				let at = client.at_current_block().await.map_err(ChainError::rpc)?;
-				let value = at
-					.storage()
-					.try_fetch(api::storage().sminer().miners(), (account,))
-					.await
-					.map_err(ChainError::rpc)?;
-				value.map(|v| v.decode().map_err(ChainError::rpc)).transpose()
-			}
+			let address = address.clone();
+			async move { cess_chain::fetch(&client, address, (account,)).await }
 		})
 		.await
 	}
@@ -113,13 +102,10 @@ impl ChainLink {
 	/// This miner's challenge in the current round.
 	pub async fn challenge(&self) -> Result<Option<Challenge>, ChainError> {
 		let me = self.account();
-		self.retrying(|client| {
-			let me = me.clone();
-			async move {
-				let at = client.at_current_block().await.map_err(ChainError::rpc)?;
-				let call = api::runtime_apis().audit_api().challenge(me);
-				at.runtime_apis().call(call).await.map_err(ChainError::rpc)
-			}
+		self.retrying(|client| async move {
+			let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+			let call = api::runtime_apis().audit_api().challenge(me);
+			at.runtime_apis().call(call).await.map_err(ChainError::rpc)
 		})
 		.await
 	}

@@ -48,9 +48,9 @@ pub async fn handle(service: Arc<Service>, inbound: Inbound) {
 		Request::Manifest { .. } => "manifest",
 		Request::Get { .. } => "get",
 	};
-	let peer = inbound.peer;
-	tracing::debug!(%peer, request = ?inbound.request, "request");
-	let answer = match inbound.request.clone() {
+	let Inbound { peer, request, reply } = inbound;
+	tracing::debug!(%peer, ?request, "request");
+	let answer = match request {
 		Request::Offer { column, manifest } => offer(&service, column, &manifest).await,
 		Request::Fragment { file_id, segment, column, data } => {
 			fragment(&service, file_id, segment, column, data).await
@@ -71,7 +71,7 @@ pub async fn handle(service: Arc<Service>, inbound: Inbound) {
 	});
 	let outcome = if matches!(response, Response::Refused { .. }) { "refused" } else { "ok" };
 	service.metrics.requests.with_label_values(&[kind, outcome]).inc();
-	service.host.respond(inbound, response);
+	service.host.respond(reply, response);
 }
 
 /// `Offer`: checks the manifest against the chain's record and that the column is ours.

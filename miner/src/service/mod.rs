@@ -57,8 +57,6 @@ pub struct Service {
 	pub params: Params,
 	/// The chain's segment size.
 	pub segment_size: u64,
-	/// The keys.
-	pub identity: Identity,
 }
 
 /// Runs the miner until it is stopped.
@@ -71,8 +69,7 @@ pub async fn run(
 ) -> Result<(), MinerError> {
 	let chain = ChainLink::connect(rpc_url, key).await?;
 	let me = chain.account();
-	let info =
-		chain.miner(me.clone()).await?.ok_or_else(|| MinerError::NotRegistered(me.to_string()))?;
+	let info = chain.miner(me).await?.ok_or_else(|| MinerError::NotRegistered(me.to_string()))?;
 	if info.podr2_key != identity.podr2.public_key().to_bytes() {
 		return Err(MinerError::Usage(
 			"the PoDR² key in the data directory is not the one registered for this account: \
@@ -97,7 +94,7 @@ pub async fn run(
 		.map(|a| a.parse().map_err(|e| MinerError::Usage(format!("--p2p-listen `{a}`: {e}"))))
 		.collect::<Result<_, _>>()?;
 	let (inbound_tx, mut inbound_rx) = mpsc::channel(256);
-	let host = Host::start(identity.network.clone(), &listen, Some(inbound_tx))
+	let host = Host::start(identity.network, &listen, Some(inbound_tx))
 		.await
 		.map_err(|e| MinerError::Usage(e.to_string()))?;
 	let http_addr: SocketAddr = args
@@ -118,7 +115,6 @@ pub async fn run(
 		offers: Mutex::new(HashMap::new()),
 		params,
 		segment_size,
-		identity,
 	});
 	tracing::info!(
 		account = %me,

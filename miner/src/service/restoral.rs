@@ -7,8 +7,7 @@ use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use cess_chain::{api, ChainError, Wait};
 use cess_client::{
-	net::{Request, Response},
-	rebuild_column, Fetch, FileManifest, FragmentSink, FragmentSource,
+	net::dial_info, rebuild_column, Fetch, FileManifest, FragmentSink, FragmentSource,
 };
 use cess_primitives::{
 	merkle,
@@ -92,15 +91,9 @@ async fn column_peers(service: &Service, file_id: FileId, lost: Column) -> Resul
 		if column == lost {
 			continue;
 		}
-		let Ok(Some(miner)) = service.chain.miner(info.miner.clone()).await else { continue };
-		let Ok(peer) = PeerId::from_bytes(&miner.peer_id.0) else { continue };
-		let addrs = miner
-			.multiaddrs
-			.0
-			.iter()
-			.filter_map(|a| Multiaddr::try_from(a.0.clone()).ok())
-			.filter(|a| !a.iter().any(|p| matches!(p, multiaddr::Protocol::Http)))
-			.collect();
+		let Ok(Some(miner)) = service.chain.miner(info.miner).await else { continue };
+		let multiaddrs = miner.multiaddrs.0.iter().map(|a| &a.0[..]);
+		let Some((peer, addrs)) = dial_info(&miner.peer_id.0, multiaddrs) else { continue };
 		peers.insert(column, (peer, addrs));
 	}
 	Ok(peers)
@@ -112,16 +105,9 @@ async fn fetch_manifest(
 	peers: &Peers,
 ) -> Result<FileManifest, String> {
 	for (peer, addrs) in peers.values() {
-		let request = Request::Manifest { file_id };
-		if let Ok(Response::Manifest { manifest }) =
-			service.host.request(*peer, addrs.clone(), request).await
-		{
-			match FileManifest::decode(&manifest)
-				.and_then(|m| m.expect_file_id(&file_id).map(|_| m))
-			{
-				Ok(m) => return Ok(m),
-				Err(e) => tracing::warn!(%peer, error = %e, "peer sent a bad manifest"),
-			}
+		match service.host.fetch_manifest(*peer, addrs, &file_id).await {
+			Ok(manifest) => return Ok(manifest),
+			Err(e) => tracing::warn!(%peer, error = %e, "no manifest from this peer"),
 		}
 	}
 	Err("no miner of the file's other columns sent its manifest".into())
@@ -143,24 +129,22 @@ impl FragmentSource for PeerSource {
 		out: &mut [u8],
 	) -> cess_client::Result<Fetch> {
 		let Some((peer, addrs)) = self.peers.get(&column) else { return Ok(Fetch::Missing) };
-		let request = Request::Get { file_id: self.file_id, segment, column };
-		let answer =
-			self.runtime.block_on(self.service.host.request(*peer, addrs.clone(), request));
-		match answer {
-			Ok(Response::Fragment { data }) if data.len() == out.len() => {
+		let fetch = self.service.host.fetch_fragment(*peer, addrs, self.file_id, segment, column);
+		Ok(match self.runtime.block_on(fetch) {
+			Some(data) if data.len() == out.len() => {
 				out.copy_from_slice(&data);
-				Ok(Fetch::Found)
+				Fetch::Found
 			},
-			Ok(Response::Fragment { .. }) => Ok(Fetch::Damaged),
-			_ => Ok(Fetch::Missing),
-		}
+			Some(_) => Fetch::Damaged,
+			None => Fetch::Missing,
+		})
 	}
 }
 
 /// Stores and tags rebuilt fragments.
 struct StoreSink {
 	service: Arc<Service>,
-	manifest: FileManifest,
+	manifest: Arc<FileManifest>,
 }
 
 impl FragmentSink for StoreSink {
@@ -191,9 +175,11 @@ async fn restore(service: &Arc<Service>, file_id: FileId, column: Column) -> Res
 		file_id,
 		peers,
 	};
+	let manifest = Arc::new(manifest);
 	let mut sink = StoreSink { service: service.clone(), manifest: manifest.clone() };
+	let rebuilt = manifest.clone();
 	let stats = tokio::task::spawn_blocking(move || {
-		rebuild_column(&sink.manifest.clone(), &mut source, column, &mut sink)
+		rebuild_column(&rebuilt, &mut source, column, &mut sink)
 	})
 	.await
 	.map_err(|e| e.to_string())?

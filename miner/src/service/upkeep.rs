@@ -64,16 +64,12 @@ async fn unheld_holdings(service: &Service) -> Result<Vec<(FileId, Column)>, Str
 	let mut missing = Vec::new();
 	let mut start = 0u32;
 	loop {
-		let me = me.clone();
 		let page = service
 			.chain
-			.retrying(|client| {
-				let me = me.clone();
-				async move {
-					let at = client.at_current_block().await.map_err(ChainError::rpc)?;
-					let call = api::runtime_apis().file_bank_api().holdings(me, start, PAGE);
-					at.runtime_apis().call(call).await.map_err(ChainError::rpc)
-				}
+			.retrying(|client| async move {
+				let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+				let call = api::runtime_apis().file_bank_api().holdings(me, start, PAGE);
+				at.runtime_apis().call(call).await.map_err(ChainError::rpc)
 			})
 			.await
 			.map_err(|e| e.to_string())?;

@@ -83,13 +83,8 @@ impl Context {
 
 	/// A file's on-chain record.
 	pub async fn file(&self, file_id: FileId) -> Result<Option<FileInfo>, CliError> {
-		let at = self.client.at_current_block().await.map_err(ChainError::rpc)?;
-		let value = at
-			.storage()
-			.try_fetch(api::storage().file_bank().files(), (file_id,))
-			.await
-			.map_err(ChainError::rpc)?;
-		Ok(value.map(|v| v.decode().map_err(ChainError::rpc)).transpose()?)
+		let address = api::storage().file_bank().files();
+		Ok(cess_chain::fetch(&self.client, address, (file_id,)).await?)
 	}
 
 	pub async fn file_or_err(&self, file_id: FileId) -> Result<FileInfo, CliError> {

@@ -4,11 +4,7 @@
 
 use std::{collections::HashMap, fs::File, io::BufWriter, path::Path, sync::Arc};
 
-use cess_client::{
-	decode,
-	net::{Host, Request, Response},
-	Decryption, Fetch, FileManifest, FragmentSource,
-};
+use cess_client::{decode, net::Host, Decryption, Fetch, FileManifest, FragmentSource};
 use cess_primitives::types::{Column, FileId, SegmentIndex};
 use futures::{stream::FuturesUnordered, StreamExt};
 use tokio::sync::mpsc;
@@ -94,16 +90,8 @@ async fn fetch_manifest(
 ) -> Result<FileManifest, CliError> {
 	let mut errors = Vec::new();
 	for miner in miners {
-		match miner.request(host, Request::Manifest { file_id: *file_id }).await {
-			Ok(Response::Manifest { manifest }) => {
-				match FileManifest::decode(&manifest)
-					.and_then(|m| m.expect_file_id(file_id).map(|_| m))
-				{
-					Ok(m) => return Ok(m),
-					Err(e) => errors.push(format!("column {}: bad manifest ({e})", miner.column)),
-				}
-			},
-			Ok(other) => errors.push(format!("column {}: {other:?}", miner.column)),
+		match host.fetch_manifest(miner.peer, &miner.addrs, file_id).await {
+			Ok(manifest) => return Ok(manifest),
 			Err(e) => errors.push(format!("column {}: {e}", miner.column)),
 		}
 	}
@@ -163,15 +151,11 @@ async fn fetch_one(
 	manifest: &FileManifest,
 	segment: SegmentIndex,
 ) -> Option<Vec<u8>> {
-	let request = Request::Get { file_id: *manifest.file_id(), segment, column: miner.column };
-	match miner.request(host, request).await {
-		Ok(Response::Fragment { data })
-			if data.len() as u64 == manifest.layout().fragment_len(segment) =>
-		{
-			Some(data)
-		},
-		_ => None,
-	}
+	let len = manifest.layout().fragment_len(segment) as usize;
+	let file_id = *manifest.file_id();
+	let data =
+		host.fetch_fragment(miner.peer, &miner.addrs, file_id, segment, miner.column).await?;
+	(data.len() == len).then_some(data)
 }
 
 /// Hands the decoder the fragments fetched for each segment; a fragment that was not prefetched

@@ -82,7 +82,7 @@ pub async fn info(ctx: &Context, file_id: FileId) -> Result<(), CliError> {
 		};
 		let (audit, history) = at
 			.runtime_apis()
-			.call(api::runtime_apis().audit_api().audit_history(info.miner.clone()))
+			.call(api::runtime_apis().audit_api().audit_history(info.miner))
 			.await
 			.map_err(ChainError::rpc)?;
 		let last = history.last().map_or("no audit yet".to_string(), |(round, outcome)| {

@@ -6,9 +6,9 @@ use cess_chain::{
 		self,
 		runtime_types::pallet_file_bank::types::{ColumnState, FileInfo},
 	},
-	AccountId, ChainError,
+	AccountId,
 };
-use cess_client::net::{Host, NetError, Request, Response};
+use cess_client::net::{dial_info, Host, NetError, Request, Response};
 use cess_primitives::types::Column;
 use libp2p::{Multiaddr, PeerId};
 
@@ -33,29 +33,17 @@ impl ColumnMiner {
 
 /// The miners of `file`'s columns (those whose record is readable).
 pub async fn column_miners(ctx: &Context, file: &FileInfo) -> Result<Vec<ColumnMiner>, CliError> {
-	let at = ctx.client.at_current_block().await.map_err(ChainError::rpc)?;
 	let mut out = Vec::new();
 	for (column, info) in file.columns.0.iter().enumerate() {
-		let Some(record) = at
-			.storage()
-			.try_fetch(api::storage().sminer().miners(), (info.miner.clone(),))
-			.await
-			.map_err(ChainError::rpc)?
-		else {
+		let address = api::storage().sminer().miners();
+		let Some(record) = cess_chain::fetch(&ctx.client, address, (info.miner,)).await? else {
 			continue;
 		};
-		let record = record.decode().map_err(ChainError::rpc)?;
-		let Ok(peer) = PeerId::from_bytes(&record.peer_id.0) else { continue };
-		let addrs = record
-			.multiaddrs
-			.0
-			.iter()
-			.filter_map(|a| Multiaddr::try_from(a.0.clone()).ok())
-			.filter(|a| !a.iter().any(|p| matches!(p, libp2p::multiaddr::Protocol::Http)))
-			.collect();
+		let multiaddrs = record.multiaddrs.0.iter().map(|a| &a.0[..]);
+		let Some((peer, addrs)) = dial_info(&record.peer_id.0, multiaddrs) else { continue };
 		out.push(ColumnMiner {
 			column: column as Column,
-			account: info.miner.clone(),
+			account: info.miner,
 			peer,
 			addrs,
 			podr2_key: record.podr2_key,

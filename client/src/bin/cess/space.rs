@@ -13,18 +13,13 @@ const GIB: u64 = 1 << 30;
 
 pub async fn account(ctx: &Context) -> Result<(), CliError> {
 	let me = ctx.account()?;
-	let at = ctx.client.at_current_block().await.map_err(ChainError::rpc)?;
-	let balance = at
-		.storage()
-		.try_fetch(api::storage().system().account(), (me.clone(),))
-		.await
-		.map_err(ChainError::rpc)?
-		.map(|v| v.decode().map_err(ChainError::rpc))
-		.transpose()?
+	let balance = cess_chain::fetch(&ctx.client, api::storage().system().account(), (me,))
+		.await?
 		.map_or(0, |a| a.data.free);
 	println!("account      {me}");
 	println!("balance      {}", format_amount(balance));
 	println!("encryption   {}", hex::encode(ctx.encryption()?.public_key().to_bytes()));
+	let at = ctx.client.at_current_block().await.map_err(ChainError::rpc)?;
 	let lease = at
 		.runtime_apis()
 		.call(api::runtime_apis().file_bank_api().lease(me))

@@ -92,7 +92,7 @@ pub async fn upload(ctx: &Context, args: &UploadArgs) -> Result<(), CliError> {
 	let layout = plan(size, !args.public, &options)?;
 	let lease = at
 		.runtime_apis()
-		.call(api::runtime_apis().file_bank_api().lease(me.clone()))
+		.call(api::runtime_apis().file_bank_api().lease(me))
 		.await
 		.map_err(ChainError::rpc)?
 		.ok_or_else(|| {
@@ -110,7 +110,7 @@ pub async fn upload(ctx: &Context, args: &UploadArgs) -> Result<(), CliError> {
 	}
 
 	// Encode into a staging directory (removed afterwards).
-	let staging = staging_dir()?;
+	let staging = staging_dir();
 	let store = DirStore::create(&staging)?;
 	let bar = ctx.bytes_bar(size, "encode");
 	let manifest = {
@@ -355,10 +355,9 @@ async fn choose_profile(
 	})
 }
 
-fn staging_dir() -> Result<PathBuf, CliError> {
+fn staging_dir() -> PathBuf {
 	let nanos = std::time::SystemTime::now()
 		.duration_since(std::time::UNIX_EPOCH)
 		.map_or(0, |d| d.as_nanos());
-	let dir = std::env::temp_dir().join(format!("cess-upload-{}-{nanos}", std::process::id()));
-	Ok(dir)
+	std::env::temp_dir().join(format!("cess-upload-{}-{nanos}", std::process::id()))
 }
