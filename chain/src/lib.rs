@@ -19,6 +19,9 @@ pub use subxt_signer;
 #[subxt::subxt(runtime_metadata_path = "metadata/cess.scale")]
 pub mod api {}
 
+// Makes cargo rebuild this crate when the metadata changes (the macro reads the file unseen).
+const _: &[u8] = include_bytes!("../metadata/cess.scale");
+
 /// Chain configuration: CESS uses Polkadot's account, address, signature and hashing types.
 pub type CessConfig = subxt::PolkadotConfig;
 /// A connected client.

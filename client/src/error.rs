@@ -202,6 +202,10 @@ pub enum Error {
 		source: io::Error,
 	},
 
+	/// An image could not be decoded for its perceptual hash.
+	#[error("cannot compute the image fingerprint: {0}; repair or re-export the image, or register the file by its content hash (`fingerprint::content_hash`) instead")]
+	Image(String),
+
 	/// A fragment store path could not be used.
 	#[error("fragment store at {path}: {reason}")]
 	Store {

@@ -5,6 +5,7 @@
 pub mod crypto;
 pub mod erasure;
 pub mod error;
+pub mod fingerprint;
 pub mod format;
 pub mod manifest;
 pub mod net;
@@ -18,7 +19,7 @@ pub use crypto::{
 pub use error::{Error, Result};
 pub use manifest::FileManifest;
 pub use pipeline::{
-	decode, encode, plan, rebuild_column, DecodeReport, Decryption, EncodeOptions, Encryption,
-	FetchStats,
+	decode, encode, owner_data_key, plan, rebuild_column, DecodeReport, Decryption, EncodeOptions,
+	Encryption, FetchStats,
 };
 pub use store::{DirStore, Fetch, FragmentSink, FragmentSource, MemStore};

@@ -7,129 +7,16 @@
 
 mod common;
 
-use common::{free_port, temp_dir, Node, NodeConfig, NODE_BIN};
+use common::{
+	cluster::{cess, start_miners, wait_for, Miner},
+	temp_dir, Node, NodeConfig,
+};
 use std::{
 	fs::File,
 	io::Write,
 	path::{Path, PathBuf},
-	process::{Child, Command, Stdio},
 	time::{Duration, Instant},
 };
-
-fn bin(name: &str) -> PathBuf {
-	let bin = Path::new(NODE_BIN).with_file_name(name);
-	assert!(
-		bin.exists(),
-		"{} is missing: run `cargo build --release --workspace --bins`",
-		bin.display()
-	);
-	bin
-}
-
-/// A `cess-miner run` process, killed on drop.
-struct Miner {
-	account: &'static str,
-	data_dir: PathBuf,
-	p2p: u16,
-	http: u16,
-	rpc_url: String,
-	child: Option<Child>,
-}
-
-impl Miner {
-	fn cmd(&self) -> Command {
-		let mut cmd = Command::new(bin("cess-miner"));
-		cmd.args(["--rpc-url", &self.rpc_url, "--account", self.account, "--data-dir"])
-			.arg(&self.data_dir);
-		cmd
-	}
-
-	fn register(&self) {
-		let out = self
-			.cmd()
-			.args(["register", "--capacity", "8GiB", "--p2p-addr"])
-			.arg(format!("/ip4/127.0.0.1/tcp/{}", self.p2p))
-			.arg("--http-addr")
-			.arg(format!("/ip4/127.0.0.1/tcp/{}/http", self.http))
-			.output()
-			.expect("run cess-miner register");
-		assert!(
-			out.status.success(),
-			"register {}: {}",
-			self.account,
-			String::from_utf8_lossy(&out.stderr)
-		);
-	}
-
-	fn start(&mut self) {
-		let log = File::options()
-			.create(true)
-			.append(true)
-			.open(self.data_dir.with_extension("log"))
-			.expect("miner log");
-		let child = self
-			.cmd()
-			.args(["--log", "info,cess_miner=debug", "run", "--p2p-listen"])
-			.arg(format!("/ip4/127.0.0.1/tcp/{}", self.p2p))
-			.arg("--http-listen")
-			.arg(format!("127.0.0.1:{}", self.http))
-			.args(["--self-check-interval", "10", "--gc-interval", "600"])
-			.stdout(Stdio::from(log.try_clone().expect("log")))
-			.stderr(Stdio::from(log))
-			.spawn()
-			.expect("start cess-miner run");
-		self.child = Some(child);
-	}
-
-	fn stop(&mut self) {
-		if let Some(mut child) = self.child.take() {
-			let _ = child.kill();
-			let _ = child.wait();
-		}
-	}
-
-	fn signal(&self, signal: &str) {
-		let pid = self.child.as_ref().expect("running").id().to_string();
-		assert!(Command::new("kill").args([signal, &pid]).status().expect("kill").success());
-	}
-
-	fn credit(&self) -> u32 {
-		let out = self.cmd().arg("status").output().expect("cess-miner status");
-		let text = String::from_utf8_lossy(&out.stdout);
-		text.lines()
-			.find_map(|l| l.strip_prefix("credit")?.trim().parse().ok())
-			.unwrap_or_else(|| panic!("no credit in status:\n{text}"))
-	}
-
-	fn log(&self) -> String {
-		std::fs::read_to_string(self.data_dir.with_extension("log")).unwrap_or_default()
-	}
-}
-
-impl Drop for Miner {
-	fn drop(&mut self) {
-		if let Some(child) = &self.child {
-			let _ = Command::new("kill").args(["-CONT", &child.id().to_string()]).status();
-		}
-		self.stop();
-	}
-}
-
-/// Runs `cess --account //Alice <args>`; panics with its output on failure.
-fn cess(rpc_url: &str, args: &[&str]) -> String {
-	let out = Command::new(bin("cess"))
-		.args(["--rpc-url", rpc_url, "--account", "//Alice", "--quiet"])
-		.args(args)
-		.output()
-		.expect("run cess");
-	let text = String::from_utf8_lossy(&out.stdout).into_owned();
-	assert!(
-		out.status.success(),
-		"cess {args:?} failed:\n{text}\n{}",
-		String::from_utf8_lossy(&out.stderr)
-	);
-	text
-}
 
 /// `(miner account, state, passed, missed)` of every column, from `cess info`.
 fn columns(rpc_url: &str, file_id: &str) -> Vec<(String, String, u32, u32)> {
@@ -147,15 +34,6 @@ fn columns(rpc_url: &str, file_id: &str) -> Vec<(String, String, u32, u32)> {
 		.collect()
 }
 
-fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
-	let start = Instant::now();
-	while !done() {
-		assert!(start.elapsed() < timeout, "timed out after {timeout:?} waiting for {what}");
-		std::thread::sleep(Duration::from_secs(3));
-	}
-	eprintln!("[{:>4} s] {what}", start.elapsed().as_secs());
-}
-
 fn download_matches(rpc_url: &str, file_id: &str, original: &Path, dir: &Path) {
 	let copy = dir.join("copy.bin");
 	let _ = std::fs::remove_file(&copy);
@@ -170,25 +48,7 @@ fn files_are_stored_proven_restored_and_retrieved() {
 	let rpc = node.ws_url();
 	let dir = temp_dir("lifecycle-files");
 
-	let mut miners: Vec<Miner> = ["//Bob", "//Charlie", "//Dave", "//Eve"]
-		.into_iter()
-		.map(|account| Miner {
-			account,
-			data_dir: temp_dir(&format!("miner{}", account.trim_start_matches('/'))),
-			p2p: free_port(),
-			http: free_port(),
-			rpc_url: rpc.clone(),
-			child: None,
-		})
-		.collect();
-	std::thread::scope(|s| {
-		for miner in &miners {
-			s.spawn(|| miner.register());
-		}
-	});
-	for miner in &mut miners {
-		miner.start();
-	}
+	let mut miners = start_miners(&rpc);
 
 	// Upload 64 MiB: encrypted, profile 2+1 (the most redundant one four miners can place).
 	cess(&rpc, &["buy-space", "--gib", "2", "--days", "30"]);

@@ -191,6 +191,12 @@ impl<AccountId> ProofRewards<AccountId> for () {
 	fn round_passed(_: &AccountId) {}
 }
 
+/// Who owns a stored file, as seen by `data-rights` (implemented by `file-bank`).
+pub trait FileOwnership<AccountId> {
+	/// Whether `who` is one of the owners of the declared file `file`.
+	fn is_owner(file: &FileId, who: &AccountId) -> bool;
+}
+
 /// Domain prefix of the owner's transfer acceptance (see [`acceptance_message`]).
 pub const ACCEPTANCE_DOMAIN: &[u8] = b"cess/transfer-acceptance/v1";
 

@@ -20,10 +20,10 @@ use polkadot_sdk::{
 };
 
 use super::{
-	AccountId, Audit, Babe, Balance, Block, BlockNumber, Executive, FileBank, Grandpa, Historical,
-	InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys, Sminer,
-	StorageRewards, System, TransactionPayment, BABE_GENESIS_EPOCH_CONFIG, EPOCH_DURATION_IN_SLOTS,
-	VERSION,
+	AccountId, Audit, Babe, Balance, Block, BlockNumber, DataRights, Executive, FileBank, Grandpa,
+	Historical, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys,
+	Sminer, StorageRewards, System, TransactionPayment, BABE_GENESIS_EPOCH_CONFIG,
+	EPOCH_DURATION_IN_SLOTS, VERSION,
 };
 use cess_primitives::types::{Column, FileId, SegmentIndex};
 use pallet_file_bank::runtime_api::{FileSummary, OrderSummary};
@@ -264,6 +264,21 @@ impl_runtime_apis! {
 		}
 		fn vesting(who: AccountId) -> (Balance, Balance) {
 			StorageRewards::vesting_of(&who)
+		}
+	}
+
+	impl pallet_data_rights::runtime_api::DataRightsApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn evidence(
+			file: cess_primitives::types::FileId,
+			start: u32,
+			limit: u32,
+		) -> pallet_data_rights::EvidencePage<AccountId, Balance, BlockNumber> {
+			DataRights::evidence_page(file, start, limit)
+		}
+		fn near_duplicates(
+			fingerprint: pallet_data_rights::Fingerprint,
+		) -> Vec<(cess_primitives::types::FileId, AccountId, u32)> {
+			DataRights::near_duplicates(&fingerprint)
 		}
 	}
 

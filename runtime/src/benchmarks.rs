@@ -24,6 +24,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_file_bank, crate::FileBank]
 	[pallet_audit, crate::Audit]
 	[pallet_storage_rewards, crate::StorageRewards]
+	[pallet_data_rights, crate::DataRights]
 );
 
 /// Key type of the benchmark signer in the benchmark keystore.
@@ -69,5 +70,11 @@ impl pallet_audit::BenchmarkHelper<AccountId> for StorageBenchmarks {
 		let (_, key, _) = <Self as pallet_sminer::BenchmarkHelper<AccountId>>::registrant();
 		pallet_sminer::Pallet::<Runtime>::benchmark_add_miner(who, 1 << 40, key);
 		pallet_file_bank::Pallet::<Runtime>::benchmark_hold(who, holdings);
+	}
+}
+
+impl pallet_data_rights::BenchmarkHelper<AccountId> for StorageBenchmarks {
+	fn own_file(who: &AccountId, file: cess_primitives::types::FileId) {
+		pallet_file_bank::Pallet::<Runtime>::benchmark_own_file(who, file);
 	}
 }

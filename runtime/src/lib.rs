@@ -201,4 +201,6 @@ mod runtime {
 	pub type Audit = pallet_audit;
 	#[runtime::pallet_index(23)]
 	pub type StorageRewards = pallet_storage_rewards;
+	#[runtime::pallet_index(24)]
+	pub type DataRights = pallet_data_rights;
 }

@@ -137,3 +137,31 @@ pub fn decode<S: FragmentSource + ?Sized, W: Write>(
 	output.flush().map_err(|e| Error::io("writing the decoded file", e))?;
 	Ok(report)
 }
+
+/// The data key of a file `owner` stored with [`Encryption::Owner`](crate::Encryption::Owner),
+/// recovered from segment 0 alone (its stream header holds the salt) and checked against the
+/// header: what the owner needs to wrap the key for a grantee without downloading the file.
+///
+/// Fails with [`Error::WrongKey`] if the file was not stored by `owner`, and with
+/// [`Error::EncryptionModeMismatch`] for a public file.
+pub fn owner_data_key<S: FragmentSource + ?Sized>(
+	manifest: &FileManifest,
+	source: &mut S,
+	owner: &EncryptionSecret,
+) -> Result<DataKey> {
+	if !manifest.is_encrypted() {
+		return Err(Error::EncryptionModeMismatch { actual: "public", requested: "encrypted" });
+	}
+	let layout = manifest.layout();
+	let codec = SegmentCodec::new(layout.profile)?;
+	let fragment_len = layout.fragment_len(0) as usize;
+	let mut shards = Zeroizing::new(vec![0u8; codec.buffer_len(fragment_len)]);
+	let mut present = vec![false; layout.profile.total() as usize];
+	let mut stats = FetchStats::default();
+	gather(manifest, source, 0, None, &mut shards, &mut present, &mut stats)?;
+	codec.reconstruct_data(0, &mut shards, fragment_len, &present)?;
+	let header = StreamHeader::decode(&shards[..layout.segment_len(0) as usize])?;
+	let key = DataKey::for_owner(owner, &header.salt);
+	SegmentCipher::new(&key, &header)?;
+	Ok(key)
+}

@@ -20,7 +20,7 @@ pub mod encode;
 mod fetch;
 pub mod restore;
 
-pub use decode::{decode, DecodeReport, Decryption};
+pub use decode::{decode, owner_data_key, DecodeReport, Decryption};
 pub use encode::{encode, plan, EncodeOptions, Encryption};
 pub use fetch::FetchStats;
 pub use restore::rebuild_column;

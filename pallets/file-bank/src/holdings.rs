@@ -163,3 +163,18 @@ impl<T: Config> StorageHoldings<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
 		OutstandingRestorals::<T>::get(who).saturating_add(HoldingCount::<T>::get(who))
 	}
 }
+
+impl<T: Config> cess_primitives::traits::FileOwnership<T::AccountId> for Pallet<T> {
+	fn is_owner(file: &FileId, who: &T::AccountId) -> bool {
+		crate::OwnedFiles::<T>::contains_key(who, file)
+	}
+}
+
+#[cfg(feature = "runtime-benchmarks")]
+impl<T: Config> Pallet<T> {
+	/// Makes `who` an owner of `file` (an unnamed entry), for other pallets' benchmarks.
+	pub fn benchmark_own_file(who: &T::AccountId, file: FileId) {
+		let entry = crate::OwnedFile::<T> { name: Default::default(), bucket: Default::default() };
+		crate::OwnedFiles::<T>::insert(who, file, entry);
+	}
+}

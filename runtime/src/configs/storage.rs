@@ -1,12 +1,12 @@
-//! The storage market: miners (`sminer`), files (`file-bank`), audits (`audit`) and storage
-//! rewards (`storage-rewards`).
+//! The storage market: miners (`sminer`), files (`file-bank`), audits (`audit`), storage
+//! rewards (`storage-rewards`) and data rights (`data-rights`).
 //!
 //! Money flows: lease payments and slashed collateral go to the file market's account; each
 //! reward era empties it into the reward pool together with the era's issuance.
 
 use crate::{
 	AccountId, Balance, Balances, BlockNumber, FileBank, Runtime, RuntimeHoldReason, Signature,
-	Sminer, StorageRewards, DOLLARS,
+	Sminer, StorageRewards, Timestamp, DOLLARS,
 };
 
 use polkadot_sdk::{
@@ -42,6 +42,7 @@ parameter_types! {
 	pub const EraIssuance: Balance = 10_000 * DOLLARS;
 	pub const ImmediateShare: Perbill = Perbill::from_percent(20);
 	pub const ProbePriority: TransactionPriority = TransactionPriority::MAX / 2;
+	pub const DataRightsPalletId: PalletId = PalletId(*b"cess/drt");
 }
 
 #[cfg(not(feature = "fast-runtime"))]
@@ -56,6 +57,7 @@ parameter_types! {
 	pub const RewardEra: BlockNumber = 6 * crate::HOURS;
 	pub const ProbeInterval: BlockNumber = 10 * crate::MINUTES;
 	pub const VestingPeriod: BlockNumber = 180 * crate::DAYS;
+	pub const RevenuePeriod: BlockNumber = crate::DAYS;
 }
 
 // Short periods for tests and local networks: a lease "day" is 10 minutes.
@@ -71,6 +73,7 @@ parameter_types! {
 	pub const RewardEra: BlockNumber = 4 * crate::MINUTES;
 	pub const ProbeInterval: BlockNumber = crate::MINUTES / 2;
 	pub const VestingPeriod: BlockNumber = 30 * crate::MINUTES;
+	pub const RevenuePeriod: BlockNumber = 2 * crate::MINUTES;
 }
 
 impl pallet_sminer::Config for Runtime {
@@ -173,4 +176,24 @@ impl pallet_storage_rewards::Config for Runtime {
 	type ClaimDepth = ConstU32<28>;
 	type CleanupBatch = ConstU32<512>;
 	type WeightInfo = pallet_storage_rewards::weights::SubstrateWeight<Runtime>;
+}
+
+impl pallet_data_rights::Config for Runtime {
+	type Currency = Balances;
+	type Files = FileBank;
+	type UnixTime = Timestamp;
+	type DisputeOrigin = EnsureRoot<AccountId>;
+	type PalletId = DataRightsPalletId;
+	// Distance ≤ 3 of 64 bits: the near-duplicate bound of SimHash (Manku et al.) and a
+	// conservative one for pHash; the four-band index guarantees to find it.
+	type DuplicateDistance = ConstU32<4>;
+	type MaxBucketLen = ConstU32<32>;
+	type MaxListLen = ConstU32<64>;
+	type MaxShareholders = ConstU32<16>;
+	type MaxEvidence = ConstU32<1024>;
+	type RevenuePeriod = RevenuePeriod;
+	type MaxSplitsPerBlock = ConstU32<32>;
+	type WeightInfo = pallet_data_rights::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::StorageBenchmarks;
 }

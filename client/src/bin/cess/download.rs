@@ -4,7 +4,7 @@
 
 use std::{collections::HashMap, fs::File, io::BufWriter, path::Path, sync::Arc};
 
-use cess_client::{decode, net::Host, Decryption, Fetch, FileManifest, FragmentSource};
+use cess_client::{decode, net::Host, DataKey, Decryption, Fetch, FileManifest, FragmentSource};
 use cess_primitives::types::{Column, FileId, SegmentIndex};
 use futures::{stream::FuturesUnordered, StreamExt};
 use tokio::sync::mpsc;
@@ -12,6 +12,7 @@ use tokio::sync::mpsc;
 use crate::{
 	context::{CliError, Context},
 	peers::{client_host, column_miners, ColumnMiner},
+	rights::{self, ReadingKey},
 };
 
 /// Segments fetched ahead of the decoder.
@@ -19,19 +20,61 @@ const PREFETCH: usize = 2;
 /// Extra miners asked per segment beyond `k`, for the long tail.
 const EXTRA: usize = 2;
 
-pub async fn download(ctx: &Context, file_id: FileId, output: &Path) -> Result<(), CliError> {
-	let started = std::time::Instant::now();
+/// A file opened for reading: its manifest and a source that fetches its segments in order.
+struct Opened {
+	manifest: FileManifest,
+	source: SegmentSource,
+	fetcher: tokio::task::JoinHandle<()>,
+}
+
+async fn open(ctx: &Context, file_id: FileId) -> Result<Opened, CliError> {
 	let file = ctx.file_or_err(file_id).await?;
 	let miners: Vec<ColumnMiner> =
 		column_miners(ctx, &file).await?.into_iter().filter(|m| m.stored).collect();
 	let host = client_host().await?;
 	let manifest = fetch_manifest(&host, &miners, &file_id).await?;
-	let secret = if manifest.is_encrypted() { Some(ctx.encryption()?) } else { None };
-
 	let (tx, rx) = mpsc::channel(PREFETCH);
 	let shared = Arc::new(manifest.clone());
 	let fetcher = tokio::spawn(fetch_segments(host.clone(), miners.clone(), shared.clone(), tx));
-	let runtime = tokio::runtime::Handle::current();
+	let source = SegmentSource {
+		rx,
+		segment: None,
+		fragments: HashMap::new(),
+		host,
+		miners,
+		manifest: shared,
+		runtime: tokio::runtime::Handle::current(),
+	};
+	Ok(Opened { manifest, source, fetcher })
+}
+
+/// The data key of a file the account stored itself, read from segment 0 only.
+pub async fn owner_data_key(ctx: &Context, file_id: FileId) -> Result<DataKey, CliError> {
+	let secret = ctx.encryption()?;
+	let Opened { manifest, mut source, fetcher } = open(ctx, file_id).await?;
+	let key = tokio::task::spawn_blocking(move || {
+		cess_client::owner_data_key(&manifest, &mut source, &secret)
+	})
+	.await
+	.map_err(|e| CliError::msg(e.to_string()))?;
+	fetcher.abort();
+	key.map_err(|e| match e {
+		cess_client::Error::WrongKey => CliError::msg(
+			"this file was not encrypted by this account: only the account that uploaded it can \
+			 register or share it",
+		),
+		cess_client::Error::EncryptionModeMismatch { .. } => CliError::msg(
+			"this file is stored public: anyone can download it, there is no key to share",
+		),
+		other => CliError::Data(other),
+	})
+}
+
+pub async fn download(ctx: &Context, file_id: FileId, output: &Path) -> Result<(), CliError> {
+	let started = std::time::Instant::now();
+	let Opened { manifest, mut source, fetcher } = open(ctx, file_id).await?;
+	let key =
+		if manifest.is_encrypted() { Some(rights::reading_key(ctx, file_id).await?) } else { None };
 	let part = output.with_extension("part");
 	let bar = ctx.bytes_bar(manifest.plaintext_size(), "download");
 	let report = {
@@ -40,23 +83,15 @@ pub async fn download(ctx: &Context, file_id: FileId, output: &Path) -> Result<(
 			let out = File::create(&part)
 				.map_err(|e| CliError::msg(format!("cannot create {}: {e}", part.display())))?;
 			let out = bar.wrap_write(BufWriter::with_capacity(1 << 20, out));
-			let mut source = SegmentSource {
-				rx,
-				segment: None,
-				fragments: HashMap::new(),
-				host,
-				miners,
-				manifest: shared,
-				runtime,
-			};
-			let decryption = match &secret {
-				Some(secret) => Decryption::Owner(secret),
+			let decryption = match &key {
+				Some(ReadingKey::Owner(secret)) => Decryption::Owner(secret),
+				Some(ReadingKey::Granted(key)) => Decryption::Key(key),
 				None => Decryption::Public,
 			};
 			let report = decode(&manifest, &mut source, decryption, out).map_err(|e| match e {
 				cess_client::Error::WrongKey => CliError::msg(
-					"this file was not encrypted for this account: use the account that uploaded \
-					 it (or ask its owner for access)",
+					"the key does not open this file: it was not encrypted for this account, or \
+					 the key its holder delivered is wrong (ask them to grant again)",
 				),
 				other => CliError::Data(other),
 			})?;

@@ -5,6 +5,7 @@ mod context;
 mod download;
 mod files;
 mod peers;
+mod rights;
 mod space;
 mod upload;
 
@@ -12,7 +13,7 @@ use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
 
-/// Store files on CESS: encrypted, erasure-coded, audited every round.
+/// Store files on CESS: encrypted, erasure-coded, audited every round; license and share them.
 #[derive(Debug, Parser)]
 #[command(
 	name = "cess",
@@ -92,6 +93,32 @@ enum Command {
 		/// The file id.
 		file_id: String,
 	},
+	/// Ownership certificates: register, show, transfer, resolve disputes.
+	#[command(subcommand)]
+	Rights(rights::RightsCommand),
+	/// Licensing policy of a certified file.
+	#[command(subcommand)]
+	Policy(PolicyCommand),
+	/// Access to certified files: request, grant, deny, revoke, cancel, list.
+	#[command(subcommand)]
+	Access(rights::AccessCommand),
+	/// A file's evidence log: every registration, request, grant, payment and transfer.
+	Log {
+		/// The file id.
+		file_id: String,
+		/// First record (its number).
+		#[arg(long, default_value_t = 0)]
+		from: u32,
+		/// Records to show.
+		#[arg(long, default_value_t = 100)]
+		limit: u32,
+	},
+}
+
+#[derive(Debug, Subcommand)]
+enum PolicyCommand {
+	/// Set who may access the file and on what terms.
+	Set(rights::PolicyArgs),
 }
 
 #[tokio::main]
@@ -124,5 +151,11 @@ async fn run(cli: Cli) -> Result<(), context::CliError> {
 		Command::Delete { file_id } => files::delete(&ctx, context::parse_file_id(&file_id)?).await,
 		Command::Ls => files::ls(&ctx).await,
 		Command::Info { file_id } => files::info(&ctx, context::parse_file_id(&file_id)?).await,
+		Command::Rights(command) => rights::rights(&ctx, command).await,
+		Command::Policy(PolicyCommand::Set(args)) => rights::policy(&ctx, args).await,
+		Command::Access(command) => rights::access(&ctx, command).await,
+		Command::Log { file_id, from, limit } => {
+			rights::log(&ctx, context::parse_file_id(&file_id)?, from, limit).await
+		},
 	}
 }
