@@ -185,7 +185,7 @@ async fn access_of(
 	who: &AccountId,
 ) -> Result<Option<Access>, CliError> {
 	let address = api::storage().data_rights().accesses();
-	Ok(cess_chain::fetch(&ctx.client, address, (file_id, who.clone())).await?)
+	Ok(cess_chain::fetch(&ctx.client, address, (file_id, *who)).await?)
 }
 
 /// The key this account decrypts `file_id` with: its own if it stored the file, else the key
@@ -193,13 +193,10 @@ async fn access_of(
 pub async fn reading_key(ctx: &Context, file_id: FileId) -> Result<ReadingKey, CliError> {
 	let me = ctx.account()?;
 	let secret = ctx.encryption()?;
-	let owned = cess_chain::fetch(
-		&ctx.client,
-		api::storage().file_bank().owned_files(),
-		(me.clone(), file_id),
-	)
-	.await?
-	.is_some();
+	let owned =
+		cess_chain::fetch(&ctx.client, api::storage().file_bank().owned_files(), (me, file_id))
+			.await?
+			.is_some();
 	if owned {
 		return Ok(ReadingKey::Owner(secret));
 	}
@@ -242,11 +239,7 @@ pub async fn rights(ctx: &Context, command: RightsCommand) -> Result<(), CliErro
 			let recipient = parse_key(&encryption_key)?;
 			let key = owner_data_key(ctx, file_id).await?;
 			let owner_key = wrap_key(&key, &recipient)?;
-			let call = api::tx().data_rights().transfer_ownership(
-				file_id,
-				to.clone(),
-				wrapped(&owner_key),
-			);
+			let call = api::tx().data_rights().transfer_ownership(file_id, to, wrapped(&owner_key));
 			ctx.submit(&call, Wait::Finalized).await?;
 			println!("certificate of {} transferred to {to}", hex::encode(file_id));
 			Ok(())
@@ -511,7 +504,7 @@ async fn grant(ctx: &Context, file_id: FileId, who: AccountId) -> Result<(), Cli
 	let granted = wrap_key(&key, &EncryptionPublicKey(access.encryption_key)).map_err(|_| {
 		CliError::msg("the requester's encryption key is invalid: deny the request")
 	})?;
-	let call = api::tx().data_rights().grant_access(file_id, who.clone(), wrapped(&granted));
+	let call = api::tx().data_rights().grant_access(file_id, who, wrapped(&granted));
 	ctx.submit(&call, Wait::Finalized).await?;
 	match access.state {
 		AccessState::Pending { offer } => {
