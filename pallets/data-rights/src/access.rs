@@ -196,6 +196,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(to != who, Error::<T>::SameHolder);
 		cert.owner = to.clone();
 		cert.owner_key = owner_key;
+		Self::index_set_owner(file, &cert.fingerprint, &to);
 		Certificates::<T>::insert(file, cert);
 		Self::log(file, Action::Transferred, &who, Some(&to), Zero::zero());
 		Self::deposit_event(Event::OwnershipTransferred { file, from: who, to });

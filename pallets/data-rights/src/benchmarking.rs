@@ -83,24 +83,26 @@ mod benchmarks {
 
 	#[benchmark]
 	fn register() {
-		// Every band bucket of the new hash is one short of full with far-away certificates,
-		// all of which are read and compared.
+		// Every bucket the new hash probes (each band's value and its one-bit neighbours) is one
+		// short of full with far-away entries, all of which are compared; the new hash's own
+		// buckets then take it.
 		let other: T::AccountId = account("other", 0, 0);
+		let mut n = 0u64;
 		for band in 0..BANDS {
-			for i in 0..T::MaxBucketLen::get() - 1 {
-				// Shares band `band` with HASH; the other bands are pseudo-random, so the
-				// fillers spread over other buckets and stay far from HASH and each other.
-				let mask = 0xffffu64 << (16 * band);
-				let r = u64::from(band * 1000 + i + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-				let h = (HASH & mask) | (r & !mask);
-				let id = file(1 + band * 1000 + i);
-				T::BenchmarkHelper::own_file(&other, id);
-				assert_ok!(Pallet::<T>::register(
-					RawOrigin::Signed(other.clone()).into(),
-					id,
-					Fingerprint::SimHash(h),
-					key()
-				));
+			let shift = 16 * band;
+			let value = (HASH >> shift) as u16;
+			for probe in core::iter::once(value).chain((0..16).map(|b| value ^ (1 << b))) {
+				let entries = (0..T::MaxBucketLen::get() - 1)
+					.map(|_| {
+						n += 1;
+						// The probed band value; the other bands pseudo-random, far from HASH.
+						let r = n.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+						let mask = 0xffffu64 << shift;
+						let hash = (u64::from(probe) << shift) | (r & !mask);
+						BucketEntry::<T> { file: file(n as u32), hash, owner: other.clone() }
+					})
+					.collect::<alloc::vec::Vec<_>>();
+				Buckets::<T>::insert((0u8, band as u8, probe), BoundedVec::truncate_from(entries));
 			}
 		}
 		let owner: T::AccountId = whitelisted_caller();

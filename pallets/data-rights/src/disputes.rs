@@ -64,7 +64,7 @@ impl<T: Config> Pallet<T> {
 		fingerprint: Fingerprint,
 		owner_key: WrappedKey,
 	) -> DispatchResult {
-		Self::index_insert(file, &fingerprint)?;
+		Self::index_insert(file, &fingerprint, &owner)?;
 		let cert = Certificate::<T> {
 			owner: owner.clone(),
 			fingerprint,

@@ -16,9 +16,10 @@
 //!   for images, the Blake2b-256 content hash otherwise. The certificate is timestamped and keeps
 //!   the file's data key wrapped to the holder's own encryption key.
 //! * **Near-duplicates.** A similarity hash is cut into four 16-bit bands, each indexing a
-//!   bounded bucket ([`Buckets`]). Two hashes at Hamming distance `d < DuplicateDistance ≤ 4`
-//!   share at least one band, so looking at the four buckets finds every near-duplicate without
-//!   a scan. A registration close to another account's certificate (or with an equal content
+//!   bounded bucket ([`Buckets`]). Two hashes at Hamming distance `d ≤ 7` differ in at most one
+//!   bit in at least one band (pigeonhole), so probing, per band, the bucket of the band's value
+//!   and of its 16 one-bit neighbours (68 buckets) finds every near-duplicate with
+//!   `d < DuplicateDistance ≤ 8` without a scan. A registration close to another account's certificate (or with an equal content
 //!   hash) opens a [`Dispute`] instead; `DisputeOrigin` dismisses it, lets both works stand, or
 //!   moves the certificate to the claimant.
 //! * **Licensing.** The holder sets a [`Policy`]: free, a fixed price per access paid to the
@@ -70,6 +71,11 @@ pub const LOG_TARGET: &str = "runtime::data-rights";
 
 /// Bands a similarity hash is cut into for the near-duplicate index (16 bits each).
 pub const BANDS: u32 = 4;
+/// Buckets a lookup probes: per band, the band's value and its 16 one-bit neighbours.
+pub const PROBES: u32 = BANDS * 17;
+/// Largest `DuplicateDistance` the index guarantees to serve: distances up to `2 × BANDS − 1`
+/// leave at least one band with at most one differing bit.
+pub const MAX_DUPLICATE_DISTANCE: u32 = 2 * BANDS;
 
 /// Creates what the benchmarks need on the real runtime.
 #[cfg(feature = "runtime-benchmarks")]
@@ -116,8 +122,8 @@ pub mod pallet {
 		/// The pallet's account (escrow and revenue pools) is derived from this id.
 		#[pallet::constant]
 		type PalletId: Get<PalletId>;
-		/// Fingerprints at a Hamming distance below this are near-duplicates (at most [`BANDS`],
-		/// which guarantees the band index finds them).
+		/// Fingerprints at a Hamming distance below this are near-duplicates (at most
+		/// [`MAX_DUPLICATE_DISTANCE`], which the probed band index is guaranteed to find).
 		#[pallet::constant]
 		type DuplicateDistance: Get<u32>;
 		/// Certificates per band bucket.
@@ -156,8 +162,13 @@ pub mod pallet {
 
 	/// The near-duplicate index: `(kind, band, band value)` → certificates with that band.
 	#[pallet::storage]
-	pub type Buckets<T: Config> =
-		StorageMap<_, Twox64Concat, (u8, u8, u16), BoundedVec<FileId, T::MaxBucketLen>, ValueQuery>;
+	pub type Buckets<T: Config> = StorageMap<
+		_,
+		Twox64Concat,
+		(u8, u8, u16),
+		BoundedVec<BucketEntry<T>, T::MaxBucketLen>,
+		ValueQuery,
+	>;
 
 	/// Certificates by content hash (exact duplicates).
 	#[pallet::storage]
@@ -403,8 +414,8 @@ pub mod pallet {
 		fn integrity_test() {
 			let distance = T::DuplicateDistance::get();
 			assert!(
-				(1..=BANDS).contains(&distance),
-				"DuplicateDistance must be in 1..=BANDS for the band index to find every match"
+				(1..=MAX_DUPLICATE_DISTANCE).contains(&distance),
+				"DuplicateDistance must be at most MAX_DUPLICATE_DISTANCE for the index to find every match"
 			);
 			assert!(T::MaxBucketLen::get() >= 1, "MaxBucketLen must be ≥ 1");
 			assert!(T::MaxEvidence::get() >= 1, "MaxEvidence must be ≥ 1");

@@ -106,7 +106,7 @@ impl pallet_data_rights::Config for Test {
 	type UnixTime = MockTime;
 	type DisputeOrigin = EnsureRoot<u64>;
 	type PalletId = DataRightsPalletId;
-	type DuplicateDistance = ConstU32<4>;
+	type DuplicateDistance = ConstU32<8>;
 	type MaxBucketLen = ConstU32<3>;
 	type MaxListLen = ConstU32<4>;
 	type MaxShareholders = ConstU32<3>;

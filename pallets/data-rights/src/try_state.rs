@@ -20,8 +20,16 @@ impl<T: Config> Pallet<T> {
 				Some(keys) => {
 					for key in keys {
 						ensure!(
-							Buckets::<T>::get(key).contains(&file),
-							TryRuntimeError::Other("certificate missing from its band bucket")
+							Buckets::<T>::get(key).iter().any(|e| e.file == file
+								&& e.owner == cert.owner && Some(
+								e.hash
+							)
+								== match cert.fingerprint {
+									Fingerprint::SimHash(h) | Fingerprint::PerceptualHash(h) =>
+										Some(h),
+									Fingerprint::ContentHash(_) => None,
+								}),
+							TryRuntimeError::Other("certificate missing from its band buckets")
 						);
 					}
 					indexed += keys.len();

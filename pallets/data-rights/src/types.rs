@@ -64,6 +64,22 @@ impl Fingerprint {
 	}
 }
 
+/// An entry of the near-duplicate index: a certificate's file, hash and holder, so a lookup
+/// needs no certificate reads.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct BucketEntry<T: Config> {
+	/// The certified file.
+	pub file: FileId,
+	/// Its 64-bit similarity hash.
+	pub hash: u64,
+	/// Its holder.
+	pub owner: T::AccountId,
+}
+
 /// An ownership certificate: who registered which content when.
 #[derive(
 	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,

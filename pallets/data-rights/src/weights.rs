@@ -32,11 +32,12 @@ pub trait WeightInfo {
 /// Weights for `pallet_data_rights` (estimated, see the module docs).
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
-	/// FileBank::OwnedFiles r:1, Certificates r:129 w:1 (4 × MaxBucketLen = 128 candidates),
-	/// FileDisputes r:1, Buckets r:8 w:4, Timestamp r:1, EvidenceCount r:1 w:1, Evidence w:1.
+	/// FileBank::OwnedFiles r:1, Certificates r:1 w:1, FileDisputes r:1, Buckets r:72 w:4
+	/// (68 probed buckets of up to MaxBucketLen entries of 72 bytes, no certificate reads),
+	/// Timestamp r:1, EvidenceCount r:1 w:1, Evidence w:1.
 	fn register() -> Weight {
-		Weight::from_parts(2_000_000_000, 400_000)
-			.saturating_add(T::DbWeight::get().reads(141_u64))
+		Weight::from_parts(3_000_000_000, 170_000)
+			.saturating_add(T::DbWeight::get().reads(77_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Certificates r:1, Policies w:1, EvidenceCount r:1 w:1, Evidence w:1; the distinctness
@@ -82,14 +83,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
-	/// Certificates r:1 w:1, EvidenceCount r:1 w:1, Evidence w:1.
+	/// Certificates r:1 w:1, Buckets r:4 w:4 (the holder in the index entries),
+	/// EvidenceCount r:1 w:1, Evidence w:1.
 	fn transfer_ownership() -> Weight {
-		Weight::from_parts(150_000_000, 5_000)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		Weight::from_parts(250_000_000, 15_000)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Supersede: Disputes r:1 w:1, FileDisputes w:1, Certificates r:3 w:2, Policies r:1 w:1,
-	/// RevenuePools r:1 w:1, Buckets r:8 w:8, Timestamp r:1, EvidenceCount r:2 w:2, Evidence w:5,
+	/// RevenuePools r:1 w:1, Buckets r:12 w:8, Timestamp r:1, EvidenceCount r:2 w:2, Evidence w:5,
 	/// plus a revenue split of up to MaxShareholders transfers.
 	fn resolve_dispute() -> Weight {
 		Weight::from_parts(1_500_000_000, 60_000)
@@ -115,7 +117,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 }
 
 impl WeightInfo for () {
-	fn register() -> Weight { Weight::from_parts(2_000_000_000, 400_000) }
+	fn register() -> Weight { Weight::from_parts(3_000_000_000, 170_000) }
 	fn set_policy(_l: u32, _s: u32, ) -> Weight { Weight::from_parts(150_000_000, 5_000) }
 	fn request_access() -> Weight { Weight::from_parts(400_000_000, 30_000) }
 	fn grant_access() -> Weight { Weight::from_parts(400_000_000, 30_000) }
