@@ -88,39 +88,24 @@ pub fn decode<S: FragmentSource + ?Sized, W: Write>(
 	let mut cipher: Option<SegmentCipher> = None;
 
 	for segment in 0..layout.segment_count() {
-		let segment_len = layout.segment_len(segment) as usize;
-		let fragment_len = layout.fragment_len(segment) as usize;
-		// Every slot is either filled by the source or rebuilt by the coder before it is read.
-		shards.resize(codec.buffer_len(fragment_len), 0);
-
-		gather(manifest, source, segment, None, &mut shards, &mut present, &mut report.fetched)?;
+		let data = gather_segment(
+			manifest,
+			source,
+			&codec,
+			segment,
+			&mut shards,
+			&mut present,
+			&mut report.fetched,
+		)?;
 		if !present[..k].iter().all(|p| *p) {
 			report.segments_reconstructed += 1;
 		}
-		codec.reconstruct_data(segment, &mut shards, fragment_len, &present)?;
-		let data = &mut shards[..segment_len];
 
 		match key {
 			None => output.write_all(data).map_err(|e| Error::io("writing the decoded file", e))?,
 			Some(key) => {
 				if segment == 0 {
-					let header = StreamHeader::decode(data)?;
-					let stream = header.layout();
-					if stream.stream_size() != layout.size {
-						return Err(Error::HeaderMismatch("stream size"));
-					}
-					if header.segment_size != layout.segment_size {
-						return Err(Error::HeaderMismatch("segment size"));
-					}
-					let derived;
-					let key = match key {
-						KeySource::Key(key) => key,
-						KeySource::Owner(owner) => {
-							derived = DataKey::for_owner(owner, &header.salt);
-							&derived
-						},
-					};
-					cipher = Some(SegmentCipher::new(key, &header)?);
+					cipher = Some(open_stream(manifest, data, key)?.1);
 				}
 				let cipher =
 					cipher.as_ref().expect("segment 0 is decoded first and sets the cipher; qed");
@@ -130,12 +115,57 @@ pub fn decode<S: FragmentSource + ?Sized, W: Write>(
 		}
 		report.bytes_written += match &cipher {
 			Some(cipher) => cipher.layout().chunk(segment).1,
-			None => segment_len as u64,
+			None => layout.segment_len(segment),
 		};
 		report.segments += 1;
 	}
 	output.flush().map_err(|e| Error::io("writing the decoded file", e))?;
 	Ok(report)
+}
+
+/// Fetches `segment`'s fragments from `source` into `shards` and rebuilds its data: returns the
+/// segment's stored bytes (the first `segment_len` of `shards`); `present` tells which columns
+/// came from the source.
+fn gather_segment<'s, S: FragmentSource + ?Sized>(
+	manifest: &FileManifest,
+	source: &mut S,
+	codec: &SegmentCodec,
+	segment: u32,
+	shards: &'s mut Vec<u8>,
+	present: &mut [bool],
+	stats: &mut FetchStats,
+) -> Result<&'s mut [u8]> {
+	let layout = manifest.layout();
+	let fragment_len = layout.fragment_len(segment) as usize;
+	// Every slot is either filled by the source or rebuilt by the coder before it is read.
+	shards.resize(codec.buffer_len(fragment_len), 0);
+	gather(manifest, source, segment, None, shards, present, stats)?;
+	codec.reconstruct_data(segment, shards, fragment_len, present)?;
+	Ok(&mut shards[..layout.segment_len(segment) as usize])
+}
+
+/// Parses the stream header at the start of segment 0, checks it against the manifest and
+/// opens the stream with the data key `key` names: returns that key and the cipher. Fails with
+/// [`Error::WrongKey`] if the key is not this file's.
+fn open_stream(
+	manifest: &FileManifest,
+	segment0: &[u8],
+	key: KeySource<'_>,
+) -> Result<(DataKey, SegmentCipher)> {
+	let layout = manifest.layout();
+	let header = StreamHeader::decode(segment0)?;
+	if header.layout().stream_size() != layout.size {
+		return Err(Error::HeaderMismatch("stream size"));
+	}
+	if header.segment_size != layout.segment_size {
+		return Err(Error::HeaderMismatch("segment size"));
+	}
+	let key = match key {
+		KeySource::Key(key) => key.clone(),
+		KeySource::Owner(owner) => DataKey::for_owner(owner, &header.salt),
+	};
+	let cipher = SegmentCipher::new(&key, &header)?;
+	Ok((key, cipher))
 }
 
 /// The data key of a file `owner` stored with [`Encryption::Owner`](crate::Encryption::Owner),
@@ -152,16 +182,17 @@ pub fn owner_data_key<S: FragmentSource + ?Sized>(
 	if !manifest.is_encrypted() {
 		return Err(Error::EncryptionModeMismatch { actual: "public", requested: "encrypted" });
 	}
-	let layout = manifest.layout();
-	let codec = SegmentCodec::new(layout.profile)?;
-	let fragment_len = layout.fragment_len(0) as usize;
-	let mut shards = Zeroizing::new(vec![0u8; codec.buffer_len(fragment_len)]);
-	let mut present = vec![false; layout.profile.total() as usize];
-	let mut stats = FetchStats::default();
-	gather(manifest, source, 0, None, &mut shards, &mut present, &mut stats)?;
-	codec.reconstruct_data(0, &mut shards, fragment_len, &present)?;
-	let header = StreamHeader::decode(&shards[..layout.segment_len(0) as usize])?;
-	let key = DataKey::for_owner(owner, &header.salt);
-	SegmentCipher::new(&key, &header)?;
-	Ok(key)
+	let codec = SegmentCodec::new(manifest.layout().profile)?;
+	let mut shards = Zeroizing::new(Vec::new());
+	let mut present = vec![false; manifest.layout().profile.total() as usize];
+	let segment0 = gather_segment(
+		manifest,
+		source,
+		&codec,
+		0,
+		&mut shards,
+		&mut present,
+		&mut FetchStats::default(),
+	)?;
+	Ok(open_stream(manifest, segment0, KeySource::Owner(owner))?.0)
 }
