@@ -60,38 +60,7 @@ pub const MIN_TEXT_WORDS: usize = 5;
 /// Largest image width or height decoded for a perceptual hash.
 pub const MAX_IMAGE_SIDE: u32 = 16_384;
 
-/// A file's content fingerprint, as registered on chain by the data-rights pallet.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Fingerprint {
-	/// 64-bit SimHash of a text (see the module documentation).
-	SimHash(u64),
-	/// 64-bit perceptual hash (pHash) of an image.
-	PerceptualHash(u64),
-	/// Blake2b-256 of the exact bytes.
-	ContentHash([u8; 32]),
-}
-
-impl Fingerprint {
-	/// A human-readable name of the kind: "text SimHash", "image pHash" or "content hash".
-	pub fn kind_name(&self) -> &'static str {
-		match self {
-			Fingerprint::SimHash(_) => "text SimHash",
-			Fingerprint::PerceptualHash(_) => "image pHash",
-			Fingerprint::ContentHash(_) => "content hash",
-		}
-	}
-
-	/// The Hamming distance to `other` if both are of the same kind. Content hashes have no
-	/// notion of closeness: `Some(0)` if equal, `None` otherwise. `None` across kinds.
-	pub fn distance(&self, other: &Fingerprint) -> Option<u32> {
-		match (self, other) {
-			(Fingerprint::SimHash(a), Fingerprint::SimHash(b))
-			| (Fingerprint::PerceptualHash(a), Fingerprint::PerceptualHash(b)) => Some((a ^ b).count_ones()),
-			(Fingerprint::ContentHash(a), Fingerprint::ContentHash(b)) => (a == b).then_some(0),
-			_ => None,
-		}
-	}
-}
+pub use cess_primitives::fingerprint::Fingerprint;
 
 /// The SimHash (version 1, see the module documentation) of `text`.
 pub fn simhash_text(text: &str) -> u64 {

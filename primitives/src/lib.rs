@@ -5,6 +5,8 @@
 //!
 //! * [`types`] — the basic identifiers and constants (file ids, segment/column indices, the
 //!   erasure profile, sector/block/segment sizes), defined once.
+//! * [`fingerprint`] — the content fingerprints (SimHash, pHash, content hash) the data-rights
+//!   pallet registers and compares.
 //! * [`layout`] — where every byte of an uploaded (ciphertext) stream lands: segments, fragments,
 //!   PoDR² blocks, and how many bytes each column stores.
 //! * [`merkle`] — the Blake2b-256 commitments: fragment hash over a fragment's blocks, `file_id`
@@ -29,6 +31,7 @@
 extern crate alloc;
 
 pub mod decode;
+pub mod fingerprint;
 pub mod host;
 pub mod layout;
 pub mod merkle;

@@ -77,6 +77,35 @@ fn revenue_policy<T: Config>() -> PolicyOf<T> {
 
 const HASH: u64 = 0x5a5a_a5a5_0ff0_f00f;
 
+/// A funded owner holding the certificate of file 0, licensed under `policy`.
+fn licensed<T: Config>(policy: PolicyOf<T>) -> (T::AccountId, FileId) {
+	let owner = funded::<T>("owner", 0);
+	let id = certified::<T>(&owner, 0, Fingerprint::SimHash(HASH));
+	assert_ok!(Pallet::<T>::set_policy(RawOrigin::Signed(owner.clone()).into(), id, policy));
+	(owner, id)
+}
+
+/// A funded requester's request for file `id`, offering `offer`; returns the requester.
+fn request<T: Config>(id: FileId, offer: BalanceOf<T>) -> T::AccountId {
+	let who = funded::<T>("requester", 0);
+	assert_ok!(Pallet::<T>::request_access(
+		RawOrigin::Signed(who.clone()).into(),
+		id,
+		offer,
+		[7u8; 32]
+	));
+	who
+}
+
+/// A funded owner's certified file 0 (no policy) with a pending or granted request offering
+/// `offer`: returns the owner, the file and the requester.
+fn requested<T: Config>(offer: BalanceOf<T>) -> (T::AccountId, FileId, T::AccountId) {
+	let owner = funded::<T>("owner", 0);
+	let id = certified::<T>(&owner, 0, Fingerprint::SimHash(HASH));
+	let who = request::<T>(id, offer);
+	(owner, id, who)
+}
+
 #[benchmarks]
 mod benchmarks {
 	use super::*;
@@ -138,13 +167,7 @@ mod benchmarks {
 	#[benchmark]
 	fn request_access() {
 		// Paid at once into an empty revenue pool, whose split is scheduled.
-		let owner = funded::<T>("owner", 0);
-		let id = certified::<T>(&owner, 0, Fingerprint::SimHash(HASH));
-		assert_ok!(Pallet::<T>::set_policy(
-			RawOrigin::Signed(owner).into(),
-			id,
-			revenue_policy::<T>()
-		));
+		let (_, id) = licensed::<T>(revenue_policy::<T>());
 		let who = funded::<T>("requester", 0);
 
 		#[extrinsic_call]
@@ -156,15 +179,7 @@ mod benchmarks {
 	#[benchmark]
 	fn grant_access() {
 		// A pending offer paid from escrow into the revenue pool, with the key.
-		let owner = funded::<T>("owner", 0);
-		let id = certified::<T>(&owner, 0, Fingerprint::SimHash(HASH));
-		let who = funded::<T>("requester", 0);
-		assert_ok!(Pallet::<T>::request_access(
-			RawOrigin::Signed(who.clone()).into(),
-			id,
-			price::<T>(),
-			[7u8; 32]
-		));
+		let (owner, id, who) = requested::<T>(price::<T>());
 		assert_ok!(Pallet::<T>::set_policy(
 			RawOrigin::Signed(owner.clone()).into(),
 			id,
@@ -179,15 +194,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn deny_access() {
-		let owner = funded::<T>("owner", 0);
-		let id = certified::<T>(&owner, 0, Fingerprint::SimHash(HASH));
-		let who = funded::<T>("requester", 0);
-		assert_ok!(Pallet::<T>::request_access(
-			RawOrigin::Signed(who.clone()).into(),
-			id,
-			price::<T>(),
-			[7u8; 32]
-		));
+		let (owner, id, who) = requested::<T>(price::<T>());
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(owner), id, who.clone());
@@ -197,15 +204,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn revoke_access() {
-		let owner = funded::<T>("owner", 0);
-		let id = certified::<T>(&owner, 0, Fingerprint::SimHash(HASH));
-		let who = funded::<T>("requester", 0);
-		assert_ok!(Pallet::<T>::request_access(
-			RawOrigin::Signed(who.clone()).into(),
-			id,
-			Zero::zero(),
-			[7u8; 32]
-		));
+		let (owner, id, who) = requested::<T>(Zero::zero());
 		assert_ok!(Pallet::<T>::grant_access(
 			RawOrigin::Signed(owner.clone()).into(),
 			id,
@@ -221,15 +220,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn cancel_request() {
-		let owner = funded::<T>("owner", 0);
-		let id = certified::<T>(&owner, 0, Fingerprint::SimHash(HASH));
-		let who = funded::<T>("requester", 0);
-		assert_ok!(Pallet::<T>::request_access(
-			RawOrigin::Signed(who.clone()).into(),
-			id,
-			price::<T>(),
-			[7u8; 32]
-		));
+		let (owner, id, who) = requested::<T>(price::<T>());
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), id);
@@ -253,20 +244,8 @@ mod benchmarks {
 	fn resolve_dispute() {
 		// Supersede: the incumbent's revenue pool is split among the most shareholders, its
 		// certificate withdrawn, the claimant's issued.
-		let owner = funded::<T>("owner", 0);
-		let incumbent = certified::<T>(&owner, 0, Fingerprint::SimHash(HASH));
-		assert_ok!(Pallet::<T>::set_policy(
-			RawOrigin::Signed(owner).into(),
-			incumbent,
-			revenue_policy::<T>()
-		));
-		let payer = funded::<T>("requester", 0);
-		assert_ok!(Pallet::<T>::request_access(
-			RawOrigin::Signed(payer).into(),
-			incumbent,
-			price::<T>(),
-			[7u8; 32]
-		));
+		let (_, incumbent) = licensed::<T>(revenue_policy::<T>());
+		request::<T>(incumbent, price::<T>());
 		let claimant = funded::<T>("claimant", 0);
 		let claim = certified::<T>(&claimant, 1, Fingerprint::SimHash(HASH ^ 1));
 		let dispute = FileDisputes::<T>::get(claim).expect("the claim is a near-duplicate");
@@ -290,18 +269,10 @@ mod benchmarks {
 
 	#[benchmark]
 	fn split_revenue(s: Linear<0, { T::MaxShareholders::get() }>) {
-		let owner = funded::<T>("owner", 0);
-		let id = certified::<T>(&owner, 0, Fingerprint::SimHash(HASH));
 		let mut policy = revenue_policy::<T>();
 		policy.terms = Terms::RevenueShare { price: price::<T>(), shares: shares::<T>(s) };
-		assert_ok!(Pallet::<T>::set_policy(RawOrigin::Signed(owner).into(), id, policy));
-		let payer = funded::<T>("requester", 0);
-		assert_ok!(Pallet::<T>::request_access(
-			RawOrigin::Signed(payer).into(),
-			id,
-			price::<T>(),
-			[7u8; 32]
-		));
+		let (_, id) = licensed::<T>(policy);
+		request::<T>(id, price::<T>());
 		let due = frame_system::Pallet::<T>::block_number().saturating_add(T::RevenuePeriod::get());
 
 		#[block]

@@ -32,6 +32,12 @@ fn policy(terms: TermsOf<Test>) -> PolicyOf<Test> {
 	}
 }
 
+/// Alice holds the certificate of `file(1)` (fingerprint `TEXT`) and licenses it on `terms`.
+fn priced(terms: TermsOf<Test>) {
+	assert_ok!(register(ALICE, 1, Fingerprint::SimHash(TEXT)));
+	assert_ok!(DataRights::set_policy(RuntimeOrigin::signed(ALICE), file(1), policy(terms)));
+}
+
 fn actions(n: u8) -> Vec<Action> {
 	DataRights::evidence_page(file(n), 0, 100).records.into_iter().map(|r| r.action).collect()
 }
@@ -232,12 +238,7 @@ fn superseding_claim_withdraws_the_incumbent() {
 #[test]
 fn price_met_grants_at_once_and_pays_the_holder() {
 	build_and_execute(|| {
-		assert_ok!(register(ALICE, 1, Fingerprint::SimHash(TEXT)));
-		assert_ok!(DataRights::set_policy(
-			RuntimeOrigin::signed(ALICE),
-			file(1),
-			policy(Terms::PerAccess(500))
-		));
+		priced(Terms::PerAccess(500));
 		assert_ok!(DataRights::request_access(RuntimeOrigin::signed(BOB), file(1), 700, ENC));
 		assert_eq!(balance(ALICE), FUNDS + 500);
 		assert_eq!(balance(BOB), FUNDS - 500);
@@ -281,12 +282,7 @@ fn price_met_grants_at_once_and_pays_the_holder() {
 #[test]
 fn low_offer_waits_in_escrow_until_granted() {
 	build_and_execute(|| {
-		assert_ok!(register(ALICE, 1, Fingerprint::SimHash(TEXT)));
-		assert_ok!(DataRights::set_policy(
-			RuntimeOrigin::signed(ALICE),
-			file(1),
-			policy(Terms::PerAccess(500))
-		));
+		priced(Terms::PerAccess(500));
 		assert_ok!(DataRights::request_access(RuntimeOrigin::signed(BOB), file(1), 300, ENC));
 		assert_eq!(balance(BOB), FUNDS - 300);
 		assert_eq!(balance(DataRights::account_id()), ED + 300);
@@ -371,12 +367,7 @@ fn blacklist_refuses_whitelist_grants_free_and_approval_waits() {
 #[test]
 fn free_policy_grants_anyone() {
 	build_and_execute(|| {
-		assert_ok!(register(ALICE, 1, Fingerprint::SimHash(TEXT)));
-		assert_ok!(DataRights::set_policy(
-			RuntimeOrigin::signed(ALICE),
-			file(1),
-			policy(Terms::Free)
-		));
+		priced(Terms::Free);
 		assert_ok!(DataRights::request_access(RuntimeOrigin::signed(BOB), file(1), 0, ENC));
 		assert_eq!(balance(BOB), FUNDS);
 		assert!(matches!(
@@ -413,12 +404,7 @@ fn revoke_ends_a_grant() {
 #[test]
 fn unfunded_requester_gets_payment_failed() {
 	build_and_execute(|| {
-		assert_ok!(register(ALICE, 1, Fingerprint::SimHash(TEXT)));
-		assert_ok!(DataRights::set_policy(
-			RuntimeOrigin::signed(ALICE),
-			file(1),
-			policy(Terms::PerAccess(500))
-		));
+		priced(Terms::PerAccess(500));
 		fund(9, 550); // 500 would leave it below the existential deposit
 		assert_noop!(
 			DataRights::request_access(RuntimeOrigin::signed(9), file(1), 500, ENC),
@@ -434,16 +420,11 @@ fn unfunded_requester_gets_payment_failed() {
 #[test]
 fn revenue_pool_is_split_after_the_period() {
 	build_and_execute(|| {
-		assert_ok!(register(ALICE, 1, Fingerprint::SimHash(TEXT)));
 		let shares = BoundedVec::truncate_from(vec![
 			(CHARLIE, Perbill::from_percent(30)),
 			(DAVE, Perbill::from_percent(10)),
 		]);
-		assert_ok!(DataRights::set_policy(
-			RuntimeOrigin::signed(ALICE),
-			file(1),
-			policy(Terms::RevenueShare { price: 1_000, shares })
-		));
+		priced(Terms::RevenueShare { price: 1_000, shares });
 		assert_ok!(DataRights::request_access(RuntimeOrigin::signed(BOB), file(1), 1_000, ENC));
 		roll_to(5);
 		fund(9, 10_000);

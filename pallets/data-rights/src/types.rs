@@ -29,40 +29,7 @@ pub type EncryptionKey = [u8; 32];
 /// Sequential id of a dispute.
 pub type DisputeId = u64;
 
-/// A file's content fingerprint, computed by the client (see `cess_client::fingerprint`).
-#[derive(
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	MaxEncodedLen,
-	TypeInfo,
-	Debug,
-)]
-pub enum Fingerprint {
-	/// 64-bit SimHash of a text's word shingles.
-	SimHash(u64),
-	/// 64-bit DCT perceptual hash (pHash) of an image.
-	PerceptualHash(u64),
-	/// Blake2b-256 of the plaintext, for everything else (exact duplicates only).
-	ContentHash([u8; 32]),
-}
-
-impl Fingerprint {
-	/// Hamming distance to `other` if both are similarity hashes of the same kind; `0` for
-	/// equal content hashes; `None` when they cannot be compared.
-	pub fn distance(&self, other: &Fingerprint) -> Option<u32> {
-		match (self, other) {
-			(Fingerprint::SimHash(a), Fingerprint::SimHash(b))
-			| (Fingerprint::PerceptualHash(a), Fingerprint::PerceptualHash(b)) => Some((a ^ b).count_ones()),
-			(Fingerprint::ContentHash(a), Fingerprint::ContentHash(b)) => (a == b).then_some(0),
-			_ => None,
-		}
-	}
-}
+pub use cess_primitives::fingerprint::Fingerprint;
 
 /// An entry of the near-duplicate index: a certificate's file, hash and holder, so a lookup
 /// needs no certificate reads.

@@ -8,10 +8,11 @@ use cess_chain::{
 		self,
 		runtime_types::{
 			bounded_collections::bounded_vec::BoundedVec,
+			cess_primitives::fingerprint::Fingerprint,
 			cess_runtime::RuntimeCall,
 			pallet_data_rights::{
 				pallet::Call as RightsCall,
-				types::{Access, AccessState, Action, Fingerprint, Policy, Terms, Verdict},
+				types::{Access, AccessState, Action, Policy, Terms, Verdict},
 			},
 			sp_arithmetic::per_things::Perbill,
 		},
