@@ -220,7 +220,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn cancel_request() {
-		let (owner, id, who) = requested::<T>(price::<T>());
+		let (_, id, who) = requested::<T>(price::<T>());
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), id);
