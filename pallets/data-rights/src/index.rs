@@ -14,29 +14,33 @@ use polkadot_sdk::frame_support::pallet_prelude::*;
 /// A bucket key: `(kind, band, band value)`.
 pub(crate) type BucketKey = (u8, u8, u16);
 
-/// The kind byte and hash of a similarity fingerprint, `None` for a content hash.
-fn similarity(fingerprint: &Fingerprint) -> Option<(u8, u64)> {
-	match fingerprint {
-		Fingerprint::SimHash(h) => Some((0, *h)),
-		Fingerprint::PerceptualHash(h) => Some((1, *h)),
-		Fingerprint::ContentHash(_) => None,
+/// Where a fingerprint is indexed.
+pub(crate) enum Indexed {
+	/// A similarity hash: in one bucket per band, each entry carrying the whole hash.
+	Bands { hash: u64, keys: [BucketKey; BANDS as usize] },
+	/// A content hash: exactly, in [`ContentIndex`].
+	Content([u8; 32]),
+}
+
+impl Indexed {
+	pub(crate) fn of(fingerprint: &Fingerprint) -> Self {
+		let (kind, hash) = match *fingerprint {
+			Fingerprint::SimHash(h) => (0u8, h),
+			Fingerprint::PerceptualHash(h) => (1u8, h),
+			Fingerprint::ContentHash(hash) => return Indexed::Content(hash),
+		};
+		let keys = core::array::from_fn(|band| (kind, band as u8, (hash >> (16 * band)) as u16));
+		Indexed::Bands { hash, keys }
 	}
 }
 
-/// The buckets a similarity hash is stored in (one per band), or `None` for a content hash.
-pub(crate) fn band_keys(fingerprint: &Fingerprint) -> Option<[BucketKey; BANDS as usize]> {
-	let (kind, hash) = similarity(fingerprint)?;
-	Some(core::array::from_fn(|band| (kind, band as u8, (hash >> (16 * band)) as u16)))
-}
-
-/// The buckets a lookup probes: each stored bucket and its 16 one-bit neighbours.
-fn probe_keys(fingerprint: &Fingerprint) -> Option<impl Iterator<Item = BucketKey>> {
-	let keys = band_keys(fingerprint)?;
-	Some(keys.into_iter().flat_map(|(kind, band, value)| {
+/// The buckets a lookup probes: each band's bucket and its 16 one-bit neighbours.
+fn probe_keys(keys: [BucketKey; BANDS as usize]) -> impl Iterator<Item = BucketKey> {
+	keys.into_iter().flat_map(|(kind, band, value)| {
 		core::iter::once(value)
 			.chain((0..16).map(move |bit| value ^ (1 << bit)))
 			.map(move |v| (kind, band, v))
-	}))
+	})
 }
 
 impl<T: Config> Pallet<T> {
@@ -47,10 +51,10 @@ impl<T: Config> Pallet<T> {
 		fingerprint: &Fingerprint,
 	) -> alloc::vec::Vec<(FileId, T::AccountId, u32)> {
 		let mut found: alloc::vec::Vec<(FileId, T::AccountId, u32)> = alloc::vec::Vec::new();
-		match (similarity(fingerprint), probe_keys(fingerprint)) {
-			(Some((_, hash)), Some(keys)) => {
+		match Indexed::of(fingerprint) {
+			Indexed::Bands { hash, keys } => {
 				let limit = T::DuplicateDistance::get();
-				for key in keys {
+				for key in probe_keys(keys) {
 					for entry in Buckets::<T>::get(key) {
 						let d = (entry.hash ^ hash).count_ones();
 						if d < limit && !found.iter().any(|(f, _, _)| *f == entry.file) {
@@ -59,13 +63,11 @@ impl<T: Config> Pallet<T> {
 					}
 				}
 			},
-			_ => {
-				if let Fingerprint::ContentHash(hash) = fingerprint {
-					if let Some(file) = ContentIndex::<T>::get(hash) {
-						if let Some(cert) = Certificates::<T>::get(file) {
-							found.push((file, cert.owner, 0));
-						}
-					}
+			Indexed::Content(hash) => {
+				let holder = ContentIndex::<T>::get(hash)
+					.and_then(|file| Some((file, Certificates::<T>::get(file)?.owner)));
+				if let Some((file, owner)) = holder {
+					found.push((file, owner, 0));
 				}
 			},
 		}
@@ -75,7 +77,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Fails with [`Error::BucketFull`] if `fingerprint` could not be indexed.
 	pub(crate) fn ensure_indexable(fingerprint: &Fingerprint) -> DispatchResult {
-		if let Some(keys) = band_keys(fingerprint) {
+		if let Indexed::Bands { keys, .. } = Indexed::of(fingerprint) {
 			for key in keys {
 				ensure!(
 					Buckets::<T>::decode_len(key).unwrap_or(0) < T::MaxBucketLen::get() as usize,
@@ -93,20 +95,18 @@ impl<T: Config> Pallet<T> {
 		fingerprint: &Fingerprint,
 		owner: &T::AccountId,
 	) -> DispatchResult {
-		match (similarity(fingerprint), band_keys(fingerprint)) {
-			(Some((_, hash)), Some(keys)) => {
+		match Indexed::of(fingerprint) {
+			Indexed::Bands { hash, keys } => {
 				for key in keys {
 					let entry = BucketEntry::<T> { file, hash, owner: owner.clone() };
 					Buckets::<T>::try_mutate(key, |bucket| bucket.try_push(entry))
 						.map_err(|_| Error::<T>::BucketFull)?;
 				}
 			},
-			_ => {
-				if let Fingerprint::ContentHash(hash) = fingerprint {
-					// The first certificate of a content stays the one found.
-					if !ContentIndex::<T>::contains_key(hash) {
-						ContentIndex::<T>::insert(hash, file);
-					}
+			// The first certificate of a content stays the one found.
+			Indexed::Content(hash) => {
+				if !ContentIndex::<T>::contains_key(hash) {
+					ContentIndex::<T>::insert(hash, file);
 				}
 			},
 		}
@@ -115,24 +115,27 @@ impl<T: Config> Pallet<T> {
 
 	/// Records `owner` as the holder of `file` in its index entries.
 	pub(crate) fn index_set_owner(file: FileId, fingerprint: &Fingerprint, owner: &T::AccountId) {
-		for key in band_keys(fingerprint).into_iter().flatten() {
-			Buckets::<T>::mutate(key, |bucket| {
-				bucket.iter_mut().filter(|e| e.file == file).for_each(|e| e.owner = owner.clone())
-			});
+		if let Indexed::Bands { keys, .. } = Indexed::of(fingerprint) {
+			for key in keys {
+				Buckets::<T>::mutate(key, |bucket| {
+					bucket
+						.iter_mut()
+						.filter(|e| e.file == file)
+						.for_each(|e| e.owner = owner.clone())
+				});
+			}
 		}
 	}
 
 	/// Removes `file` from the index.
 	pub(crate) fn index_remove(file: FileId, fingerprint: &Fingerprint) {
-		match band_keys(fingerprint) {
-			None => {
-				if let Fingerprint::ContentHash(hash) = fingerprint {
-					if ContentIndex::<T>::get(hash) == Some(file) {
-						ContentIndex::<T>::remove(hash);
-					}
+		match Indexed::of(fingerprint) {
+			Indexed::Content(hash) => {
+				if ContentIndex::<T>::get(hash) == Some(file) {
+					ContentIndex::<T>::remove(hash);
 				}
 			},
-			Some(keys) => {
+			Indexed::Bands { keys, .. } => {
 				for key in keys {
 					Buckets::<T>::mutate_exists(key, |bucket| {
 						if let Some(b) = bucket {

@@ -1,8 +1,8 @@
 //! The pallet's invariants (checked by `try-runtime` and after every test).
 
 use crate::{
-	index::band_keys, AccessState, Accesses, BalanceOf, Buckets, Certificates, Config,
-	ContentIndex, Disputes, FileDisputes, Fingerprint, Pallet, RevenuePools, SplitSchedule,
+	index::Indexed, AccessState, Accesses, BalanceOf, Buckets, Certificates, Config, ContentIndex,
+	Disputes, FileDisputes, Pallet, RevenuePools, SplitSchedule,
 };
 use polkadot_sdk::{
 	frame_support::{ensure, traits::fungible::Inspect},
@@ -16,26 +16,19 @@ impl<T: Config> Pallet<T> {
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let mut indexed = 0usize;
 		for (file, cert) in Certificates::<T>::iter() {
-			match band_keys(&cert.fingerprint) {
-				Some(keys) => {
+			match Indexed::of(&cert.fingerprint) {
+				Indexed::Bands { hash, keys } => {
 					for key in keys {
 						ensure!(
-							Buckets::<T>::get(key).iter().any(|e| e.file == file
-								&& e.owner == cert.owner && Some(
-								e.hash
-							)
-								== match cert.fingerprint {
-									Fingerprint::SimHash(h) | Fingerprint::PerceptualHash(h) =>
-										Some(h),
-									Fingerprint::ContentHash(_) => None,
-								}),
+							Buckets::<T>::get(key)
+								.iter()
+								.any(|e| e.file == file && e.owner == cert.owner && e.hash == hash),
 							TryRuntimeError::Other("certificate missing from its band buckets")
 						);
 					}
 					indexed += keys.len();
 				},
-				None => {
-					let Fingerprint::ContentHash(hash) = cert.fingerprint else { unreachable!() };
+				Indexed::Content(hash) => {
 					ensure!(
 						ContentIndex::<T>::contains_key(hash),
 						TryRuntimeError::Other("content hash not indexed")
