@@ -14,6 +14,8 @@
 //! * [`podr2`] — the PoDR² proof-of-data-possession scheme (Shacham–Waters on BLS12-381): miner
 //!   keys, tagging, batched tag checks, challenge expansion, proving, verification and the restoral
 //!   opening proof.
+//! * [`possession`] — PoDR² v2: the 256-byte-leaf trees, byte-fair challenges over a snapshot of
+//!   a miner's holdings, the multiproof, proving and (no_std) verification.
 //! * [`probe`] — retrievability probes: the miner's HTTP endpoint, the request path and the
 //!   response a validator checks against the file id.
 //! * [`sampling`] — deterministic draws from a seed (uniform values, distinct indices), shared
@@ -36,6 +38,7 @@ pub mod host;
 pub mod layout;
 pub mod merkle;
 pub mod podr2;
+pub mod possession;
 pub mod probe;
 pub mod sampling;
 pub mod traits;

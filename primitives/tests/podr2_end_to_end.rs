@@ -362,3 +362,31 @@ fn proof_of_possession_and_keys() {
 	assert!(verify_pop_bytes(&sk.public_key().to_bytes(), &[0xaa; 32], &pop.to_bytes()));
 	assert!(!verify_pop_bytes(&sk.public_key().to_bytes(), &[0xab; 32], &pop.to_bytes()));
 }
+
+/// The v1 hole (issue 16, kept as evidence until v1 is removed): the miner holds the tagging key,
+/// so it tags all-zero blocks under the sampled names and proves over them without the data.
+/// The proof verifies. PoDR² v2 (`possession`) has no key that helps a prover.
+#[test]
+fn v1_key_holder_proves_without_the_data() {
+	let (sk, pk, params, _) = setup(64);
+	let layout = cess_primitives::layout::FileLayout::new(
+		2 * 40 * 1984,
+		32 << 20,
+		ErasureProfile::new(2, 1),
+	)
+	.unwrap();
+	let seed = challenge_seed(&[9; 32], 1, &[0x11; 32]);
+	// The miner threw its fragment away: all it uses is public (samples) and its own key.
+	let samples = expand_challenge(&seed, 16, 1, params, |_| Some(([8; 32], 0, layout))).unwrap();
+	let zeros = vec![0u8; params.block_bytes()];
+	let blocks: Vec<ChallengedBlock> = samples
+		.iter()
+		.map(|s| ChallengedBlock {
+			sample: *s,
+			data: &zeros,
+			tag: tag_block_reference(&sk, &s.name(), u64::from(s.block), &zeros, params),
+		})
+		.collect();
+	let proof = prove(&blocks, params).unwrap();
+	assert!(verify_proof_bytes(&pk.to_bytes(), &encode_samples(&samples), &proof.to_bytes(), 64));
+}
