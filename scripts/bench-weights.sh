@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the weights of our pallets from their FRAME benchmarks on this machine:
-# builds cess-node with `runtime-benchmarks` and runs `cess-node benchmark pallet` (the PoDR² host
-# functions are registered there) for each pallet, writing `pallets/<name>/src/weights.rs`.
+# builds cess-node with `runtime-benchmarks` and runs `cess-node benchmark pallet` for each
+# pallet, writing `pallets/<name>/src/weights.rs`.
 #
 # Usage: scripts/bench-weights.sh [pallet_sminer pallet_file_bank pallet_audit pallet_storage_rewards …]
 set -euo pipefail

@@ -25,6 +25,14 @@ cargo build --release --locked --workspace --bins --features "$CESS_FEATURES"
 log "cargo test (release: unit, pallet and end-to-end tests)"
 cargo test --release --locked --workspace --features "$CESS_FEATURES"
 
+# A second PoDR² implementation, written from primitives/README.md alone, against the vectors.
+log "PoDR² known answers, second implementation (python3)"
+if command -v python3 >/dev/null 2>&1; then
+	python3 primitives/tests/vectors/verify_v2.py
+else
+	log "python3 not found: skipping the second implementation's check"
+fi
+
 # The storage pallets' benchmarks run as tests on their mock runtimes (the weights themselves
 # come from `scripts/bench-weights.sh`). Compiled, not linted: a clippy pass with this feature
 # set would cost a further full check build of FRAME on a 2-core CI machine.

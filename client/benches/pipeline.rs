@@ -186,7 +186,7 @@ fn blocks(c: &mut Criterion<ThreadCpu>) {
 	group.bench_function("aes-256-gcm seal 32 MiB", |b| b.iter(|| cipher.seal(1, &mut buf)));
 
 	let codec = SegmentCodec::new(ErasureProfile::new(4, 8)).unwrap();
-	let fragment_len = (segment / 4).div_ceil(1984) * 1984;
+	let fragment_len = (segment / 4).div_ceil(256) * 256;
 	let mut shards = vec![9u8; codec.buffer_len(fragment_len)];
 	group.bench_function("rs 4+8 encode 32 MiB", |b| {
 		b.iter(|| codec.encode(&mut shards, fragment_len).unwrap())

@@ -29,7 +29,7 @@
 //!
 //! See [`crate::crypto::aead`] for the key schedule, nonces and associated data.
 
-use cess_primitives::types::BLOCK_BYTES;
+use cess_primitives::types::LEAF_BYTES;
 
 use crate::error::{Error, Result, Structure};
 
@@ -46,9 +46,9 @@ pub const SALT_LEN: usize = 16;
 /// Length of the key check value.
 pub const KEY_CHECK_LEN: usize = 16;
 
-/// Smallest segment size: one PoDR² block, as [`FileLayout`](cess_primitives::layout::FileLayout)
-/// requires (and far more than the header and a tag).
-pub const MIN_SEGMENT_SIZE: u64 = BLOCK_BYTES as u64;
+/// Smallest segment size: one Merkle leaf, as [`FileLayout`](cess_primitives::layout::FileLayout)
+/// requires (and more than the header and a tag).
+pub const MIN_SEGMENT_SIZE: u64 = LEAF_BYTES as u64;
 pub use cess_primitives::layout::MAX_SEGMENT_SIZE;
 
 /// The AEAD cipher of an encrypted stream.

@@ -1,20 +1,20 @@
-//! Small files and sizes at block and segment boundaries.
+//! Small files and sizes at leaf and segment boundaries.
 
 mod common;
 
 use cess_client::{format::HEADER_LEN, format::TAG_LEN, plan, DataKey, Error};
-use cess_primitives::types::BLOCK_BYTES;
+use cess_primitives::types::LEAF_BYTES;
 use common::{corrupt, data, decode_mem, encode_mem, options};
 
-const SEGMENT: u64 = 8 * BLOCK_BYTES as u64; // 15 872 bytes
+const SEGMENT: u64 = 62 * LEAF_BYTES as u64; // 15 872 bytes
 const K: u8 = 2;
 const M: u8 = 3;
 
-/// Sizes just below, at and above block, k-block and segment boundaries, for the stream as
+/// Sizes just below, at and above leaf, k-leaf and segment boundaries, for the stream as
 /// stored: `public` gives plaintext sizes, else plaintext sizes whose *encrypted* stream hits the
 /// boundary.
 fn boundary_sizes(public: bool) -> Vec<usize> {
-	let b = BLOCK_BYTES;
+	let b = LEAF_BYTES;
 	let seg = SEGMENT as usize;
 	let stream_boundaries = [1, b, K as usize * b, seg, 2 * seg, 3 * seg];
 	let mut sizes = vec![1, 2];
@@ -88,18 +88,18 @@ fn boundary_sizes_hit_the_intended_segment_counts() {
 #[test]
 fn small_files_are_not_padded_to_a_full_segment() {
 	let opts = options(4, 8, cess_primitives::types::DEFAULT_SEGMENT_SIZE);
-	// One byte, public: one block per fragment.
+	// One byte, public: one leaf per fragment.
 	let layout = plan(1, false, &opts).unwrap();
-	assert_eq!(layout.fragment_len(0), BLOCK_BYTES as u64);
-	assert_eq!(layout.stored_bytes(), 12 * BLOCK_BYTES as u64);
-	// One byte, encrypted: 73 stream bytes, still one block per fragment.
+	assert_eq!(layout.fragment_len(0), LEAF_BYTES as u64);
+	assert_eq!(layout.stored_bytes(), 12 * LEAF_BYTES as u64);
+	// One byte, encrypted: 73 stream bytes, still one leaf per fragment.
 	let layout = plan(1, true, &opts).unwrap();
 	assert_eq!(layout.size, 1 + 72);
-	assert_eq!(layout.stored_bytes(), 12 * BLOCK_BYTES as u64);
+	assert_eq!(layout.stored_bytes(), 12 * LEAF_BYTES as u64);
 
 	let key = DataKey::generate();
 	let (manifest, mut store) = encode_mem(&[0x5a], Some(&key), &opts).unwrap();
-	assert_eq!(store.fragment(0, 11).unwrap().len(), BLOCK_BYTES);
+	assert_eq!(store.fragment(0, 11).unwrap().len(), LEAF_BYTES);
 	corrupt(&mut store, 0, 0);
 	let (out, _) = decode_mem(&manifest, &mut store, Some(&key)).unwrap();
 	assert_eq!(out, vec![0x5a]);

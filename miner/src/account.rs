@@ -115,13 +115,10 @@ pub async fn register(ctx: &Context, args: &Register) -> Result<(), MinerError> 
 			.map_err(|e| MinerError::Usage(format!("--beneficiary `{text}`: {e}")))?,
 		None => ctx.account(),
 	};
-	let pop = ctx.identity.podr2.prove_possession(&ctx.account().0);
 	let call = api::tx().sminer().register(
 		beneficiary,
 		BoundedVec(ctx.identity.peer_id().to_bytes()),
 		BoundedVec(endpoints(&args.endpoints)?),
-		ctx.identity.podr2.public_key().to_bytes(),
-		pop.to_bytes(),
 		capacity,
 		collateral,
 	);
@@ -170,10 +167,6 @@ pub async fn status(ctx: &Context, store_dir: &std::path::Path) -> Result<(), Mi
 			Ok(a) => println!("endpoint     {a}"),
 			Err(_) => println!("endpoint     (undecodable: 0x{})", hex::encode(&addr.0)),
 		}
-	}
-	let local_key = ctx.identity.podr2.public_key().to_bytes();
-	if info.podr2_key != local_key {
-		println!("WARNING      the PoDR² key in the data directory is not the registered one: proofs will fail");
 	}
 	if info.peer_id.0 != ctx.identity.peer_id().to_bytes() {
 		println!("WARNING      the registered peer id is not this miner's: run update-endpoint");

@@ -38,11 +38,11 @@ pub struct Common {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-	/// Run the miner: receive, tag and store fragments, prove every round, serve downloads and
+	/// Run the miner: receive, check and store fragments, prove every round, serve downloads and
 	/// probes, restore lost columns. Stops on Ctrl-C.
 	Run(Run),
 	/// Register this miner on chain: declares capacity, puts collateral on hold and publishes the
-	/// PoDR² public key, peer id and endpoints.
+	/// peer id and endpoints.
 	Register(Register),
 	/// Show the miner's on-chain record, local store and claimable rewards.
 	Status,

@@ -69,21 +69,17 @@ pub fn reply(state: &HttpState, method: &Method, path: &str) -> Reply {
 
 fn probe(state: &HttpState, path: &str) -> Reply {
 	let outcome = |o: &str| state.metrics.probes.with_label_values(&[o]).inc();
-	let Some((file_id, segment, column, block)) = parse_probe_path(path) else {
+	let Some((file_id, segment, column, leaf)) = parse_probe_path(path) else {
 		outcome("bad_request");
 		return Reply::text(
 			StatusCode::NOT_FOUND,
-			"unknown path; probes are /cess/probe/v1/<file id hex>/<segment>/<column>/<block>\n",
+			"unknown path; probes are /cess/probe/v2/<file id hex>/<segment>/<column>/<leaf>\n",
 		);
 	};
-	match state.store.probe(&file_id, segment, column, block) {
-		Ok(response) => {
+	match state.store.probe(&file_id, segment, column, leaf) {
+		Ok(proof) => {
 			outcome("served");
-			Reply {
-				status: StatusCode::OK,
-				content_type: "application/octet-stream",
-				body: response.to_bytes(),
-			}
+			Reply { status: StatusCode::OK, content_type: "application/octet-stream", body: proof }
 		},
 		Err(
 			e @ (StoreError::UnknownFile(_)
@@ -138,13 +134,16 @@ pub async fn serve(listener: TcpListener, state: Arc<HttpState>) -> io::Result<(
 mod tests {
 	use super::*;
 	use crate::store::test_file::TestFile;
-	use cess_primitives::probe::{probe_path, ProbeResponse};
+	use cess_primitives::{
+		possession::{verify, Sample},
+		probe::probe_path,
+	};
 	use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 	fn state(dir: &std::path::Path) -> (Arc<HttpState>, TestFile) {
 		let store = FragmentStore::open(dir, 1 << 30).unwrap();
-		let file = TestFile::new(2, 1, 3, 30_000);
-		file.put_column(&store, 0, |seg, _| file.fake_tags(seg));
+		let file = TestFile::new(2, 1, 23, 30_000);
+		file.put_column(&store, 0);
 		store.commit(&file.manifest, &[0]).unwrap();
 		(Arc::new(HttpState { store: Arc::new(store), metrics: Arc::new(Metrics::new()) }), file)
 	}
@@ -168,14 +167,23 @@ mod tests {
 		let addr = listener.local_addr().unwrap();
 		let server = tokio::spawn(serve(listener, state));
 		let id = *file.manifest.file_id();
-		let profile = file.manifest.layout().profile;
+		let layout = *file.manifest.layout();
+		let sample = Sample {
+			file_id: id,
+			segment: 1,
+			column: 0,
+			leaf: 2,
+			segments: layout.segment_count(),
+			width: 3,
+			fragment_len: layout.fragment_len(1) as u32,
+		};
 
 		let (status, body) = get(addr, &probe_path(&id, 1, 0, 2)).await;
 		assert_eq!(status, 200);
-		assert!(ProbeResponse::from_bytes(&body).unwrap().verify(&id, &profile, 1, 0, 2));
+		assert_eq!(verify(&[sample], &body), Ok(()));
 		assert_eq!(get(addr, &probe_path(&id, 1, 1, 2)).await.0, 404);
 		assert_eq!(get(addr, &probe_path(&[3; 32], 0, 0, 0)).await.0, 404);
-		assert_eq!(get(addr, "/cess/probe/v1/zz/0/0/0").await.0, 404);
+		assert_eq!(get(addr, "/cess/probe/v2/zz/0/0/0").await.0, 404);
 		assert_eq!(get(addr, "/health").await, (200, b"ok\n".to_vec()));
 		let (status, metrics) = get(addr, "/metrics").await;
 		assert_eq!(status, 200);

@@ -1,8 +1,9 @@
-//! The miner's local secrets, kept in its data directory (created on first use, mode 0600):
+//! The miner's local secret, kept in its data directory (created on first use, mode 0600):
 //!
-//! * `podr2.key`: the 32-byte seed of the PoDR² tagging key. Its public key is registered on
-//!   chain; losing it makes every stored tag useless, so back it up with the data.
 //! * `network.key`: the 32-byte ed25519 secret of the libp2p identity (the registered peer id).
+//!
+//! PoDR² needs no key: proofs are Merkle paths over the stored data (a `podr2.key` left by an
+//! older version is ignored).
 
 use std::{
 	fs,
@@ -10,7 +11,6 @@ use std::{
 	path::{Path, PathBuf},
 };
 
-use cess_primitives::podr2::SecretKey;
 use libp2p_identity::{ed25519, Keypair, PeerId};
 use rand_core::{OsRng, RngCore};
 
@@ -38,8 +38,6 @@ pub enum IdentityError {
 
 /// The miner's keys.
 pub struct Identity {
-	/// The PoDR² tagging key.
-	pub podr2: SecretKey,
 	/// The libp2p identity.
 	pub network: Keypair,
 }
@@ -47,12 +45,11 @@ pub struct Identity {
 impl Identity {
 	/// Loads the keys from `data_dir`, creating missing ones.
 	pub fn load_or_create(data_dir: &Path) -> Result<Self, IdentityError> {
-		let podr2 = SecretKey::from_seed(&seed(&data_dir.join("podr2.key"))?);
 		let mut secret = seed(&data_dir.join("network.key"))?;
 		let network = ed25519::SecretKey::try_from_bytes(&mut secret)
 			.map(|s| Keypair::from(ed25519::Keypair::from(s)))
 			.map_err(|_| IdentityError::Corrupt(data_dir.join("network.key")))?;
-		Ok(Self { podr2, network })
+		Ok(Self { network })
 	}
 
 	/// The libp2p peer id.
@@ -95,14 +92,13 @@ mod tests {
 		let first = Identity::load_or_create(dir.path()).unwrap();
 		let again = Identity::load_or_create(dir.path()).unwrap();
 		assert_eq!(first.peer_id(), again.peer_id());
-		assert_eq!(first.podr2.public_key().to_bytes(), again.podr2.public_key().to_bytes());
 		#[cfg(unix)]
 		{
 			use std::os::unix::fs::PermissionsExt;
-			let mode = fs::metadata(dir.path().join("podr2.key")).unwrap().permissions().mode();
+			let mode = fs::metadata(dir.path().join("network.key")).unwrap().permissions().mode();
 			assert_eq!(mode & 0o777, 0o600);
 		}
-		fs::write(dir.path().join("podr2.key"), [1u8; 31]).unwrap();
+		fs::write(dir.path().join("network.key"), [1u8; 31]).unwrap();
 		let err = Identity::load_or_create(dir.path()).err().expect("a short key is refused");
 		assert!(err.to_string().contains("restore it from your backup"), "{err}");
 	}

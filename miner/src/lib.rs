@@ -5,7 +5,7 @@
 //! * [`http`]: the read-only HTTP server (retrievability probes, `/metrics`, `/health`).
 //! * [`metrics`]: the Prometheus metrics.
 //! * [`prover`]: answers to audit challenges from the store.
-//! * [`identity`]: the PoDR² and libp2p keys in the data directory.
+//! * [`identity`]: the libp2p key in the data directory.
 //! * [`service`]: `cess-miner run` (libp2p, tagging, proofs, self-check, GC, restoral).
 //! * [`account`]: the on-chain account commands (`register`, `status`, …); [`cli`] their flags.
 #![deny(missing_docs, rustdoc::broken_intra_doc_links)]

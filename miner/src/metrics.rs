@@ -5,7 +5,7 @@ use prometheus::{Encoder, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
 /// Every metric the miner exports, registered in one registry.
 pub struct Metrics {
 	registry: Registry,
-	/// Bytes of fragments and tags on disk.
+	/// Bytes of fragments and their kept tree levels on disk.
 	pub store_used_bytes: IntGauge,
 	/// The declared capacity.
 	pub store_capacity_bytes: IntGauge,
@@ -40,7 +40,7 @@ impl Metrics {
 			c
 		};
 		Self {
-			store_used_bytes: gauge("store_used_bytes", "Bytes of fragments and tags stored"),
+			store_used_bytes: gauge("store_used_bytes", "Bytes of fragments and their tree levels stored"),
 			store_capacity_bytes: gauge("store_capacity_bytes", "Declared storage capacity"),
 			held_columns: gauge("held_columns", "File columns held"),
 			probes: counter("probes_total", "Retrievability probes answered", "outcome"),

@@ -17,19 +17,15 @@ use polkadot_sdk::{
 };
 use std::{sync::Arc, time::Duration};
 
-/// Host functions the runtime may call: Substrate's own set plus CESS's native PoDR²
-/// verification.
+/// Host functions the runtime may call: Substrate's own set (the runtime verifies PoDR² in plain
+/// wasm, so no custom host function is needed).
 #[cfg(not(feature = "runtime-benchmarks"))]
-pub type HostFunctions =
-	(sp_io::SubstrateHostFunctions, cess_primitives::host::podr_verifier::HostFunctions);
+pub type HostFunctions = sp_io::SubstrateHostFunctions;
 
 /// Host functions the runtime may call, plus the benchmarking ones.
 #[cfg(feature = "runtime-benchmarks")]
-pub type HostFunctions = (
-	sp_io::SubstrateHostFunctions,
-	cess_primitives::host::podr_verifier::HostFunctions,
-	frame_benchmarking::benchmarking::HostFunctions,
-);
+pub type HostFunctions =
+	(sp_io::SubstrateHostFunctions, frame_benchmarking::benchmarking::HostFunctions);
 
 /// The wasm executor of the runtime, with every host function registered.
 pub type RuntimeExecutor = sc_executor::WasmExecutor<HostFunctions>;

@@ -1,20 +1,21 @@
-//! PoDR² audits and storage rewards on a dev node with the real host function: three miners
-//! store a real file (fragments, Merkle root, tags), the chain challenges them, Bob's real proof
-//! verifies, Charlie's tampered one fails and is penalised, and Bob claims his share of the
-//! reward era (part paid, part vesting). The chain is driven by a stock @polkadot/api script;
-//! this harness keeps each miner's fragment and tags in a `cess-miner` fragment store and answers
-//! the challenges the script prints with `cess-miner`'s prover.
+//! PoDR² audits and storage rewards on a dev node: three miners store a real file (fragments and
+//! their Merkle trees), the chain challenges them, Bob's real proof verifies in the runtime,
+//! Charlie's tampered one fails and is penalised, and Bob claims his share of the reward era (part
+//! paid, part vesting). The chain is driven by a stock @polkadot/api script; this harness keeps
+//! each miner's fragment in a `cess-miner` fragment store and answers the challenges the script
+//! prints with `cess-miner`'s prover.
 
 mod common;
 
 use cess_client::FileManifest;
-use cess_miner::{prover::answer_encoded, store::FragmentStore};
+use cess_miner::{prover::answer, store::FragmentStore};
 use cess_primitives::{
 	layout::FileLayout,
-	merkle::{blake2_256_parts, file_tree, fragment_hash},
-	podr2::{name, tag_fragment, tags_to_bytes, Params, SecretKey},
+	merkle::{blake2_256_parts, file_id, fragment_hash},
+	possession::Sample,
 	types::{ErasureProfile, FileId, DEFAULT_SEGMENT_SIZE},
 };
+use codec::Decode;
 use common::{
 	crate_dir, dev_miners, ensure_polkadot_js, hex, miners_json, temp_dir, unhex, Node, NodeConfig,
 };
@@ -43,26 +44,15 @@ fn stored_file() -> (FileLayout, Vec<Vec<u8>>, FileId) {
 		})
 		.collect();
 	let hashes: Vec<_> = fragments.iter().map(|f| fragment_hash(f)).collect();
-	let file_id = file_tree(&hashes).root();
-	(layout, fragments, file_id)
+	(layout, fragments, file_id(&hashes))
 }
 
-/// A miner's store holding column `column` of the file, tagged with `sk`.
-fn miner_store(
-	sk: &SecretKey,
-	layout: FileLayout,
-	fragments: &[Vec<u8>],
-	column: u16,
-) -> FragmentStore {
+/// A miner's store holding column `column` of the file.
+fn miner_store(layout: FileLayout, fragments: &[Vec<u8>], column: u16) -> FragmentStore {
 	let hashes: Vec<_> = fragments.iter().map(|f| fragment_hash(f)).collect();
 	let manifest = FileManifest::new(layout, false, hashes.clone()).expect("valid manifest");
 	let store = FragmentStore::open(temp_dir(&format!("store-{column}")), 1 << 30).expect("store");
-	let fragment = &fragments[column as usize];
-	let tags = tag_fragment(sk, &name(manifest.file_id(), 0, column), fragment, Params::default());
-	store.put_fragment(&hashes[column as usize], fragment).expect("fragment");
-	store
-		.put_tags(&hashes[column as usize], layout.blocks_in_fragment(0), &tags_to_bytes(&tags))
-		.expect("tags");
+	store.put_fragment(&hashes[column as usize], &fragments[column as usize]).expect("fragment");
 	store.commit(&manifest, &[column]).expect("commit");
 	store
 }
@@ -105,15 +95,15 @@ fn real_proof_passes_tampered_proof_fails_and_rewards_vest() {
 		let words: Vec<&str> = line.split_whitespace().collect();
 		match words.as_slice() {
 			["placement", uris] => placement = uris.split(',').map(str::to_owned).collect(),
-			["challenge", uri, _round, _version, samples] => {
+			["challenge", uri, _round, samples] => {
 				let column = placement.iter().position(|u| u == uri).expect("miner in placement");
-				let (_, sk, _) = miners.iter().find(|(u, ..)| u == uri).expect("known miner");
-				let store = miner_store(sk, layout, &fragments, column as u16);
-				let mut proof = answer_encoded(&store, &unhex(samples), Params::default())
-					.expect("the miner answers its challenge");
+				let store = miner_store(layout, &fragments, column as u16);
+				let samples = Vec::<Sample>::decode(&mut &unhex(samples)[..])
+					.expect("the runtime API's samples decode");
+				let mut proof = answer(&store, &samples).expect("the miner answers its challenge");
 				if *uri == "//Charlie" {
-					// Tamper with μ₀ (it stays a canonical scalar): the proof must fail.
-					proof[48] ^= 1;
+					// Tamper with the first challenged leaf: the proof must fail.
+					proof[2 + 5] ^= 1;
 				}
 				writeln!(stdin, "proof {uri} {}", hex(&proof)).expect("answer the script");
 			},

@@ -1,5 +1,5 @@
-//! The storage market on a dev node, driven by a stock @polkadot/api: miners register with real
-//! PoDR² keys, Alice leases space and declares an upload, the placement is read back through the
+//! The storage market on a dev node, driven by a stock @polkadot/api: miners register with their
+//! peer ids and collateral, Alice leases space and declares an upload, the placement is read back through the
 //! runtime API, and the miners' reports with Alice's signed acceptance make the file Active.
 
 mod common;

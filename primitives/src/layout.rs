@@ -6,25 +6,24 @@
 //! 1. The stream of `size` bytes is cut into `ceil(size / segment_size)` segments; every segment
 //!    but the last holds exactly `segment_size` bytes.
 //! 2. A segment of `len` bytes is zero-padded to `k · fragment_len`, where
-//!    `fragment_len = ceil(ceil(len / k) / BLOCK_BYTES) · BLOCK_BYTES`. Small files are therefore
-//!    *not* padded to a full segment, only up to `k` times the block size.
+//!    `fragment_len = ceil(ceil(len / k) / LEAF_BYTES) · LEAF_BYTES`. Small files are therefore
+//!    *not* padded to a full segment, only up to `k` times the leaf size.
 //! 3. Data fragment `c < k` is bytes `[c · fragment_len, (c + 1) · fragment_len)` of the padded
 //!    segment; columns `k..k+m` hold the Reed–Solomon parity fragments of the same length.
-//! 4. Each fragment is a whole number of [`BLOCK_BYTES`]-byte blocks: the Merkle leaves, and the
-//!    PoDR² blocks at the default `s = 64`.
+//! 4. Each fragment is a whole number of [`LEAF_BYTES`]-byte leaves (its Merkle tree's).
 //!
-//! Rules enforced by [`FileLayout::new`]: `size > 0`; `BLOCK_BYTES ≤ segment_size ≤
-//! MAX_SEGMENT_SIZE` (no divisibility requirement: the default 32 MiB is not a multiple of
-//! 1984, the last block of each fragment is simply zero-padded); the profile is valid; the
+//! Rules enforced by [`FileLayout::new`]: `size > 0`; `LEAF_BYTES ≤ segment_size ≤
+//! MAX_SEGMENT_SIZE` (no divisibility requirement: a segment is zero-padded up to `k` whole
+//! fragments); the profile is valid; the
 //! segment count fits in a `u32`.
 
-use crate::types::{ErasureProfile, ProfileError, SegmentIndex, BLOCK_BYTES};
+use crate::types::{ErasureProfile, ProfileError, SegmentIndex, LEAF_BYTES};
 #[cfg(feature = "codec")]
 use codec::{Decode, Encode, MaxEncodedLen};
 #[cfg(feature = "codec")]
 use scale_info::TypeInfo;
 
-/// Largest accepted segment size (1 GiB), so block counts and fragment lengths stay in `u32`.
+/// Largest accepted segment size (1 GiB), so leaf counts and fragment lengths stay in `u32`.
 pub const MAX_SEGMENT_SIZE: u64 = 1 << 30;
 
 /// Why a [`FileLayout`] is rejected.
@@ -32,7 +31,7 @@ pub const MAX_SEGMENT_SIZE: u64 = 1 << 30;
 pub enum LayoutError {
 	/// The stream is empty.
 	EmptyFile,
-	/// `segment_size` is below [`BLOCK_BYTES`] or above [`MAX_SEGMENT_SIZE`].
+	/// `segment_size` is below [`LEAF_BYTES`] or above [`MAX_SEGMENT_SIZE`].
 	BadSegmentSize,
 	/// The erasure profile is invalid.
 	Profile(ProfileError),
@@ -79,7 +78,7 @@ impl FileLayout {
 		if self.size == 0 {
 			return Err(LayoutError::EmptyFile);
 		}
-		if self.segment_size < BLOCK_BYTES as u64 || self.segment_size > MAX_SEGMENT_SIZE {
+		if self.segment_size < LEAF_BYTES as u64 || self.segment_size > MAX_SEGMENT_SIZE {
 			return Err(LayoutError::BadSegmentSize);
 		}
 		self.profile.validate().map_err(LayoutError::Profile)?;
@@ -112,20 +111,20 @@ impl FileLayout {
 	}
 
 	/// Bytes of each fragment of segment `seg`: `ceil(segment_len / k)` rounded up to a multiple
-	/// of [`BLOCK_BYTES`] (0 if `seg` is out of range).
+	/// of [`LEAF_BYTES`] (0 if `seg` is out of range).
 	pub fn fragment_len(&self, seg: SegmentIndex) -> u64 {
 		let len = self.segment_len(seg);
 		let k = u64::from(self.profile.k);
 		if len == 0 || k == 0 {
 			return 0;
 		}
-		len.div_ceil(k).div_ceil(BLOCK_BYTES as u64) * BLOCK_BYTES as u64
+		len.div_ceil(k).div_ceil(LEAF_BYTES as u64) * LEAF_BYTES as u64
 	}
 
-	/// Number of [`BLOCK_BYTES`]-byte blocks (Merkle leaves) in each fragment of segment `seg`.
-	pub fn blocks_in_fragment(&self, seg: SegmentIndex) -> u32 {
-		// fragment_len ≤ MAX_SEGMENT_SIZE + BLOCK_BYTES, so this fits in u32.
-		(self.fragment_len(seg) / BLOCK_BYTES as u64) as u32
+	/// Number of [`LEAF_BYTES`]-byte leaves in each fragment of segment `seg`.
+	pub fn leaves_in_fragment(&self, seg: SegmentIndex) -> u32 {
+		// fragment_len ≤ MAX_SEGMENT_SIZE + LEAF_BYTES, so this fits in u32.
+		(self.fragment_len(seg) / LEAF_BYTES as u64) as u32
 	}
 
 	/// Zero padding appended to segment `seg` before it is split into `k` data fragments.
@@ -164,13 +163,13 @@ mod tests {
 	#[test]
 	fn rejects_invalid() {
 		assert_eq!(FileLayout::new(0, DEFAULT_SEGMENT_SIZE, P48), Err(LayoutError::EmptyFile));
-		assert_eq!(FileLayout::new(1, 1983, P48), Err(LayoutError::BadSegmentSize));
+		assert_eq!(FileLayout::new(1, 255, P48), Err(LayoutError::BadSegmentSize));
 		assert_eq!(FileLayout::new(1, MAX_SEGMENT_SIZE + 1, P48), Err(LayoutError::BadSegmentSize));
 		assert_eq!(
 			FileLayout::new(1, DEFAULT_SEGMENT_SIZE, ErasureProfile::new(0, 1)),
 			Err(LayoutError::Profile(ProfileError::NoDataFragments))
 		);
-		assert_eq!(FileLayout::new(u64::MAX, 1984, P48), Err(LayoutError::TooManySegments));
+		assert_eq!(FileLayout::new(u64::MAX, 256, P48), Err(LayoutError::TooManySegments));
 		assert_eq!(
 			FileLayout::new(u64::MAX, MAX_SEGMENT_SIZE, P48),
 			Err(LayoutError::TooManySegments)
@@ -188,33 +187,32 @@ mod tests {
 		assert_eq!(l.segment_len(0), 32 << 20);
 		assert_eq!(l.segment_len(3), 4 << 20);
 		assert_eq!(l.segment_len(4), 0);
-		// 8 MiB fragments → 4229 blocks (last one partly padding).
-		assert_eq!(l.blocks_in_fragment(0), 4229);
-		assert_eq!(l.fragment_len(0), 4229 * 1984);
-		// 1 MiB per fragment of the last segment → 529 blocks.
-		assert_eq!(l.blocks_in_fragment(3), 529);
-		assert_eq!(l.column_bytes(), 3 * 4229 * 1984 + 529 * 1984);
+		// 8 MiB fragments are exactly 32 768 leaves: no padding.
+		assert_eq!(l.leaves_in_fragment(0), 32_768);
+		assert_eq!(l.fragment_len(0), 8 << 20);
+		assert_eq!(l.leaves_in_fragment(3), 4096);
+		assert_eq!(l.column_bytes(), 3 * (8 << 20) + (1 << 20));
 		assert_eq!(l.stored_bytes(), l.column_bytes() * 12);
 		assert_eq!(l.fragment_count(), 48);
-		assert_eq!(l.segment_padding(0), 4 * 4229 * 1984 - (32 << 20));
+		assert_eq!(l.segment_padding(0), 0);
 		assert_eq!(l.fragment_len(9), 0);
-		assert_eq!(l.blocks_in_fragment(9), 0);
+		assert_eq!(l.leaves_in_fragment(9), 0);
 	}
 
 	#[test]
 	fn small_file_not_padded_to_segment() {
 		let l = FileLayout::new(10, DEFAULT_SEGMENT_SIZE, P48).unwrap();
 		assert_eq!(l.segment_count(), 1);
-		assert_eq!(l.fragment_len(0), 1984);
-		assert_eq!(l.column_bytes(), 1984);
-		assert_eq!(l.stored_bytes(), 12 * 1984);
-		assert_eq!(l.segment_padding(0), 4 * 1984 - 10);
-		// Exactly k blocks.
-		let l = FileLayout::new(4 * 1984, DEFAULT_SEGMENT_SIZE, P48).unwrap();
-		assert_eq!(l.blocks_in_fragment(0), 1);
+		assert_eq!(l.fragment_len(0), 256);
+		assert_eq!(l.column_bytes(), 256);
+		assert_eq!(l.stored_bytes(), 12 * 256);
+		assert_eq!(l.segment_padding(0), 4 * 256 - 10);
+		// Exactly k leaves.
+		let l = FileLayout::new(4 * 256, DEFAULT_SEGMENT_SIZE, P48).unwrap();
+		assert_eq!(l.leaves_in_fragment(0), 1);
 		assert_eq!(l.segment_padding(0), 0);
-		let l = FileLayout::new(4 * 1984 + 1, DEFAULT_SEGMENT_SIZE, P48).unwrap();
-		assert_eq!(l.blocks_in_fragment(0), 2);
+		let l = FileLayout::new(4 * 256 + 1, DEFAULT_SEGMENT_SIZE, P48).unwrap();
+		assert_eq!(l.leaves_in_fragment(0), 2);
 	}
 
 	#[test]
@@ -231,7 +229,7 @@ mod tests {
 			x ^= x >> 7;
 			x ^= x << 17;
 			let size = 1 + x % (200 << 20);
-			let seg_size = 1984 + (x >> 20) % (40 << 20);
+			let seg_size = 256 + (x >> 20) % (40 << 20);
 			let p = profiles[(x >> 60) as usize % profiles.len()];
 			let l = FileLayout::new(size, seg_size, p).unwrap();
 			let n = l.segment_count();
@@ -241,11 +239,11 @@ mod tests {
 			assert_eq!(col, l.column_bytes());
 			for s in [0, n - 1] {
 				let fl = l.fragment_len(s);
-				assert_eq!(fl % 1984, 0);
+				assert_eq!(fl % 256, 0);
 				assert!(fl * u64::from(p.k) >= l.segment_len(s));
-				// Padding is less than k blocks.
-				assert!(l.segment_padding(s) < u64::from(p.k) * 1984);
-				assert_eq!(u64::from(l.blocks_in_fragment(s)) * 1984, fl);
+				// Padding is less than k leaves.
+				assert!(l.segment_padding(s) < u64::from(p.k) * 256);
+				assert_eq!(u64::from(l.leaves_in_fragment(s)) * 256, fl);
 			}
 		}
 	}

@@ -1,21 +1,18 @@
-//! Retrievability probes: validators' off-chain workers fetch one Merkle block of a held fragment
-//! from a miner's HTTP endpoint and check it against the file id (no_std).
+//! Retrievability probes: validators' off-chain workers fetch one leaf of a held fragment from a
+//! miner's HTTP endpoint and check it against the file id (no_std).
 //!
 //! * Endpoint: the first of the miner's registered multiaddrs of the form
 //!   `/ip4/A.B.C.D/tcp/PORT/http`, `/ip6/…/tcp/PORT/http` or `/dns…/NAME/tcp/PORT/http`
 //!   ([`http_endpoint`]).
-//! * Request: `GET {endpoint}/cess/probe/v1/{file_id hex}/{segment}/{column}/{block}`
-//!   ([`probe_path`]), `block` being a Merkle block ([`crate::types::BLOCK_BYTES`]) index.
-//! * Response body ([`ProbeResponse::to_bytes`]): `fragment_hash (32) ‖ fragment proof ‖ block
-//!   proof ‖ block (BLOCK_BYTES)`, the proofs in [`MerkleProof`]'s byte encoding.
-
-use crate::decode::{DecodeError, Reader};
-use crate::merkle::{verify_block, verify_fragment, MerkleProof};
-use crate::types::{Column, ErasureProfile, FileId, FragmentHash, SegmentIndex, BLOCK_BYTES};
+//! * Request: `GET {endpoint}/cess/probe/v2/{file_id hex}/{segment}/{column}/{leaf}`
+//!   ([`probe_path`]), `leaf` being a 256-byte leaf index in the fragment.
+//! * Response body: the PoDR² v2 proof ([`crate::possession::proof`]) of the one sample
+//!   naming that leaf, checked with [`crate::possession::verify`] like a round's proof.
+use crate::types::{Column, FileId, SegmentIndex};
 use alloc::{format, string::String, vec::Vec};
 
 /// Path prefix of the probe endpoint.
-pub const PROBE_PATH: &str = "/cess/probe/v1";
+pub const PROBE_PATH: &str = "/cess/probe/v2";
 
 /// Multiaddr protocol codes used here.
 mod code {
@@ -102,15 +99,15 @@ pub fn ip4_http_multiaddr(ip: [u8; 4], port: u16) -> Vec<u8> {
 }
 
 /// The request path of a probe (after the endpoint).
-pub fn probe_path(file_id: &FileId, segment: SegmentIndex, column: Column, block: u32) -> String {
+pub fn probe_path(file_id: &FileId, segment: SegmentIndex, column: Column, leaf: u32) -> String {
 	let mut hex = String::with_capacity(64);
 	for b in file_id {
 		hex.push_str(&format!("{b:02x}"));
 	}
-	format!("{PROBE_PATH}/{hex}/{segment}/{column}/{block}")
+	format!("{PROBE_PATH}/{hex}/{segment}/{column}/{leaf}")
 }
 
-/// Parses a [`probe_path`] back into (file id, segment, column, block); `None` for any other
+/// Parses a [`probe_path`] back into (file id, segment, column, leaf); `None` for any other
 /// path (wrong prefix, not 64 lowercase hex digits, a number that does not fit, extra parts).
 pub fn parse_probe_path(path: &str) -> Option<(FileId, SegmentIndex, Column, u32)> {
 	let mut parts = path.strip_prefix(PROBE_PATH)?.strip_prefix('/')?.split('/');
@@ -137,71 +134,13 @@ pub fn parse_probe_path(path: &str) -> Option<(FileId, SegmentIndex, Column, u32
 	}
 	let segment = number(parts.next())?;
 	let column = number(parts.next())?;
-	let block = number(parts.next())?;
-	parts.next().is_none().then_some((file_id, segment, column, block))
-}
-
-/// A miner's answer to a probe.
-#[derive(Clone, PartialEq, Eq, Debug)]
-pub struct ProbeResponse {
-	/// Hash of the probed fragment.
-	pub fragment_hash: FragmentHash,
-	/// Path from the fragment hash to the file id.
-	pub fragment_proof: MerkleProof,
-	/// Path from the block to the fragment hash.
-	pub block_proof: MerkleProof,
-	/// The block ([`BLOCK_BYTES`] bytes).
-	pub block: Vec<u8>,
-}
-
-impl ProbeResponse {
-	/// The byte encoding (see the module docs).
-	pub fn to_bytes(&self) -> Vec<u8> {
-		let mut out = Vec::with_capacity(
-			32 + self.fragment_proof.encoded_len() + self.block_proof.encoded_len() + BLOCK_BYTES,
-		);
-		out.extend_from_slice(&self.fragment_hash);
-		self.fragment_proof.write(&mut out);
-		self.block_proof.write(&mut out);
-		out.extend_from_slice(&self.block);
-		out
-	}
-
-	/// Decodes [`Self::to_bytes`] output; rejects short, long and malformed input.
-	pub fn from_bytes(bytes: &[u8]) -> Result<Self, DecodeError> {
-		let mut r = Reader::new(bytes);
-		let fragment_hash = r.array()?;
-		let fragment_proof = MerkleProof::read(&mut r)?;
-		let block_proof = MerkleProof::read(&mut r)?;
-		let block = r.take(BLOCK_BYTES)?.to_vec();
-		r.finish()?;
-		Ok(Self { fragment_hash, fragment_proof, block_proof, block })
-	}
-
-	/// Whether this answers the probe of block `block` of (`segment`, `column`) of `file_id`.
-	pub fn verify(
-		&self,
-		file_id: &FileId,
-		profile: &ErasureProfile,
-		segment: SegmentIndex,
-		column: Column,
-		block: u32,
-	) -> bool {
-		verify_fragment(
-			file_id,
-			segment,
-			column,
-			profile,
-			&self.fragment_hash,
-			&self.fragment_proof,
-		) && verify_block(&self.fragment_hash, block, &self.block, &self.block_proof)
-	}
+	let leaf = number(parts.next())?;
+	parts.next().is_none().then_some((file_id, segment, column, leaf))
 }
 
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use crate::merkle::{file_tree, fragment_hash, fragment_tree};
 
 	#[test]
 	fn endpoints_parse_from_multiaddrs() {
@@ -232,50 +171,17 @@ mod tests {
 		assert_eq!(parse_probe_path(&path), Some((id, 7, 31, 4095)));
 		for bad in [
 			"/cess/probe/v1",
-			"/cess/probe/v2/00/0/0/0",
+			"/cess/probe/v1/00/0/0/0",
 			&path[..path.len() - 5],
 			&format!("{path}/1"),
 			&path.replace("/31/", "/+31/"),
 			&path.replace("/31/", "/65536/"),
 			&path.replace("/31/", "//"),
 			&path.replacen("00", "0G", 1),
-			&path.replace("/cess/probe/v1/", "/cess/probe/v1/0"),
+			&path.replace("/cess/probe/v2/", "/cess/probe/v2/0"),
 		] {
 			assert_eq!(parse_probe_path(bad), None, "{bad}");
 		}
 	}
 
-	#[test]
-	fn responses_verify_and_round_trip() {
-		let profile = ErasureProfile::new(2, 1);
-		let fragments: Vec<Vec<u8>> =
-			(0..3u8).map(|c| (0..3 * BLOCK_BYTES).map(|i| i as u8 ^ c).collect()).collect();
-		let hashes: Vec<_> = fragments.iter().map(|f| fragment_hash(f)).collect();
-		let tree = file_tree(&hashes);
-		let file_id = tree.root();
-		let column = 2;
-		let block = 1;
-		let response = ProbeResponse {
-			fragment_hash: hashes[column],
-			fragment_proof: tree.proof(column as u32),
-			block_proof: fragment_tree(&fragments[column]).proof(block),
-			block: fragments[column][block as usize * BLOCK_BYTES..][..BLOCK_BYTES].to_vec(),
-		};
-		assert!(response.verify(&file_id, &profile, 0, column as u16, block));
-		let bytes = response.to_bytes();
-		assert_eq!(ProbeResponse::from_bytes(&bytes).unwrap(), response);
-		// Wrong block index, column, file; altered data; truncated or padded bytes.
-		assert!(!response.verify(&file_id, &profile, 0, column as u16, block + 1));
-		assert!(!response.verify(&file_id, &profile, 0, 1, block));
-		assert!(!response.verify(&[0; 32], &profile, 0, column as u16, block));
-		let mut altered = response.clone();
-		altered.block[7] ^= 1;
-		assert!(!altered.verify(&file_id, &profile, 0, column as u16, block));
-		assert!(ProbeResponse::from_bytes(&bytes[..bytes.len() - 1]).is_err());
-		assert!(ProbeResponse::from_bytes(&[&bytes[..], &[0]].concat()).is_err());
-		assert_eq!(
-			probe_path(&[0xab; 32], 3, 2, 9),
-			format!("/cess/probe/v1/{}/3/2/9", "ab".repeat(32))
-		);
-	}
 }

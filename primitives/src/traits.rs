@@ -2,27 +2,23 @@
 //!
 //! Pallets never depend on each other's crates (`ARCHITECTURE.md` §2):
 //!
-//! * `sminer` implements [`MinerRegistry`] (placement, space accounting, keys) for `file-bank`
+//! * `sminer` implements [`MinerRegistry`] (placement, space accounting) for `file-bank`
 //!   and [`MinerPenalties`] (credit, slashing, forced exit) for `audit` and `file-bank`.
-//! * `file-bank` implements [`StorageHoldings`] (what a miner holds, restoral on exit) for
-//!   `sminer` and `audit`.
+//! * `file-bank` implements [`StorageHoldings`] (what a miner holds, per round snapshot, restoral
+//!   on exit) for `sminer` and `audit`; `audit` implements [`AuditClock`] (the current round)
+//!   for `file-bank`, which keeps each miner's holdings as of the round's start.
 //! * `storage-rewards` implements [`ProofRewards`] (scores passed rounds) for `audit`, and reads
 //!   [`MinerStanding`] (stored bytes, credit, beneficiary) from `sminer`.
 //!
 //! The methods are infallible or return small typed errors defined here, so this crate needs no
 //! FRAME dependency; the pallets map them onto their own `Error` variants.
 
-use crate::layout::FileLayout;
+use crate::possession::Holding;
 use crate::types::{Column, FileId};
 #[cfg(feature = "codec")]
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 #[cfg(feature = "codec")]
 use scale_info::TypeInfo;
-
-/// Length of a PoDR² public key (a compressed BLS12-381 G2 point).
-pub const PODR2_PUBLIC_KEY_BYTES: usize = 96;
-/// A miner's PoDR² public key bytes.
-pub type Podr2PublicKey = [u8; PODR2_PUBLIC_KEY_BYTES];
 
 /// Lowest credit score.
 pub const MIN_CREDIT: u32 = 0;
@@ -88,8 +84,6 @@ pub trait MinerRegistry<AccountId> {
 	fn placement_info(who: &AccountId) -> Option<PlacementInfo>;
 	/// Whether `who` is a registered miner in the positive state.
 	fn is_positive(who: &AccountId) -> bool;
-	/// The miner's PoDR² public key, if it is registered (in any state).
-	fn podr2_key(who: &AccountId) -> Option<Podr2PublicKey>;
 	/// Reserves `bytes` of a positive miner's free capacity for an assignment or a claim.
 	fn lock_space(who: &AccountId, bytes: u64) -> Result<(), SpaceError>;
 	/// Returns locked bytes to free capacity (assignment reassigned, claim expired, upload
@@ -114,14 +108,19 @@ pub trait MinerPenalties<AccountId, Balance> {
 }
 
 /// What a miner holds, as seen by `sminer` and `audit` (implemented by `file-bank`).
+///
+/// A miner's holdings are indexed per size class (see [`crate::possession::challenge`]) and kept
+/// **as of the start of the current audit round** beside their current state: deletions,
+/// transfers, loss reports, restorals and new columns during a round change nothing the round
+/// challenges.
 pub trait StorageHoldings<AccountId, BlockNumber> {
-	/// Number of columns `who` holds (the length of its holdings index).
+	/// Number of columns `who` holds now.
 	fn holding_count(who: &AccountId) -> u32;
-	/// The holding at `index` of `who`'s holdings index: file, column and the file's layout.
-	fn holding_at(who: &AccountId, index: u32) -> Option<(FileId, Column, FileLayout)>;
-	/// A counter that changes whenever `who`'s holdings index changes: a PoDR² proof is
-	/// computed against one version of the index.
-	fn holdings_version(who: &AccountId) -> u32;
+	/// `(class, holdings)` of `who`'s snapshot for the current round `round` (empty if it held
+	/// nothing at the round's start).
+	fn snapshot_classes(who: &AccountId, round: u32) -> alloc::vec::Vec<(u8, u32)>;
+	/// The holding at `(class, index)` of `who`'s snapshot for the current round `round`.
+	fn snapshot_holding(who: &AccountId, round: u32, class: u8, index: u32) -> Option<Holding>;
 	/// The block since which `who` has held data without interruption (`None` if it holds
 	/// nothing).
 	fn holding_since(who: &AccountId) -> Option<BlockNumber>;
@@ -140,11 +139,11 @@ impl<AccountId, BlockNumber> StorageHoldings<AccountId, BlockNumber> for () {
 	fn holding_count(_: &AccountId) -> u32 {
 		0
 	}
-	fn holding_at(_: &AccountId, _: u32) -> Option<(FileId, Column, FileLayout)> {
-		None
+	fn snapshot_classes(_: &AccountId, _: u32) -> alloc::vec::Vec<(u8, u32)> {
+		alloc::vec::Vec::new()
 	}
-	fn holdings_version(_: &AccountId) -> u32 {
-		0
+	fn snapshot_holding(_: &AccountId, _: u32, _: u8, _: u32) -> Option<Holding> {
+		None
 	}
 	fn holding_since(_: &AccountId) -> Option<BlockNumber> {
 		None
@@ -154,6 +153,19 @@ impl<AccountId, BlockNumber> StorageHoldings<AccountId, BlockNumber> for () {
 	}
 	fn miner_leaving(_: &AccountId, _: bool) {}
 	fn outstanding_restorals(_: &AccountId) -> u32 {
+		0
+	}
+}
+
+/// The audit round in force (implemented by `audit`, read by `file-bank` to keep its holdings
+/// snapshot).
+pub trait AuditClock {
+	/// The current round's number (0 before the first round).
+	fn current_round() -> u32;
+}
+
+impl AuditClock for () {
+	fn current_round() -> u32 {
 		0
 	}
 }
@@ -200,8 +212,8 @@ pub trait FileOwnership<AccountId> {
 /// Domain prefix of the owner's transfer acceptance (see [`acceptance_message`]).
 pub const ACCEPTANCE_DOMAIN: &[u8] = b"cess/transfer-acceptance/v1";
 
-/// The bytes the file owner signs (sr25519) to accept `miner`'s tags for column `column` of
-/// `file_id`: `ACCEPTANCE_DOMAIN ‖ file_id ‖ le16(column) ‖ miner` where `miner` is the SCALE
+/// The bytes the file owner signs (sr25519) to confirm that `miner` received column `column` of
+/// `file_id` (the miner checked it against the file id before asking): `ACCEPTANCE_DOMAIN ‖ file_id ‖ le16(column) ‖ miner` where `miner` is the SCALE
 /// encoding of the miner's account id (32 bytes for `AccountId32`).
 pub fn acceptance_message(file_id: &FileId, column: Column, miner: &[u8]) -> alloc::vec::Vec<u8> {
 	let mut out = alloc::vec::Vec::with_capacity(ACCEPTANCE_DOMAIN.len() + 32 + 2 + miner.len());

@@ -10,7 +10,7 @@ pub type Hash256 = [u8; 32];
 /// A file's identity: the Merkle root over all its fragment hashes
 /// (see [`crate::merkle::file_id`]).
 pub type FileId = Hash256;
-/// A fragment's identity: the Merkle root over its blocks
+/// A fragment's identity: the Merkle root over its leaves
 /// (see [`crate::merkle::fragment_hash`]).
 pub type FragmentHash = Hash256;
 /// Index of a segment within a file (0-based).
@@ -18,12 +18,9 @@ pub type SegmentIndex = u32;
 /// Index of a fragment within a segment (0-based, `< k + m`); data columns first, then parity.
 pub type Column = u16;
 
-/// Bytes per sector: a sector is read as one scalar of BLS12-381's `Fr` (little-endian, < 2^248).
-pub const SECTOR_BYTES: usize = 31;
-/// Default number of sectors per PoDR² block (`s`).
-pub const DEFAULT_SECTORS_PER_BLOCK: usize = 64;
-/// Bytes per block: the Merkle leaf size, and the PoDR² block size at the default `s`.
-pub const BLOCK_BYTES: usize = SECTOR_BYTES * DEFAULT_SECTORS_PER_BLOCK; // 1984
+/// Bytes per leaf of a fragment's Merkle tree: fragments are a whole number of leaves, and
+/// PoDR² samples, probes and restoral checks are leaves.
+pub const LEAF_BYTES: usize = 256;
 /// Default segment size: the ciphertext stream is cut into segments of at most this many bytes.
 pub const DEFAULT_SEGMENT_SIZE: u64 = 32 * 1024 * 1024;
 /// Upper bound on `k + m`, the number of fragments per segment.
@@ -98,8 +95,8 @@ mod tests {
 	use super::*;
 
 	#[test]
-	fn block_constants() {
-		assert_eq!(BLOCK_BYTES, 1984);
+	fn constants() {
+		assert_eq!(LEAF_BYTES, 256);
 		assert_eq!(DEFAULT_SEGMENT_SIZE, 33_554_432);
 	}
 

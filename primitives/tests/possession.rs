@@ -1,17 +1,26 @@
 //! PoDR² v2 end to end: honest miners pass every round, provers without the data fail
 //! (the forgery regressions of issue 16), detection at c = 16, byte-fair sampling.
 
-mod common;
-
 use cess_primitives::layout::FileLayout;
 use cess_primitives::possession::challenge::{challenge_seed, expand, Holding, Sample};
 use cess_primitives::possession::hash::{leaf_hash, LEAF_BYTES};
 use cess_primitives::possession::proof::{prove, verify, SamplePath, VerifyError};
 use cess_primitives::possession::tree::{FileTree, FragmentTree};
 use cess_primitives::types::{ErasureProfile, FileId, Hash256};
-use common::det_bytes;
 use std::collections::{BTreeMap, BTreeSet};
 use std::convert::Infallible;
+
+/// Deterministic bytes: the concatenated Blake2b-256(label ‖ le32(i)), i = 0, 1, ….
+fn det_bytes(label: &[u8], len: usize) -> Vec<u8> {
+	let mut out = Vec::with_capacity(len + 32);
+	let mut i = 0u32;
+	while out.len() < len {
+		out.extend_from_slice(&cess_primitives::merkle::blake2_256(&[label, &i.to_le_bytes()].concat()));
+		i += 1;
+	}
+	out.truncate(len);
+	out
+}
 
 /// A stored file: every fragment's bytes and tree, and the file tree.
 struct File {

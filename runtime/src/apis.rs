@@ -25,7 +25,7 @@ use super::{
 	Sminer, StorageRewards, System, TransactionPayment, BABE_GENESIS_EPOCH_CONFIG,
 	EPOCH_DURATION_IN_SLOTS, VERSION,
 };
-use cess_primitives::types::{Column, FileId, SegmentIndex};
+use cess_primitives::types::{Column, FileId};
 use pallet_file_bank::runtime_api::{FileSummary, OrderSummary};
 use pallet_sminer::runtime_api::MinerSummary;
 
@@ -312,7 +312,10 @@ impl_runtime_apis! {
 		) -> Vec<OrderSummary<AccountId, BlockNumber>> {
 			FileBank::orders_page(after, limit)
 		}
-		fn restoral_challenge(file_id: FileId, column: Column) -> Option<(SegmentIndex, Vec<u32>)> {
+		fn restoral_challenge(
+			file_id: FileId,
+			column: Column,
+		) -> Option<Vec<cess_primitives::possession::Sample>> {
 			FileBank::restoral_challenge(file_id, column)
 		}
 	}

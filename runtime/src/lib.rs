@@ -18,7 +18,6 @@ extern crate alloc;
 #[macro_use]
 mod benchmarks;
 pub mod apis;
-pub mod benchmark_fixtures;
 pub mod configs;
 pub mod constants;
 pub mod genesis_config_presets;

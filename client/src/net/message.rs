@@ -2,9 +2,9 @@
 //!
 //! Two request-response protocols share these types:
 //!
-//! * [`PUSH_PROTOCOL`] (`/cess/push/1`), owner → miner: [`Request::Offer`] a column,
-//!   [`Request::Fragment`] each missing fragment (answered with the miner's tags),
-//!   [`Request::Tags`] of fragments stored before an interrupted push, then
+//! * [`PUSH_PROTOCOL`] (`/cess/push/2`), owner → miner: [`Request::Offer`] a column,
+//!   [`Request::Fragment`] each missing fragment (answered [`Response::Stored`] once the miner
+//!   checked it against the manifest, and the manifest against the file id), then
 //!   [`Request::Accept`] with the owner's signed acceptance, which the miner reports on chain.
 //! * [`FETCH_PROTOCOL`] (`/cess/fetch/1`), anyone → miner: [`Request::Manifest`] and
 //!   [`Request::Get`] of held fragments (downloads and miner-to-miner restoral).
@@ -19,7 +19,7 @@ use codec::{Decode, DecodeAll, Encode};
 use cess_primitives::types::{Column, FileId, SegmentIndex};
 
 /// The push protocol's name.
-pub const PUSH_PROTOCOL: &str = "/cess/push/1";
+pub const PUSH_PROTOCOL: &str = "/cess/push/2";
 /// The fetch protocol's name.
 pub const FETCH_PROTOCOL: &str = "/cess/fetch/1";
 /// Largest message accepted: a 32 MiB fragment (a full default segment at `k = 1`) plus room.
@@ -39,7 +39,8 @@ pub enum Request {
 		/// The file's manifest.
 		manifest: Vec<u8>,
 	},
-	/// Push: fragment `(segment, column)` of an offered file. Answered with its tags.
+	/// Push: fragment `(segment, column)` of an offered file. Answered [`Response::Stored`] once
+	/// it matches its hash in the manifest.
 	Fragment {
 		/// The file.
 		file_id: FileId,
@@ -50,17 +51,8 @@ pub enum Request {
 		/// The fragment.
 		data: Vec<u8>,
 	},
-	/// Push: the tags of a fragment the miner already stored.
-	Tags {
-		/// The file.
-		file_id: FileId,
-		/// The segment.
-		segment: SegmentIndex,
-		/// The column.
-		column: Column,
-	},
-	/// Push: the owner accepts the miner's tags of `column`; `signature` is its sr25519
-	/// signature over [`acceptance_message`](cess_primitives::traits::acceptance_message).
+	/// Push: the owner confirms the miner holds `column`; `signature` is its sr25519 signature
+	/// over [`acceptance_message`](cess_primitives::traits::acceptance_message).
 	Accept {
 		/// The file.
 		file_id: FileId,
@@ -91,7 +83,6 @@ impl Request {
 		match self {
 			Request::Offer { .. }
 			| Request::Fragment { .. }
-			| Request::Tags { .. }
 			| Request::Accept { .. } => PUSH_PROTOCOL,
 			Request::Manifest { .. } | Request::Get { .. } => FETCH_PROTOCOL,
 		}
@@ -107,9 +98,6 @@ impl core::fmt::Debug for Request {
 			},
 			Request::Fragment { file_id, segment, column, data } => {
 				write!(f, "Fragment({} seg {segment} col {column}, {} B)", id(file_id), data.len())
-			},
-			Request::Tags { file_id, segment, column } => {
-				write!(f, "Tags({} seg {segment} col {column})", id(file_id))
 			},
 			Request::Accept { file_id, column, .. } => {
 				write!(f, "Accept({} col {column})", id(file_id))
@@ -157,11 +145,8 @@ pub enum Response {
 		/// Segment indices.
 		segments: Vec<SegmentIndex>,
 	},
-	/// The miner's PoDR² tags of a fragment (48 bytes per block).
-	Tagged {
-		/// Compressed G1 tags.
-		tags: Vec<u8>,
-	},
+	/// The fragment matched its hash and is stored durably.
+	Stored,
 	/// The acceptance is on chain: the column is reported.
 	Reported,
 	/// A manifest.
@@ -202,7 +187,7 @@ impl core::fmt::Debug for Response {
 	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
 		match self {
 			Response::Need { segments } => write!(f, "Need({} segments)", segments.len()),
-			Response::Tagged { tags } => write!(f, "Tagged({} B)", tags.len()),
+			Response::Stored => f.write_str("Stored"),
 			Response::Reported => f.write_str("Reported"),
 			Response::Manifest { manifest } => write!(f, "Manifest({} B)", manifest.len()),
 			Response::Fragment { data } => write!(f, "Fragment({} B)", data.len()),
@@ -271,7 +256,6 @@ mod tests {
 		vec![
 			Request::Offer { column: 3, manifest: vec![1, 2, 3] },
 			Request::Fragment { file_id: [7; 32], segment: 2, column: 1, data: vec![9; 100] },
-			Request::Tags { file_id: [7; 32], segment: 0, column: 1 },
 			Request::Accept { file_id: [7; 32], column: 1, signature: [5; 64] },
 			Request::Manifest { file_id: [1; 32] },
 			Request::Get { file_id: [1; 32], segment: 4, column: 5 },
@@ -285,7 +269,7 @@ mod tests {
 		}
 		let responses = vec![
 			Response::Need { segments: vec![0, 2] },
-			Response::Tagged { tags: vec![1; 96] },
+			Response::Stored,
 			Response::Reported,
 			Response::Manifest { manifest: vec![3; 60] },
 			Response::Fragment { data: vec![4; 10] },

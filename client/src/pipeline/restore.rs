@@ -13,7 +13,7 @@ use crate::{
 /// Rebuilds fragment `column` of every segment from any `k` intact fragments of the other
 /// columns, checks each rebuilt fragment against its hash in the manifest, and hands it to `sink`.
 ///
-/// This is what a restorer does before it tags the column with its own key (ARCHITECTURE.md §6).
+/// This is what a restorer does before it proves the column to the chain (ARCHITECTURE.md §6).
 /// Neither the data key nor the plaintext is needed. Fails with [`Error::NotEnoughFragments`] if a
 /// segment has fewer than `k` intact fragments elsewhere, and with [`Error::RebuildMismatch`] if a
 /// rebuilt fragment does not match its hash (the uploader's parity was inconsistent).

@@ -5,8 +5,8 @@ use std::{sync::Arc, time::Duration};
 
 use cess_chain::{api, ChainError, Wait};
 
-use super::Service;
-use crate::prover::answer_encoded;
+use super::{chain::samples, Service};
+use crate::prover::answer;
 
 /// How often the challenge is read (about one block).
 pub const POLL: Duration = Duration::from_secs(3);
@@ -29,12 +29,10 @@ pub async fn prove_rounds(service: Arc<Service>) {
 		}
 		let started = std::time::Instant::now();
 		let store = service.clone();
-		let samples = challenge.samples.clone();
-		let proof = tokio::task::spawn_blocking(move || {
-			answer_encoded(&store.store, &samples, store.params)
-		})
-		.await
-		.expect("the prover does not panic");
+		let samples = samples(&challenge.samples);
+		let proof = tokio::task::spawn_blocking(move || answer(&store.store, &samples))
+			.await
+			.expect("the prover does not panic");
 		let proof = match proof {
 			Ok(proof) => proof,
 			Err(e) => {
@@ -45,9 +43,9 @@ pub async fn prove_rounds(service: Arc<Service>) {
 			},
 		};
 		let took = started.elapsed();
+		let bytes = proof.len();
 		let call = api::tx().audit().submit_proof(
 			challenge.round,
-			challenge.holdings_version,
 			api::runtime_types::bounded_collections::bounded_vec::BoundedVec(proof),
 		);
 		match service.chain.submit(&call, Wait::InBlock).await {
@@ -57,14 +55,8 @@ pub async fn prove_rounds(service: Arc<Service>) {
 				tracing::info!(
 					round = challenge.round,
 					prove_ms = took.as_millis() as u64,
+					bytes,
 					"proof submitted"
-				);
-			},
-			Err(ChainError::Dispatch { error, .. }) if error == "StaleChallenge" => {
-				// The holdings changed (a new column, a restoral): read the new challenge.
-				tracing::info!(
-					round = challenge.round,
-					"challenge changed with the holdings; proving again"
 				);
 			},
 			Err(e @ ChainError::Dispatch { .. }) => {

@@ -13,6 +13,24 @@ use tokio::sync::RwLock;
 
 /// A miner's challenge in the current round (mirrors the runtime API's type).
 pub type Challenge = api::runtime_types::pallet_audit::runtime_api::Challenge;
+/// A challenged leaf as the metadata types it.
+pub type ChainSample = api::runtime_types::cess_primitives::possession::challenge::Sample;
+
+/// The primitives' form of the chain's samples.
+pub fn samples(chain: &[ChainSample]) -> Vec<cess_primitives::possession::Sample> {
+	chain
+		.iter()
+		.map(|s| cess_primitives::possession::Sample {
+			file_id: s.file_id,
+			segment: s.segment,
+			column: s.column,
+			leaf: s.leaf,
+			segments: s.segments,
+			width: s.width,
+			fragment_len: s.fragment_len,
+		})
+		.collect()
+}
 
 /// The connection to the node.
 pub struct ChainLink {
@@ -97,6 +115,18 @@ impl ChainLink {
 			async move { cess_chain::fetch(&client, address, (account,)).await }
 		})
 		.await
+	}
+
+	/// The current audit round (0 before the first).
+	pub async fn current_round(&self) -> Result<u32, ChainError> {
+		let address = api::storage().audit().current_round();
+		let round = self
+			.retrying(|client| {
+				let address = address.clone();
+				async move { cess_chain::fetch(&client, address, ()).await }
+			})
+			.await?;
+		Ok(round.map_or(0, |r| r.index))
 	}
 
 	/// This miner's challenge in the current round.

@@ -1,6 +1,6 @@
-//! Answers to requests from owners and other miners: the push protocol (offer, fragments with
-//! tagging on receipt, tags, acceptance → `transfer_report`) and the fetch protocol (manifests
-//! and fragments of held files).
+//! Answers to requests from owners and other miners: the push protocol (offer, fragments checked
+//! against the manifest — whose root is the file id on chain — on receipt, acceptance →
+//! `transfer_report`) and the fetch protocol (manifests and fragments of held files).
 
 use std::sync::Arc;
 
@@ -9,10 +9,7 @@ use cess_client::{
 	net::{Inbound, Refusal, Request, Response},
 	FileManifest,
 };
-use cess_primitives::{
-	podr2::{name, tags_to_bytes},
-	types::{Column, FileId, SegmentIndex},
-};
+use cess_primitives::types::{Column, FileId, SegmentIndex};
 
 use super::{chain::assigned_to, Service};
 use crate::store::{hex32, StoreError};
@@ -43,7 +40,6 @@ pub async fn handle(service: Arc<Service>, inbound: Inbound) {
 	let kind = match &inbound.request {
 		Request::Offer { .. } => "offer",
 		Request::Fragment { .. } => "fragment",
-		Request::Tags { .. } => "tags",
 		Request::Accept { .. } => "accept",
 		Request::Manifest { .. } => "manifest",
 		Request::Get { .. } => "get",
@@ -55,7 +51,6 @@ pub async fn handle(service: Arc<Service>, inbound: Inbound) {
 		Request::Fragment { file_id, segment, column, data } => {
 			fragment(&service, file_id, segment, column, data).await
 		},
-		Request::Tags { file_id, segment, column } => tags(&service, file_id, segment, column),
 		Request::Accept { file_id, column, signature } => {
 			accept(&service, file_id, column, signature).await
 		},
@@ -106,7 +101,7 @@ async fn offer(service: &Service, column: Column, manifest: &[u8]) -> Answer {
 	let need: Vec<SegmentIndex> = (0..layout.segment_count())
 		.filter(|&seg| {
 			let hash = manifest.fragment_hash(seg, column).expect("segment in range; qed");
-			!service.store.has_tagged(hash, layout.blocks_in_fragment(seg))
+			!service.store.has_fragment(hash, layout.fragment_len(seg))
 		})
 		.collect();
 	service.offers.lock().expect("not poisoned").insert((file_id, column), Arc::new(manifest));
@@ -124,7 +119,8 @@ fn offered(
 	)
 }
 
-/// `Fragment`: checks it against the manifest, stores it, tags it on every core.
+/// `Fragment`: checks it against its hash in the manifest (the manifest's root is the file id on
+/// chain) and stores it with the upper levels of its tree.
 async fn fragment(
 	service: &Arc<Service>,
 	file_id: FileId,
@@ -136,28 +132,14 @@ async fn fragment(
 	let hash = *manifest.fragment_hash(segment, column).ok_or_else(|| {
 		refuse(Refusal::BadFragment, format!("the file has no segment {segment}"))
 	})?;
-	let blocks = manifest.layout().blocks_in_fragment(segment);
 	let service = service.clone();
 	tokio::task::spawn_blocking(move || {
 		service.store.put_fragment(&hash, &data).map_err(store_error)?;
-		let tags = service.tagger.tag_fragment(&name(&file_id, segment, column), &data);
-		let tags = tags_to_bytes(&tags);
-		service.store.put_tags(&hash, blocks, &tags).map_err(store_error)?;
 		service.metrics.store_used_bytes.set(service.store.used() as i64);
-		Ok(Response::Tagged { tags })
+		Ok(Response::Stored)
 	})
 	.await
-	.map_err(|e| refuse(Refusal::Unavailable, format!("tagging failed: {e}")))?
-}
-
-/// `Tags`: the tags of a fragment stored earlier.
-fn tags(service: &Service, file_id: FileId, segment: SegmentIndex, column: Column) -> Answer {
-	let manifest = offered(service, &file_id, column)?;
-	let hash = manifest.fragment_hash(segment, column).ok_or_else(|| {
-		refuse(Refusal::BadFragment, format!("the file has no segment {segment}"))
-	})?;
-	let tags = service.store.read_tags(hash).map_err(store_error)?;
-	Ok(Response::Tagged { tags })
+	.map_err(|e| refuse(Refusal::Unavailable, format!("storing failed: {e}")))?
 }
 
 /// `Accept`: records the column as held, then reports it with the owner's acceptance.

@@ -1,6 +1,6 @@
 //! `cess-miner run`: the long-running miner.
 //!
-//! * [`inbound`]: the libp2p push and fetch protocols (fragments in, tags out, acceptance →
+//! * [`inbound`]: the libp2p push and fetch protocols (fragments in and checked, acceptance →
 //!   `transfer_report`; manifests and fragments out).
 //! * [`audit`]: one PoDR² proof per round.
 //! * [`upkeep`]: self-check with loss reports, garbage collection against the chain.
@@ -22,10 +22,7 @@ use std::{
 
 use cess_chain::Keypair;
 use cess_client::{net::Host, FileManifest};
-use cess_primitives::{
-	podr2::{Params, Tagger},
-	types::{Column, FileId},
-};
+use cess_primitives::types::{Column, FileId};
 use multiaddr::Multiaddr;
 use tokio::sync::mpsc;
 
@@ -45,16 +42,12 @@ pub struct Service {
 	pub chain: ChainLink,
 	/// The fragment store.
 	pub store: Arc<FragmentStore>,
-	/// The PoDR² tagger (with its precomputed tables).
-	pub tagger: Tagger,
 	/// The libp2p host.
 	pub host: Host,
 	/// Metrics.
 	pub metrics: Arc<Metrics>,
 	/// Columns offered by owners and not yet accepted.
 	pub offers: Mutex<HashMap<(FileId, Column), Arc<FileManifest>>>,
-	/// PoDR² parameters.
-	pub params: Params,
 	/// The chain's segment size.
 	pub segment_size: u64,
 }
@@ -70,13 +63,6 @@ pub async fn run(
 	let chain = ChainLink::connect(rpc_url, key).await?;
 	let me = chain.account();
 	let info = chain.miner(me).await?.ok_or_else(|| MinerError::NotRegistered(me.to_string()))?;
-	if info.podr2_key != identity.podr2.public_key().to_bytes() {
-		return Err(MinerError::Usage(
-			"the PoDR² key in the data directory is not the one registered for this account: \
-			 use the data directory the miner registered with"
-				.into(),
-		));
-	}
 	if info.peer_id.0 != identity.peer_id().to_bytes() {
 		tracing::warn!(
 			"the registered peer id is not this miner's: run `cess-miner update-endpoint`"
@@ -104,16 +90,13 @@ pub async fn run(
 	let listener = tokio::net::TcpListener::bind(http_addr).await.map_err(|e| {
 		MinerError::Usage(format!("cannot listen on {http_addr}: {e} (is the port in use?)"))
 	})?;
-	let params = Params::default();
 	let segment_size = chain.segment_size().await?;
 	let service = Arc::new(Service {
 		chain,
 		store: store.clone(),
-		tagger: Tagger::new(&identity.podr2, params),
 		host,
 		metrics: metrics.clone(),
 		offers: Mutex::new(HashMap::new()),
-		params,
 		segment_size,
 	});
 	tracing::info!(

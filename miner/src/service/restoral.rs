@@ -1,7 +1,7 @@
 //! Restoral: claim an open order for a column this miner can take, fetch `k` fragments per
 //! segment from the miners of the file's other columns, rebuild the lost fragments (checked
-//! against their hashes), tag them with this miner's key, and complete the order with the opening
-//! proof the chain checks.
+//! against their hashes), store them, and complete the order with the PoDR² proof of the leaves
+//! the chain samples from the claim block's hash.
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
@@ -9,15 +9,11 @@ use cess_chain::{api, ChainError, Wait};
 use cess_client::{
 	net::dial_info, rebuild_column, Fetch, FileManifest, FragmentSink, FragmentSource,
 };
-use cess_primitives::{
-	merkle,
-	podr2::{build_opening, name, tags_from_bytes, tags_to_bytes},
-	types::{Column, FileId, SegmentIndex},
-};
+use cess_primitives::types::{Column, FileId, SegmentIndex};
 use libp2p_identity::PeerId;
 use multiaddr::Multiaddr;
 
-use super::Service;
+use super::{chain::samples, Service};
 use crate::store::hex32;
 
 /// How often open orders are looked at.
@@ -141,7 +137,7 @@ impl FragmentSource for PeerSource {
 	}
 }
 
-/// Stores and tags rebuilt fragments.
+/// Stores rebuilt fragments (each checked against its hash again by the store).
 struct StoreSink {
 	service: Arc<Service>,
 	manifest: Arc<FileManifest>,
@@ -158,11 +154,7 @@ impl FragmentSink for StoreSink {
 		let store_err = |e: crate::store::StoreError| {
 			cess_client::Error::io("storing", std::io::Error::other(e.to_string()))
 		};
-		self.service.store.put_fragment(&hash, data).map_err(store_err)?;
-		let tags =
-			self.service.tagger.tag_fragment(&name(self.manifest.file_id(), segment, column), data);
-		let blocks = self.manifest.layout().blocks_in_fragment(segment);
-		self.service.store.put_tags(&hash, blocks, &tags_to_bytes(&tags)).map_err(store_err)
+		self.service.store.put_fragment(&hash, data).map_err(store_err)
 	}
 }
 
@@ -184,27 +176,26 @@ async fn restore(service: &Arc<Service>, file_id: FileId, column: Column) -> Res
 	.await
 	.map_err(|e| e.to_string())?
 	.map_err(|e| e.to_string())?;
-	tracing::info!(file = %hex32(&file_id), column, fetched = ?stats, "column rebuilt and tagged");
+	tracing::info!(file = %hex32(&file_id), column, fetched = ?stats, "column rebuilt");
 	service.store.commit(&manifest, &[column]).map_err(|e| e.to_string())?;
 
-	let opening = opening_proof(service, &manifest, column).await?;
+	let proof = restoral_proof(service, file_id, column).await?;
 	let call = api::tx().file_bank().complete_restoral(
 		file_id,
 		column,
-		api::runtime_types::bounded_collections::bounded_vec::BoundedVec(opening),
+		api::runtime_types::bounded_collections::bounded_vec::BoundedVec(proof),
 	);
 	service.chain.submit(&call, Wait::InBlock).await.map_err(|e| e.to_string())?;
 	service.metrics.held_columns.set(service.store.held_columns().len() as i64);
 	Ok(())
 }
 
-/// The opening proof of the segment and blocks the chain derived from the claim block.
-async fn opening_proof(
-	service: &Service,
-	manifest: &FileManifest,
+/// The proof of the leaves the chain sampled from the claim block's hash.
+async fn restoral_proof(
+	service: &Arc<Service>,
+	file_id: FileId,
 	column: Column,
 ) -> Result<Vec<u8>, String> {
-	let file_id = *manifest.file_id();
 	// The challenge comes from the claim block's hash, which the chain knows from the next block
 	// on; reads see the finalized block, so it may take a few blocks to appear.
 	let mut challenge = None;
@@ -223,15 +214,10 @@ async fn opening_proof(
 		}
 		tokio::time::sleep(Duration::from_secs(3)).await;
 	}
-	let (segment, indices) = challenge.ok_or("the chain shows no claim of ours for this column")?;
-	let hash = service.store.held_fragment(&file_id, segment, column).map_err(|e| e.to_string())?;
-	let fragment = service.store.read_fragment(&hash).map_err(|e| e.to_string())?;
-	let tags = tags_from_bytes(&service.store.read_tags(&hash).map_err(|e| e.to_string())?)
-		.map_err(|e| format!("{e:?}"))?;
-	let index = merkle::fragment_index(segment, column, &manifest.layout().profile)
-		.ok_or("segment out of range")?;
-	let path = merkle::file_tree(manifest.fragment_hashes()).proof(index);
-	let opening = build_opening(&fragment, path, &tags, &indices, service.params)
-		.map_err(|e| format!("{e:?}"))?;
-	Ok(opening.to_bytes())
+	let samples = samples(&challenge.ok_or("the chain shows no claim of ours for this column")?);
+	let store = service.clone();
+	tokio::task::spawn_blocking(move || store.store.prove(&samples))
+		.await
+		.map_err(|e| e.to_string())?
+		.map_err(|e| e.to_string())
 }

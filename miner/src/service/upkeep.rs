@@ -1,8 +1,14 @@
 //! Periodic care of the store: the self-check re-hashes every held fragment and reports losses
 //! to the chain (which opens restoral orders); garbage collection drops columns the chain no
-//! longer assigns to this miner (deleted, expired or restored elsewhere) and unreferenced objects.
+//! longer assigns to this miner (deleted, expired or restored elsewhere) once the audit round in
+//! which that happened has closed (the round's challenge samples the holdings as of its start),
+//! and unreferenced objects.
 
-use std::{collections::BTreeSet, sync::Arc, time::Duration};
+use std::{
+	collections::{BTreeMap, BTreeSet},
+	sync::Arc,
+	time::Duration,
+};
 
 use cess_chain::{api, ChainError, Wait};
 use cess_primitives::types::{Column, FileId};
@@ -32,7 +38,6 @@ pub async fn self_check_once(service: &Arc<Service>) -> Result<usize, String> {
 		let reason = match loss.reason {
 			LossReason::Missing => "missing",
 			LossReason::Corrupted => "corrupted",
-			LossReason::BadTags => "bad_tags",
 		};
 		service.metrics.losses.with_label_values(&[reason]).inc();
 		tracing::error!(
@@ -90,9 +95,18 @@ const PAGE: u32 = 1000;
 
 /// Collects garbage every `every`; objects younger than `every` are kept (uploads in flight).
 pub async fn collect_garbage(service: Arc<Service>, every: Duration) {
+	// Columns the chain no longer lists as ours, with the audit round in which that was seen.
+	let mut leaving: BTreeMap<(FileId, Column), u32> = BTreeMap::new();
 	loop {
 		tokio::time::sleep(every).await;
 		let me = service.chain.account();
+		let round = match service.chain.current_round().await {
+			Ok(round) => round,
+			Err(e) => {
+				tracing::warn!(error = %e, "garbage collection paused: chain unreadable");
+				continue;
+			},
+		};
 		for (file_id, column) in service.store.held_columns() {
 			// A column committed since the last pass may not show as ours in the finalized
 			// state yet (a report or restoral still in an unfinalized block).
@@ -107,9 +121,18 @@ pub async fn collect_garbage(service: Arc<Service>, every: Duration) {
 					break;
 				},
 			};
-			if !keep {
+			if keep {
+				leaving.remove(&(file_id, column));
+				continue;
+			}
+			// Kept until a later round starts: this round may still sample it.
+			let since = *leaving.entry((file_id, column)).or_insert(round);
+			if round > since {
 				tracing::info!(file = %hex32(&file_id), column, "column no longer ours; released");
 				let _ = service.store.release(&file_id, column);
+				leaving.remove(&(file_id, column));
+			} else {
+				tracing::debug!(file = %hex32(&file_id), column, round, "kept until the round closes");
 			}
 		}
 		let store = service.clone();

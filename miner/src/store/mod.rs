@@ -2,14 +2,15 @@
 //!
 //! ```text
 //! <root>/objects/<2 hex>/<64 hex>        fragment, named by its hash (content-addressed)
-//! <root>/objects/<2 hex>/<64 hex>.tags   the miner's PoDR² tags of that fragment
+//! <root>/objects/<2 hex>/<64 hex>.upper  the upper levels of its Merkle tree (PoDR² paths)
 //! <root>/files/<64 hex>                  holding record of a file (manifest + held columns)
 //! <root>/tmp/                            files being written
 //! ```
 //!
 //! Every file is written to `tmp/`, fsynced, renamed into place and its directory fsynced, so a
 //! crash or kill at any point leaves either the old state or the new one, never a torn file. A
-//! file's holding record is written only after all of its held fragments and tags are durable,
+//! file's holding record is written only after all of its held fragments and their tree levels
+//! are durable,
 //! and the miner reports a column to the chain only after the record is: whatever the chain
 //! believes this miner holds is on disk. Objects that no record references (an upload cut short,
 //! a released column) are removed by [`FragmentStore::collect_garbage`].
@@ -38,9 +39,8 @@ use std::{
 
 use cess_client::FileManifest;
 use cess_primitives::{
-	merkle,
-	podr2::params::G1_BYTES,
-	types::{Column, FileId, FragmentHash, SegmentIndex, BLOCK_BYTES},
+	merkle::{FragmentTree, UpperLevels},
+	types::{Column, FileId, FragmentHash, Hash256, SegmentIndex, LEAF_BYTES},
 };
 
 pub use holding::{Holding, HoldingError};
@@ -50,10 +50,18 @@ pub fn hex32(bytes: &[u8; 32]) -> String {
 	hex::encode(bytes)
 }
 
-/// The hash of a fragment, or `None` if its length is not a non-zero number of whole blocks.
+/// Tree level from which a fragment's upper levels are kept: a PoDR² path then costs one read of
+/// the 64 leaves (16 KiB) around the challenged one, and the levels take 0.2 % of the fragment.
+pub const UPPER_FROM: u8 = 6;
+
+/// The tree of a fragment, or `None` if its length is not a non-zero number of whole leaves.
+pub fn fragment_tree(data: &[u8]) -> Option<FragmentTree> {
+	(!data.is_empty() && data.len().is_multiple_of(LEAF_BYTES)).then(|| FragmentTree::new(data))
+}
+
+/// The hash of a fragment, or `None` if its length is not a non-zero number of whole leaves.
 pub fn fragment_hash(data: &[u8]) -> Option<FragmentHash> {
-	(!data.is_empty() && data.len().is_multiple_of(BLOCK_BYTES))
-		.then(|| merkle::fragment_hash(data))
+	fragment_tree(data).map(|t| t.root())
 }
 
 /// What went wrong in the store, with what to do about it where there is something to do.
@@ -78,16 +86,9 @@ pub enum StoreError {
 		/// The hash it has.
 		actual: String,
 	},
-	/// Tags of the wrong length for their fragment.
-	#[error("tags of fragment {hash} are {got} bytes, expected {expected}")]
-	TagLength {
-		/// The fragment.
-		hash: String,
-		/// Bytes received.
-		got: usize,
-		/// One tag per block.
-		expected: usize,
-	},
+	/// The kept tree levels of a fragment are damaged or do not match it.
+	#[error("the tree levels kept for fragment {0} are damaged; the self-check will report it lost")]
+	BadUpperLevels(String),
 	/// Storing this would exceed the declared capacity.
 	#[error(
 		"declared capacity exceeded: {needed} bytes needed, {free} of {capacity} free; declare more \
@@ -112,6 +113,10 @@ pub enum StoreError {
 		/// The column.
 		column: Column,
 	},
+	/// The chain's challenge names something this miner cannot prove in that shape (a runtime
+	/// newer than this miner).
+	#[error("cannot answer the challenge: {0}; update cess-miner if this persists")]
+	BadChallenge(String),
 	/// A fragment a holding needs is not in the store.
 	#[error("fragment {0} is not in the store; push it before committing the file")]
 	MissingFragment(String),
@@ -125,12 +130,12 @@ pub enum StoreError {
 		source: HoldingError,
 	},
 	/// A probe or read outside the file.
-	#[error("segment {segment}, block {block} is outside the file")]
+	#[error("segment {segment}, leaf {leaf} is outside the file")]
 	OutOfRange {
 		/// Requested segment.
 		segment: SegmentIndex,
-		/// Requested block.
-		block: u32,
+		/// Requested leaf.
+		leaf: u32,
 	},
 }
 
@@ -150,7 +155,7 @@ pub struct Loss {
 	pub segment: SegmentIndex,
 	/// The column.
 	pub column: Column,
-	/// Missing, wrong hash, or bad tags.
+	/// Missing, or a wrong hash.
 	pub reason: LossReason,
 }
 
@@ -161,8 +166,6 @@ pub enum LossReason {
 	Missing,
 	/// Its content no longer hashes to its name.
 	Corrupted,
-	/// Its tags are gone or have the wrong length.
-	BadTags,
 }
 
 /// The on-disk fragment store (see the module docs). Safe to share between threads.
@@ -214,7 +217,7 @@ impl FragmentStore {
 		self.capacity
 	}
 
-	/// Bytes of fragments and tags on disk.
+	/// Bytes of fragments and their tree levels on disk.
 	pub fn used(&self) -> u64 {
 		*self.used.lock().expect("not poisoned")
 	}
@@ -224,9 +227,9 @@ impl FragmentStore {
 		self.root.join("objects").join(&hex[..2]).join(hex)
 	}
 
-	fn tags_path(&self, hash: &FragmentHash) -> PathBuf {
+	fn upper_path(&self, hash: &FragmentHash) -> PathBuf {
 		let mut path = self.object_path(hash);
-		path.set_extension("tags");
+		path.set_extension("upper");
 		path
 	}
 
@@ -272,57 +275,54 @@ impl FragmentStore {
 		})
 	}
 
-	/// Stores a fragment under its hash after checking that it is `expected`. Idempotent.
+	/// Stores a fragment under its hash after checking that it is `expected`, with the upper
+	/// levels of its tree. Idempotent.
 	pub fn put_fragment(&self, expected: &FragmentHash, data: &[u8]) -> Result<()> {
-		let actual = fragment_hash(data);
-		if actual.as_ref() != Some(expected) {
+		let tree = fragment_tree(data);
+		let actual = tree.as_ref().map(FragmentTree::root);
+		let Some(tree) = tree.filter(|_| actual.as_ref() == Some(expected)) else {
 			return Err(StoreError::HashMismatch {
 				expected: hex32(expected),
 				actual: actual
-					.map_or_else(|| "a length that is not whole blocks".into(), |h| hex32(&h)),
+					.map_or_else(|| "a length that is not whole leaves".into(), |h| hex32(&h)),
 			});
-		}
-		self.put_object(&self.object_path(expected), data)
+		};
+		self.put_object(&self.object_path(expected), data)?;
+		self.put_object(&self.upper_path(expected), &tree.upper_levels(UPPER_FROM).to_bytes())
 	}
 
-	/// Stores the tags of fragment `hash` of `blocks` blocks. Idempotent.
-	pub fn put_tags(&self, hash: &FragmentHash, blocks: u32, tags: &[u8]) -> Result<()> {
-		let expected = blocks as usize * G1_BYTES;
-		if tags.len() != expected {
-			return Err(StoreError::TagLength { hash: hex32(hash), got: tags.len(), expected });
-		}
-		self.put_object(&self.tags_path(hash), tags)
-	}
-
-	fn put_object(&self, path: &Path, data: &[u8]) -> Result<()> {
-		let len = data.len() as u64;
-		let old = fs::metadata(path).map(|m| m.len()).ok();
-		if old == Some(len) {
-			return Ok(());
-		}
-		let old = old.unwrap_or(0);
-		self.reserve(len)?;
+	/// Replaces the object at `path` with `data` even if it has the same length.
+	fn rewrite(&self, path: &Path, data: &[u8]) -> Result<()> {
+		let old = fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+		self.reserve(data.len() as u64)?;
 		match self.write_atomic(path, data) {
 			Ok(()) => {
 				self.unreserve(old);
 				Ok(())
 			},
 			Err(e) => {
-				self.unreserve(len);
+				self.unreserve(data.len() as u64);
 				Err(e)
 			},
 		}
 	}
 
-	/// Whether fragment `hash` and its tags for `blocks` blocks are stored (a push can skip it).
-	pub fn has_tagged(&self, hash: &FragmentHash, blocks: u32) -> bool {
-		let tags = fs::metadata(self.tags_path(hash)).map(|m| m.len()).ok();
-		fs::metadata(self.object_path(hash)).is_ok()
-			&& tags == Some(blocks as u64 * G1_BYTES as u64)
+	fn put_object(&self, path: &Path, data: &[u8]) -> Result<()> {
+		if fs::metadata(path).is_ok_and(|m| m.len() == data.len() as u64) {
+			return Ok(());
+		}
+		self.rewrite(path, data)
+	}
+
+	/// Whether fragment `hash` of `len` bytes and its tree levels are stored (a push can skip it).
+	pub fn has_fragment(&self, hash: &FragmentHash, len: u64) -> bool {
+		fs::metadata(self.object_path(hash)).is_ok_and(|m| m.len() == len)
+			&& fs::metadata(self.upper_path(hash)).is_ok()
 	}
 
 	/// Records that this miner holds `columns` of the file of `manifest` (added to any columns
-	/// already held). Every fragment of those columns and its tags must be in the store; after
+	/// already held). Every fragment of those columns and its tree levels must be in the store;
+	/// after
 	/// this returns, the columns survive a crash and may be reported to the chain.
 	pub fn commit(&self, manifest: &FileManifest, columns: &[Column]) -> Result<()> {
 		let mut holdings = self.holdings.write().expect("not poisoned");
@@ -338,11 +338,7 @@ impl FragmentStore {
 		}
 		let layout = manifest.layout();
 		for (seg, _col, hash) in holding.fragments() {
-			let blocks = layout.blocks_in_fragment(seg) as u64;
-			let fragment = fs::metadata(self.object_path(hash)).map(|m| m.len()).ok();
-			let tags = fs::metadata(self.tags_path(hash)).map(|m| m.len()).ok();
-			if fragment != Some(layout.fragment_len(seg)) || tags != Some(blocks * G1_BYTES as u64)
-			{
+			if !self.has_fragment(hash, layout.fragment_len(seg)) {
 				return Err(StoreError::MissingFragment(hex32(hash)));
 			}
 		}
@@ -403,7 +399,7 @@ impl FragmentStore {
 			.manifest()
 			.fragment_hash(segment, column)
 			.copied()
-			.ok_or(StoreError::OutOfRange { segment, block: 0 })
+			.ok_or(StoreError::OutOfRange { segment, leaf: 0 })
 	}
 
 	/// Reads a stored fragment.
@@ -415,13 +411,17 @@ impl FragmentStore {
 		})
 	}
 
-	/// Reads the tags of a stored fragment.
-	pub fn read_tags(&self, hash: &FragmentHash) -> Result<Vec<u8>> {
-		let path = self.tags_path(hash);
-		fs::read(&path).map_err(|e| match e.kind() {
+	/// The kept upper levels of a stored fragment's tree.
+	pub fn read_upper_levels(&self, hash: &FragmentHash) -> Result<UpperLevels> {
+		let path = self.upper_path(hash);
+		let bytes = fs::read(&path).map_err(|e| match e.kind() {
 			io::ErrorKind::NotFound => StoreError::MissingFragment(hex32(hash)),
 			_ => StoreError::Io { action: "read", path, source: e },
-		})
+		})?;
+		UpperLevels::from_bytes(&bytes)
+			.ok()
+			.filter(|u| &u.root() == hash)
+			.ok_or_else(|| StoreError::BadUpperLevels(hex32(hash)))
 	}
 
 	/// Reads `len` bytes at `offset` of the object at `path` (fewer at its end).
@@ -443,22 +443,21 @@ impl FragmentStore {
 		Ok(out)
 	}
 
-	/// Block `index` of `block_bytes` bytes (fewer at the fragment's end) of a stored fragment.
-	pub fn read_block(
+	/// Leaf `index` of a stored fragment and its path to the fragment hash, reading only the
+	/// kept upper levels and the `2^UPPER_FROM` leaves around it.
+	pub fn read_leaf_path(
 		&self,
 		hash: &FragmentHash,
 		index: u32,
-		block_bytes: usize,
-	) -> Result<Vec<u8>> {
-		let offset = u64::from(index) * block_bytes as u64;
-		self.read_at(&self.object_path(hash), hash, offset, block_bytes)
-	}
-
-	/// The tag of block `index` of a stored fragment (compressed G1).
-	pub fn read_tag(&self, hash: &FragmentHash, index: u32) -> Result<[u8; G1_BYTES]> {
-		let offset = u64::from(index) * G1_BYTES as u64;
-		let bytes = self.read_at(&self.tags_path(hash), hash, offset, G1_BYTES)?;
-		bytes.try_into().map_err(|_| StoreError::MissingFragment(hex32(hash)))
+	) -> Result<([u8; LEAF_BYTES], Vec<Hash256>)> {
+		let upper = self.read_upper_levels(hash)?;
+		let range = upper.chunk_range(u64::from(index));
+		let len = (range.end - range.start) as usize;
+		let chunk = self.read_at(&self.object_path(hash), hash, range.start, len)?;
+		upper.path(u64::from(index), &chunk).ok_or_else(|| StoreError::HashMismatch {
+			expected: hex32(hash),
+			actual: format!("different bytes around leaf {index}"),
+		})
 	}
 
 	/// Every object on disk: (path, length, modification time).
@@ -485,7 +484,7 @@ impl FragmentStore {
 			holdings
 				.values()
 				.flat_map(|h| h.fragments().map(|(_, _, hash)| *hash).collect::<Vec<_>>())
-				.flat_map(|hash| [self.object_path(&hash), self.tags_path(&hash)])
+				.flat_map(|hash| [self.object_path(&hash), self.upper_path(&hash)])
 				.collect()
 		};
 		let now = SystemTime::now();
@@ -504,31 +503,33 @@ impl FragmentStore {
 		Ok(freed)
 	}
 
-	/// Re-hashes every held fragment and checks its tags; returns what is missing or damaged.
+	/// Re-hashes every held fragment; returns what is missing or damaged. Kept tree levels that
+	/// are gone or damaged beside an intact fragment are rebuilt from it.
 	pub fn self_check(&self) -> Result<Vec<Loss>> {
-		let work: Vec<(FileId, SegmentIndex, Column, FragmentHash, u64)> = {
+		let work: Vec<(FileId, SegmentIndex, Column, FragmentHash)> = {
 			let holdings = self.holdings.read().expect("not poisoned");
 			holdings
 				.values()
 				.flat_map(|h| {
-					let layout = *h.manifest().layout();
 					let id = *h.file_id();
-					h.fragments()
-						.map(move |(seg, col, hash)| {
-							(id, seg, col, *hash, u64::from(layout.blocks_in_fragment(seg)))
-						})
-						.collect::<Vec<_>>()
+					h.fragments().map(move |(seg, col, hash)| (id, seg, col, *hash)).collect::<Vec<_>>()
 				})
 				.collect()
 		};
 		let mut losses = Vec::new();
-		for (file_id, segment, column, hash, blocks) in work {
+		for (file_id, segment, column, hash) in work {
 			let reason = match fs::read(self.object_path(&hash)) {
 				Err(_) => Some(LossReason::Missing),
-				Ok(data) if fragment_hash(&data) != Some(hash) => Some(LossReason::Corrupted),
-				Ok(_) => match fs::metadata(self.tags_path(&hash)) {
-					Ok(m) if m.len() == blocks * G1_BYTES as u64 => None,
-					_ => Some(LossReason::BadTags),
+				Ok(data) => match fragment_tree(&data) {
+					Some(tree) if tree.root() == hash => {
+						let upper = tree.upper_levels(UPPER_FROM);
+						if self.read_upper_levels(&hash).ok().as_ref() != Some(&upper) {
+							tracing::warn!(fragment = %hex32(&hash), "rebuilding damaged tree levels");
+							self.rewrite(&self.upper_path(&hash), &upper.to_bytes())?;
+						}
+						None
+					},
+					_ => Some(LossReason::Corrupted),
 				},
 			};
 			if let Some(reason) = reason {

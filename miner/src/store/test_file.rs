@@ -1,8 +1,7 @@
 //! A small random public file, encoded with the client pipeline, for store and server tests.
 
 use cess_client::{encode, EncodeOptions, Encryption, FileManifest, MemStore};
-use cess_primitives::podr2::params::G1_BYTES;
-use cess_primitives::types::{Column, ErasureProfile, SegmentIndex, BLOCK_BYTES};
+use cess_primitives::types::{Column, ErasureProfile, SegmentIndex, LEAF_BYTES};
 
 /// A file's manifest and every fragment.
 pub struct TestFile {
@@ -11,9 +10,9 @@ pub struct TestFile {
 }
 
 impl TestFile {
-	/// `size` bytes of a seeded byte pattern in segments of `blocks_per_fragment` blocks per data
+	/// `size` bytes of a seeded byte pattern in segments of `leaves_per_fragment` leaves per data
 	/// fragment, with profile `k + m`.
-	pub fn new(k: u8, m: u8, blocks_per_fragment: u64, size: u64) -> Self {
+	pub fn new(k: u8, m: u8, leaves_per_fragment: u64, size: u64) -> Self {
 		let mut x = size ^ 0x9e37_79b9_7f4a_7c15;
 		let data: Vec<u8> = (0..size)
 			.map(|_| {
@@ -25,7 +24,7 @@ impl TestFile {
 			.collect();
 		let options = EncodeOptions {
 			profile: ErasureProfile::new(k, m),
-			segment_size: u64::from(k) * blocks_per_fragment * BLOCK_BYTES as u64,
+			segment_size: u64::from(k) * leaves_per_fragment * LEAF_BYTES as u64,
 			hash_threads: 1,
 		};
 		let mut fragments = MemStore::new();
@@ -34,27 +33,13 @@ impl TestFile {
 		Self { manifest, fragments }
 	}
 
-	/// Puts every fragment of `column` into `store` with the tags `tags(segment, fragment)`.
-	pub fn put_column(
-		&self,
-		store: &super::FragmentStore,
-		column: Column,
-		tags: impl Fn(SegmentIndex, &[u8]) -> Vec<u8>,
-	) {
+	/// Puts every fragment of `column` into `store`.
+	pub fn put_column(&self, store: &super::FragmentStore, column: Column) {
 		let layout = self.manifest.layout();
 		for seg in 0..layout.segment_count() {
 			let hash = self.manifest.fragment_hash(seg, column).expect("column in the profile");
-			let fragment = self.fragment(seg, column);
-			store.put_fragment(hash, fragment).expect("fragment");
-			store
-				.put_tags(hash, layout.blocks_in_fragment(seg), &tags(seg, fragment))
-				.expect("tags");
+			store.put_fragment(hash, self.fragment(seg, column)).expect("fragment");
 		}
-	}
-
-	/// Placeholder tags of the right length (the store checks lengths, not the curve).
-	pub fn fake_tags(&self, segment: SegmentIndex) -> Vec<u8> {
-		vec![7u8; self.manifest.layout().blocks_in_fragment(segment) as usize * G1_BYTES]
 	}
 
 	/// Fragment (`segment`, `column`).

@@ -1,12 +1,16 @@
 use std::{fs, time::Duration};
 
-use cess_primitives::{podr2::params::G1_BYTES, types::Column};
+use cess_primitives::{
+	merkle::UpperLevels,
+	possession::{challenge_seed, expand_one, verify, Holding, Sample},
+	types::Column,
+};
 
 use super::{test_file::TestFile, FragmentStore, LossReason, StoreError};
 
 const GIB: u64 = 1 << 30;
 
-/// Stores every fragment of `columns` with tags of the right length and commits them.
+/// Stores every fragment of `columns` and commits them.
 fn store_columns(store: &FragmentStore, file: &TestFile, columns: &[Column]) {
 	put_columns(store, file, columns);
 	store.commit(&file.manifest, columns).expect("commit");
@@ -14,21 +18,25 @@ fn store_columns(store: &FragmentStore, file: &TestFile, columns: &[Column]) {
 
 fn put_columns(store: &FragmentStore, file: &TestFile, columns: &[Column]) {
 	for &col in columns {
-		file.put_column(store, col, |seg, _| file.fake_tags(seg));
+		file.put_column(store, col);
 	}
 }
 
+/// Bytes a column takes on disk: its fragments and their kept tree levels.
 fn column_bytes(file: &TestFile) -> u64 {
 	let layout = file.manifest.layout();
 	(0..layout.segment_count())
-		.map(|s| layout.fragment_len(s) + u64::from(layout.blocks_in_fragment(s)) * G1_BYTES as u64)
+		.map(|s| {
+			let tree = cess_primitives::merkle::FragmentTree::new(file.fragment(s, 0));
+			layout.fragment_len(s) + tree.upper_levels(super::UPPER_FROM).to_bytes().len() as u64
+		})
 		.sum()
 }
 
 #[test]
 fn committed_columns_survive_a_reopen() {
 	let dir = tempfile::tempdir().unwrap();
-	let file = TestFile::new(2, 1, 3, 30_000);
+	let file = TestFile::new(2, 1, 23, 30_000);
 	{
 		let store = FragmentStore::open(dir.path(), GIB).unwrap();
 		store_columns(&store, &file, &[1]);
@@ -46,10 +54,10 @@ fn committed_columns_survive_a_reopen() {
 }
 
 #[test]
-fn wrong_fragments_and_tags_are_refused() {
+fn wrong_fragments_are_refused() {
 	let dir = tempfile::tempdir().unwrap();
 	let store = FragmentStore::open(dir.path(), GIB).unwrap();
-	let file = TestFile::new(2, 1, 3, 30_000);
+	let file = TestFile::new(2, 1, 23, 30_000);
 	let hash = *file.manifest.fragment_hash(0, 0).unwrap();
 	let mut tampered = file.fragment(0, 0).to_vec();
 	tampered[100] ^= 1;
@@ -59,9 +67,8 @@ fn wrong_fragments_and_tags_are_refused() {
 		Err(StoreError::HashMismatch { .. })
 	));
 	assert!(matches!(store.put_fragment(&hash, &[]), Err(StoreError::HashMismatch { .. })));
-	assert!(matches!(store.put_tags(&hash, 3, &[0; 47]), Err(StoreError::TagLength { .. })));
 	assert_eq!(store.used(), 0);
-	// Nothing to commit without the fragments and their tags.
+	// Nothing to commit without every fragment of the column.
 	assert!(matches!(store.commit(&file.manifest, &[0]), Err(StoreError::MissingFragment(_))));
 	store.put_fragment(&hash, file.fragment(0, 0)).unwrap();
 	assert!(matches!(store.commit(&file.manifest, &[0]), Err(StoreError::MissingFragment(_))));
@@ -74,7 +81,7 @@ fn wrong_fragments_and_tags_are_refused() {
 #[test]
 fn capacity_is_never_exceeded() {
 	let dir = tempfile::tempdir().unwrap();
-	let file = TestFile::new(2, 1, 3, 30_000);
+	let file = TestFile::new(2, 1, 23, 30_000);
 	let capacity = column_bytes(&file) + 100;
 	let store = FragmentStore::open(dir.path(), capacity).unwrap();
 	store_columns(&store, &file, &[0]);
@@ -91,7 +98,7 @@ fn capacity_is_never_exceeded() {
 #[test]
 fn crash_leftovers_and_released_columns_are_collected() {
 	let dir = tempfile::tempdir().unwrap();
-	let file = TestFile::new(2, 1, 3, 30_000);
+	let file = TestFile::new(2, 1, 23, 30_000);
 	{
 		let store = FragmentStore::open(dir.path(), GIB).unwrap();
 		store_columns(&store, &file, &[0, 1]);
@@ -121,10 +128,10 @@ fn crash_leftovers_and_released_columns_are_collected() {
 }
 
 #[test]
-fn self_check_finds_missing_corrupted_and_untagged_fragments() {
+fn self_check_finds_missing_and_corrupted_fragments_and_repairs_tree_levels() {
 	let dir = tempfile::tempdir().unwrap();
 	let store = FragmentStore::open(dir.path(), GIB).unwrap();
-	let file = TestFile::new(2, 1, 3, 30_000);
+	let file = TestFile::new(2, 1, 23, 30_000);
 	store_columns(&store, &file, &[0, 2]);
 	let id = *file.manifest.file_id();
 	let object = |seg, col| {
@@ -135,60 +142,83 @@ fn self_check_finds_missing_corrupted_and_untagged_fragments() {
 	bytes[5] ^= 0x40;
 	fs::write(object(0, 0), bytes).unwrap();
 	fs::remove_file(object(1, 2)).unwrap();
-	fs::write(object(1, 0).with_extension("tags"), b"short").unwrap();
+	fs::write(object(1, 0).with_extension("upper"), b"short").unwrap();
 	let mut losses: Vec<_> =
 		store.self_check().unwrap().into_iter().map(|l| (l.segment, l.column, l.reason)).collect();
 	losses.sort_by_key(|l| (l.0, l.1));
 	assert_eq!(
 		losses,
-		vec![
-			(0, 0, LossReason::Corrupted),
-			(1, 0, LossReason::BadTags),
-			(1, 2, LossReason::Missing)
-		]
+		vec![(0, 0, LossReason::Corrupted), (1, 2, LossReason::Missing)]
 	);
 	assert!(store.self_check().unwrap().iter().all(|l| l.file_id == id));
+	// The damaged tree levels beside an intact fragment were rebuilt.
+	let hash = file.manifest.fragment_hash(1, 0).unwrap();
+	assert_eq!(store.read_upper_levels(hash).unwrap().root(), *hash);
+	let kept = UpperLevels::from_bytes(&fs::read(object(1, 0).with_extension("upper")).unwrap());
+	assert!(kept.is_ok());
+}
+
+fn sample(file: &TestFile, segment: u32, column: Column, leaf: u32) -> Sample {
+	let layout = file.manifest.layout();
+	Sample {
+		file_id: *file.manifest.file_id(),
+		segment,
+		column,
+		leaf,
+		segments: layout.segment_count(),
+		width: layout.profile.total() as u16,
+		fragment_len: layout.fragment_len(segment) as u32,
+	}
 }
 
 #[test]
-fn probes_are_answered_with_verifying_blocks() {
+fn probes_and_challenges_are_answered_with_verifying_proofs() {
 	let dir = tempfile::tempdir().unwrap();
 	let store = FragmentStore::open(dir.path(), GIB).unwrap();
-	let file = TestFile::new(2, 1, 3, 30_000);
+	// Fragments of 200 leaves: challenged leaves read chunks of 64 leaves, the last one short.
+	let file = TestFile::new(2, 1, 200, 300_000);
 	store_columns(&store, &file, &[1]);
 	let id = *file.manifest.file_id();
-	let profile = file.manifest.layout().profile;
-	for (seg, block) in [(0, 0), (0, 2), (1, 1)] {
-		let response = store.probe(&id, seg, 1, block).unwrap();
-		assert!(response.verify(&id, &profile, seg, 1, block));
-		assert!(!response.verify(&id, &profile, seg, 1, (block + 1) % 3));
+	for (seg, leaf) in [(0, 0), (0, 63), (0, 64), (0, 199), (1, 130)] {
+		let proof = store.probe(&id, seg, 1, leaf).unwrap();
+		assert_eq!(verify(&[sample(&file, seg, 1, leaf)], &proof), Ok(()));
+		assert!(verify(&[sample(&file, seg, 1, (leaf + 1) % 200)], &proof).is_err());
+	}
+	let holding = Holding { file_id: id, column: 1, layout: *file.manifest.layout() };
+	for round in 0..20 {
+		let samples = expand_one(&challenge_seed(&[4; 32], round, &[1; 32]), 16, &holding);
+		assert_eq!(verify(&samples, &store.prove(&samples).unwrap()), Ok(()));
 	}
 	assert!(matches!(store.probe(&[9; 32], 0, 1, 0), Err(StoreError::UnknownFile(_))));
 	assert!(matches!(store.probe(&id, 0, 0, 0), Err(StoreError::ColumnNotHeld { .. })));
-	assert!(matches!(store.probe(&id, 0, 1, 3), Err(StoreError::OutOfRange { .. })));
+	assert!(matches!(store.probe(&id, 0, 1, 200), Err(StoreError::OutOfRange { .. })));
 	assert!(matches!(store.probe(&id, 9, 1, 0), Err(StoreError::OutOfRange { .. })));
+	// Bytes changed on disk: the chunk no longer matches the kept levels; no proof is made.
 	let hex = hex::encode(file.manifest.fragment_hash(0, 1).unwrap());
 	let path = dir.path().join("objects").join(&hex[..2]).join(hex);
 	let mut bytes = fs::read(&path).unwrap();
 	bytes[0] ^= 1;
 	fs::write(&path, bytes).unwrap();
 	assert!(matches!(store.probe(&id, 0, 1, 0), Err(StoreError::HashMismatch { .. })));
+	assert!(store.probe(&id, 0, 1, 64).is_ok(), "other chunks still prove");
 }
 
 #[test]
 fn a_push_resumes_from_what_is_stored_and_new_holdings_are_young() {
 	let dir = tempfile::tempdir().unwrap();
-	let file = TestFile::new(2, 1, 3, 30_000);
+	let file = TestFile::new(2, 1, 23, 30_000);
 	let store = FragmentStore::open(dir.path(), GIB).unwrap();
 	let layout = *file.manifest.layout();
 	let hash = |seg| *file.manifest.fragment_hash(seg, 1).unwrap();
-	assert!(!store.has_tagged(&hash(0), layout.blocks_in_fragment(0)));
-	// Fragment without its tags (a push cut short): still needed.
+	assert!(!store.has_fragment(&hash(0), layout.fragment_len(0)));
 	store.put_fragment(&hash(0), file.fragment(0, 1)).unwrap();
-	assert!(!store.has_tagged(&hash(0), layout.blocks_in_fragment(0)));
-	store.put_tags(&hash(0), layout.blocks_in_fragment(0), &file.fake_tags(0)).unwrap();
-	assert!(store.has_tagged(&hash(0), layout.blocks_in_fragment(0)));
-	assert!(!store.has_tagged(&hash(1), layout.blocks_in_fragment(1)));
+	assert!(store.has_fragment(&hash(0), layout.fragment_len(0)));
+	// Tree levels lost (a crash between the two writes): the fragment is needed again.
+	let hex = hex::encode(hash(0));
+	fs::remove_file(dir.path().join("objects").join(&hex[..2]).join(hex).with_extension("upper"))
+		.unwrap();
+	assert!(!store.has_fragment(&hash(0), layout.fragment_len(0)));
+	assert!(!store.has_fragment(&hash(1), layout.fragment_len(1)));
 
 	let id = *file.manifest.file_id();
 	assert_eq!(store.holding_age(&id), None);

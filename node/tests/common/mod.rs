@@ -285,32 +285,13 @@ pub fn unhex(s: &str) -> Vec<u8> {
 	(0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex")).collect()
 }
 
-/// The dev miners of the end-to-end scripts: Bob, Charlie and Dave with PoDR² keys from fixed
-/// seeds.
-pub fn dev_miners() -> Vec<(&'static str, cess_primitives::podr2::SecretKey, [u8; 32])> {
-	use subxt_signer::sr25519::dev;
-	[("//Bob", dev::bob()), ("//Charlie", dev::charlie()), ("//Dave", dev::dave())]
-		.into_iter()
-		.enumerate()
-		.map(|(i, (uri, pair))| {
-			let sk = cess_primitives::podr2::SecretKey::from_seed(&[i as u8 + 1; 32]);
-			(uri, sk, pair.public_key().0)
-		})
-		.collect()
+/// The dev miners of the end-to-end scripts: Bob, Charlie and Dave.
+pub fn dev_miners() -> Vec<&'static str> {
+	vec!["//Bob", "//Charlie", "//Dave"]
 }
 
-/// The JSON the scripts take for miners: `[{"uri", "key", "pop"}]`, each key with its proof of
-/// possession over the miner's account id.
-pub fn miners_json(miners: &[(&str, cess_primitives::podr2::SecretKey, [u8; 32])]) -> String {
-	let entries: Vec<String> = miners
-		.iter()
-		.map(|(uri, sk, account)| {
-			format!(
-				r#"{{"uri":"{uri}","key":"{}","pop":"{}"}}"#,
-				hex(&sk.public_key().to_bytes()),
-				hex(&sk.prove_possession(account).to_bytes())
-			)
-		})
-		.collect();
+/// The JSON the scripts take for miners: `[{"uri"}]`.
+pub fn miners_json(miners: &[&str]) -> String {
+	let entries: Vec<String> = miners.iter().map(|uri| format!(r#"{{"uri":"{uri}"}}"#)).collect();
 	format!("[{}]", entries.join(","))
 }

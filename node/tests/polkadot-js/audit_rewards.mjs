@@ -1,7 +1,7 @@
 // Audits and rewards from a stock @polkadot/api (no type bundle). The test harness holds the
 // miners' data: this script stores the harness's file with three miners, prints
 // `placement <uri,uri,uri>` (column order) and, once the chain challenges Bob and Charlie,
-// `challenge <uri> <round> <holdings version> <samples hex>` for each; the harness answers on
+// `challenge <uri> <round> <samples hex>` (SCALE of the sampled leaves) for each; the harness answers on
 // stdin with `proof <uri> <hex>` (Charlie's tampered). Then: Bob's proof verifies, Charlie's
 // fails and is slashed, and Bob claims his reward share when the era closes.
 //
@@ -43,8 +43,8 @@ const challenge = await run(
 const round = challenge.round.toNumber();
 const charlieChallenge = (await api.call.auditApi.challenge(charlie.address)).unwrap();
 if (charlieChallenge.round.toNumber() !== round) fail('Bob and Charlie challenged in different rounds');
-console.log(`challenge ${miners[0].uri} ${round} ${challenge.holdingsVersion} ${challenge.samples.toHex()}`);
-console.log(`challenge ${miners[1].uri} ${round} ${charlieChallenge.holdingsVersion} ${charlieChallenge.samples.toHex()}`);
+console.log(`challenge ${miners[0].uri} ${round} ${challenge.samples.toHex()}`);
+console.log(`challenge ${miners[1].uri} ${round} ${charlieChallenge.samples.toHex()}`);
 
 // The harness's proofs.
 const proofs = {};
@@ -55,16 +55,16 @@ for await (const line of input) {
   if (proofs[miners[0].uri] && proofs[miners[1].uri]) break;
 }
 
-const checked = async (pair, versionOf, hex) => {
-  const events = await send(api.tx.audit.submitProof(round, versionOf.holdingsVersion, hex), pair);
+const checked = async (pair, hex) => {
+  const events = await send(api.tx.audit.submitProof(round, hex), pair);
   const ev = events.find(({ event }) => api.events.audit.ProofChecked.is(event));
   if (!ev) fail('no ProofChecked event');
   return ev.event.data.passed.isTrue;
 };
-if (!(await run('submit_proof (real)', checked(bob, challenge, proofs[miners[0].uri])))) fail("Bob's real proof did not verify");
+if (!(await run('submit_proof (real)', checked(bob, proofs[miners[0].uri])))) fail("Bob's real proof did not verify");
 console.log(`round ${round}: Bob's proof verified`);
 const charlieBefore = (await api.call.sminerApi.minerInfo(charlie.address)).unwrap();
-if (await run('submit_proof (tampered)', checked(charlie, charlieChallenge, proofs[miners[1].uri]))) fail("Charlie's tampered proof verified");
+if (await run('submit_proof (tampered)', checked(charlie, proofs[miners[1].uri]))) fail("Charlie's tampered proof verified");
 const charlieAfter = (await api.call.sminerApi.minerInfo(charlie.address)).unwrap();
 if (!(charlieAfter.collateral.toBigInt() < charlieBefore.collateral.toBigInt())) fail('Charlie was not slashed');
 if (!(charlieAfter.credit.toNumber() < charlieBefore.credit.toNumber())) fail("Charlie's credit did not drop");

@@ -40,14 +40,13 @@ export const sender = (api) => (tx, signer) =>
 const GIB = 1n << 30n;
 const COLLATERAL = 4_000n * 10n ** 18n;
 
-// Registers `miners` ([{uri, key, pop}], PoDR² keys made by the test harness) with 10 GiB each;
-// returns their key pairs.
+// Registers `miners` ([{uri}]) with 10 GiB each; returns their key pairs.
 export const registerMiners = async (api, keyring, send, miners) => {
   const pairs = miners.map((m) => keyring.addFromUri(m.uri));
   await Promise.all(
     miners.map((m, i) =>
       send(
-        api.tx.sminer.register(pairs[i].address, u8aToHex(randomAsU8a(38)), ['0x047f000001060fa1'], m.key, m.pop, 10n * GIB, COLLATERAL),
+        api.tx.sminer.register(pairs[i].address, u8aToHex(randomAsU8a(38)), ['0x047f000001060fa1'], 10n * GIB, COLLATERAL),
         pairs[i],
       ),
     ),

@@ -3,7 +3,7 @@
 // through the FileBankApi runtime API, and the miners' transfer reports with the owner's signed
 // acceptance until the file is Active.
 //
-// Usage: node storage_market.mjs ws://127.0.0.1:9944 '[{"uri":"//Bob","key":"0x…","pop":"0x…"},…]'
+// Usage: node storage_market.mjs ws://127.0.0.1:9944 '[{"uri":"//Bob"},…]'
 import { randomAsU8a } from '@polkadot/util-crypto';
 import { connect, declare, failer, registerMiners, reportAll, sender } from './lib.mjs';
 
@@ -30,7 +30,7 @@ if (!api.call.fileBankApi?.fileInfo || !api.call.sminerApi?.minerInfo) fail('run
 const send = sender(api);
 const run = (label, promise) => promise.catch((e) => fail(`${label}: ${e.message}`));
 
-// Miners register with their PoDR² keys (made by the test harness) and collateral.
+// Miners register with their peer ids, addresses and collateral.
 const pairs = await run('register', registerMiners(api, keyring, send, miners));
 const counts = await api.call.sminerApi.minerCounts();
 console.log(`miners registered: ${counts.toString()}`);

@@ -1,10 +1,10 @@
-//! Benchmarks of `pallet_audit`, each in its worst case: a submitted proof that decodes, is fully
-//! verified through the host function and fails (credit, slash, forced exit); a swept miner that
-//! missed its last allowed round and is forced out.
+//! Benchmarks of `pallet_audit`, each in its worst case: a submitted proof of `c` samples over
+//! deep trees that is climbed to the end and fails at its last file (credit, slash, forced exit);
+//! a swept miner that missed its last allowed round and is forced out.
 
 use crate::*;
 use alloc::vec::Vec;
-use cess_primitives::{podr2::params::MAX_SECTORS_PER_BLOCK, traits::StorageHoldings};
+use cess_primitives::possession::{prove, uniform, Sample, SamplePath};
 use codec::Encode;
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
@@ -17,23 +17,25 @@ use polkadot_sdk::{
 	sp_runtime::{traits::One, transaction_validity::TransactionSource, RuntimeAppPublic},
 };
 
-/// Most samples the `submit_proof` benchmark measures: ten times the runtime's `c = 46`.
-pub const MAX_BENCH_SAMPLES: u32 = 460;
+/// Most samples the `submit_proof` benchmark measures: four times the runtime's `c = 16`.
+pub const MAX_BENCH_SAMPLES: u32 = 64;
 
-/// The compressed generator of BLS12-381's G1 (a valid subgroup point).
-const G1_GENERATOR: [u8; 48] = [
-	0x97, 0xf1, 0xd3, 0xa7, 0x31, 0x97, 0xd7, 0x94, 0x26, 0x95, 0x63, 0x8c, 0x4f, 0xa9, 0xac, 0x0f,
-	0xc3, 0x68, 0x8c, 0x4f, 0x97, 0x74, 0xb9, 0x05, 0xa1, 0x4e, 0x3a, 0x3f, 0x17, 0x1b, 0xac, 0x58,
-	0x6c, 0x55, 0xe8, 0x3f, 0xf9, 0x7a, 0x1a, 0xef, 0xfb, 0x3a, 0xf0, 0x0a, 0xdb, 0x22, 0xc6, 0xbb,
-];
-
-/// A proof for `s` sectors that decodes (σ a subgroup point, canonical `μ`), so the verifier does
-/// all its work, and does not verify: the path with the most work and the most writes.
-pub fn well_formed_failing_proof(s: u32) -> Vec<u8> {
-	let mut proof = G1_GENERATOR.to_vec();
-	for _ in 0..s {
-		proof.extend_from_slice(&[0x11; 32]);
-	}
+/// A proof of `samples` over the all-zero files of [`BenchmarkHelper::challengeable_miner`],
+/// with its last leaf changed: the verifier climbs every path and fails at the last file.
+pub fn failing_proof(samples: &[Sample]) -> Vec<u8> {
+	let mut proof = prove(samples, |s| {
+		let fragment = uniform::zero_fragment(u64::from(s.fragment_len));
+		let hash = uniform::zero_fragment_hash(u64::from(s.fragment_len));
+		let (_, file) = uniform::uniform_file(hash, s.fragment_count() as u32);
+		Ok::<_, ()>(SamplePath {
+			leaf: [0; cess_primitives::types::LEAF_BYTES],
+			fragment_path: fragment.path(u64::from(s.leaf)).ok_or(())?,
+			file_path: file.path(s.fragment_index()).ok_or(())?,
+		})
+	})
+	.expect("zero files prove");
+	let leaves = usize::from(u16::from_le_bytes([proof[0], proof[1]]));
+	proof[2 + (leaves - 1) * cess_primitives::types::LEAF_BYTES] ^= 1;
 	proof
 }
 
@@ -66,7 +68,7 @@ fn probe_worst_case<T: Config>(
 		file_id: [1; 32],
 		segment: 0,
 		column: 0,
-		block: 0,
+		leaf: 0,
 		served: false,
 	};
 	let signature = key.sign(&report.encode()).expect("the benchmark key signs");
@@ -78,7 +80,7 @@ mod benchmarks {
 	use super::*;
 
 	#[benchmark]
-	fn submit_proof(c: Linear<1, MAX_BENCH_SAMPLES>, s: Linear<1, MAX_SECTORS_PER_BLOCK>) {
+	fn submit_proof(c: Linear<1, MAX_BENCH_SAMPLES>) {
 		let miner: T::AccountId = account("miner", 0, 0);
 		T::BenchmarkHelper::challengeable_miner(&miner, c);
 		Audits::<T>::insert(
@@ -89,12 +91,12 @@ mod benchmarks {
 			},
 		);
 		start_round::<T>(1);
-		let version = T::Holdings::holdings_version(&miner);
-		let proof = well_formed_failing_proof(s);
+		let (_, samples) = Pallet::<T>::challenge_with(&miner, c).expect("challenged");
+		let proof = failing_proof(&samples);
 
 		#[block]
 		{
-			assert_ok!(Pallet::<T>::do_submit_proof(miner.clone(), 1, version, &proof, c, s));
+			assert_ok!(Pallet::<T>::do_submit_proof(miner.clone(), 1, &proof, c));
 		}
 
 		assert_eq!(Audits::<T>::get(&miner).failed, 1);

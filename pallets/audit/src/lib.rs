@@ -1,8 +1,8 @@
 //! # Audit (`audit`)
 //!
-//! PoDR² rounds on chain: every miner holding data is challenged once per round with samples
-//! derived from BABE randomness, answers with one constant-size proof, and the runtime verifies
-//! it through the PoDR² host function. Misses and failures cost credit and collateral; after
+//! PoDR² rounds on chain: every miner holding data is challenged once per round with leaves
+//! sampled byte-fair from a snapshot of its holdings with BABE randomness, answers with one
+//! multiproof of those leaves, and the runtime verifies it (plain BLAKE2b in wasm). Misses and failures cost credit and collateral; after
 //! `MaxConsecutiveMisses` rounds in a row missed or failed, the miner is forced out and its
 //! columns go to restoral.
 //!
@@ -14,14 +14,15 @@
 //! ## Overview
 //!
 //! * A **round** starts every `RoundLength` blocks; its seed is the chain's randomness at the
-//!   start. A miner's samples are `expand_challenge(challenge_seed(seed, round, miner), c,
-//!   holdings)` over its holdings index (the same expansion the miner runs).
-//! * `submit_proof(round, holdings_version, proof)` within `ProofWindow` blocks of the start.
-//!   `holdings_version` names the state of the holdings index the proof was computed against:
-//!   if the index changed in between (a new file, a deletion), the call is rejected with
-//!   [`Error::StaleChallenge`] and the miner recomputes — an honest miner is never failed by a
-//!   race. A proof that does not verify is recorded as failed (the call succeeds, the penalty
-//!   applies); a passing proof pays no fee.
+//!   start. A miner's samples are `expand(challenge_seed(seed, round, miner), c, snapshot)` over
+//!   its holdings **as of the round's start** (the file market keeps that snapshot: deletions,
+//!   transfers, loss reports, restorals and new columns during the round change nothing that is
+//!   challenged, so no third party can make an honest proof stale and no miner can re-roll its
+//!   samples; miners keep deleted data until the round closes). The [`runtime_api::AuditApi`]
+//!   hands the samples to the miner.
+//! * `submit_proof(round, proof)` within `ProofWindow` blocks of the start. A proof that does
+//!   not verify is recorded as failed (the call succeeds, the penalty applies); a passing proof
+//!   pays no fee.
 //! * After the window, the round is **swept** in bounded batches over the miners holding data:
 //!   every miner challenged in the round (holding data since before its start) that did not
 //!   submit has missed it.
@@ -60,8 +61,9 @@ pub mod weights;
 /// What the benchmarks need from the runtime around the pallet.
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId> {
-	/// Makes `who` a positive miner with a valid PoDR² public key, holding `holdings` columns
-	/// from the current block on.
+	/// Makes `who` a positive miner holding `holdings` columns from the current block on, each of
+	/// a file of all-zero data whose fragments all have one length (so a benchmark can prove
+	/// them with [`cess_primitives::possession::uniform`]).
 	fn challengeable_miner(who: &AccountId, holdings: u32);
 }
 
@@ -115,7 +117,7 @@ pub mod pallet {
 			+ Default
 			+ From<u32>
 			+ polkadot_sdk::sp_runtime::traits::AtLeast32BitUnsigned;
-		/// Miner keys and positivity.
+		/// The positive miners (probe targets are drawn among them).
 		type Miners: MinerRegistry<Self::AccountId>;
 		/// Credit, slashing and forced exit.
 		type Penalties: MinerPenalties<Self::AccountId, Self::Balance>;
@@ -131,12 +133,12 @@ pub mod pallet {
 		/// Blocks after a round's start during which proofs are accepted.
 		#[pallet::constant]
 		type ProofWindow: Get<BlockNumberFor<Self>>;
-		/// Challenged blocks per proof (`c`).
+		/// Challenged leaves per proof (`c`).
 		#[pallet::constant]
 		type ChallengeSamples: Get<u32>;
-		/// PoDR² sectors per block (`s`).
+		/// Largest proof accepted, in bytes.
 		#[pallet::constant]
-		type SectorsPerBlock: Get<u32>;
+		type MaxProofLen: Get<u32>;
 		/// Rounds missed or failed in a row that force a miner out.
 		#[pallet::constant]
 		type MaxConsecutiveMisses: Get<u32>;
@@ -274,12 +276,6 @@ pub mod pallet {
 		NotChallenged,
 		/// The caller already submitted a proof in this round.
 		AlreadySubmitted,
-		/// The holdings index changed since the challenge was computed: fetch it again.
-		StaleChallenge,
-		/// The caller has no registered PoDR² key.
-		UnknownMiner,
-		/// The proof does not have `48 + 32·s` bytes.
-		BadProofLength,
 		/// No round has started yet.
 		NoRound,
 		/// This validator already reported a probe of this miner in this round.
@@ -313,7 +309,7 @@ pub mod pallet {
 
 	#[pallet::call]
 	impl<T: Config> Pallet<T> {
-		/// Submit the PoDR² proof of `round` for the holdings index at `holdings_version`.
+		/// Submit the PoDR² proof of `round`.
 		///
 		/// ## Dispatch Origin
 		///
@@ -321,27 +317,22 @@ pub mod pallet {
 		///
 		/// ## Details
 		///
-		/// The chain expands the miner's challenge and verifies `proof` through the host
-		/// function. A failing proof is recorded and penalised (the call itself succeeds); a
-		/// passing one pays no fee.
+		/// The chain expands the miner's challenge over its holdings snapshot and verifies
+		/// `proof` in the runtime. A failing proof is recorded and penalised (the call itself
+		/// succeeds); a passing one pays no fee.
 		///
 		/// ## Events
 		///
 		/// [`Event::ProofChecked`].
 		#[pallet::call_index(0)]
-		#[pallet::weight(T::WeightInfo::submit_proof(
-			T::ChallengeSamples::get(),
-			T::SectorsPerBlock::get(),
-		))]
+		#[pallet::weight(T::WeightInfo::submit_proof(T::ChallengeSamples::get()))]
 		pub fn submit_proof(
 			origin: OriginFor<T>,
 			round: u32,
-			holdings_version: u32,
-			proof: BoundedVec<u8, ConstU32<{ 48 + 32 * 256 }>>,
+			proof: BoundedVec<u8, T::MaxProofLen>,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let (c, s) = (T::ChallengeSamples::get(), T::SectorsPerBlock::get());
-			Self::do_submit_proof(who, round, holdings_version, &proof, c, s)
+			Self::do_submit_proof(who, round, &proof, T::ChallengeSamples::get())
 		}
 
 		/// Report a retrievability probe (sent by validators' off-chain workers).

@@ -1,15 +1,16 @@
 //! A test runtime: System and Audit, with scripted miners whose holdings carry real fragment
-//! bytes and PoDR² tags, so proofs are genuine.
+//! bytes and their file's tree, so proofs are genuine.
 
 use crate as pallet_audit;
 use cess_primitives::{
 	layout::FileLayout,
-	podr2::{name, prove, tag_fragment, ChallengedBlock, Params, SecretKey, Tag},
+	merkle::{fragment_hash, FileTree},
+	possession::{prove, Holding, SamplePath},
 	traits::{
-		CreditReason, MinerEndpoints, MinerPenalties, MinerRegistry, PlacementInfo, Podr2PublicKey,
-		ProofRewards, SpaceError, StorageHoldings,
+		CreditReason, MinerEndpoints, MinerPenalties, MinerRegistry, PlacementInfo, ProofRewards,
+		SpaceError, StorageHoldings,
 	},
-	types::{Column, ErasureProfile, FileId},
+	types::{Column, ErasureProfile, FileId, LEAF_BYTES},
 };
 use core::cell::RefCell;
 use polkadot_sdk::{
@@ -103,23 +104,31 @@ impl Randomness<Option<H256>, u64> for TestRandomness {
 	}
 }
 
-/// One stored column with its bytes and tags.
+/// Segment size of the mock's files.
+pub const SEGMENT: u64 = 62 * LEAF_BYTES as u64;
+
+/// One stored column with its bytes and its file's tree.
 #[derive(Clone)]
 pub struct Held {
 	pub file_id: FileId,
 	pub column: Column,
 	pub layout: FileLayout,
-	/// `fragments[seg]`.
+	/// `fragments[seg]`: the column's fragment of each segment.
 	pub fragments: Vec<Vec<u8>>,
-	/// `tags[seg]`.
-	pub tags: Vec<Vec<Tag>>,
+	/// The file tree (over every column's fragment hashes).
+	pub tree: Option<FileTree>,
+}
+
+impl Held {
+	fn holding(&self) -> Holding {
+		Holding { file_id: self.file_id, column: self.column, layout: self.layout }
+	}
 }
 
 /// A scripted miner.
 #[derive(Clone, Default)]
 pub struct MockMiner {
 	pub holdings: Vec<Held>,
-	pub version: u32,
 	pub since: Option<u64>,
 	pub forced_out: bool,
 }
@@ -133,46 +142,62 @@ thread_local! {
 	pub static ADDRS: RefCell<BTreeMap<u64, Vec<Vec<u8>>>> = const { RefCell::new(BTreeMap::new()) };
 }
 
-/// The PoDR² key of miner `who`.
-pub fn secret(who: u64) -> SecretKey {
-	let mut seed = [0u8; 32];
-	seed[..8].copy_from_slice(&who.to_le_bytes());
-	SecretKey::from_seed(&seed)
+/// Every fragment of a `size`-byte file (profile 2 + 1, [`SEGMENT`]-byte segments) made from
+/// `file_seed`: `[segment][column]`.
+pub fn file_fragments(file_seed: u8, size: u64) -> (FileLayout, Vec<Vec<Vec<u8>>>) {
+	let layout = FileLayout::new(size, SEGMENT, ErasureProfile::new(2, 1)).unwrap();
+	let fragments = (0..layout.segment_count())
+		.map(|seg| {
+			(0..3u32)
+				.map(|col| {
+					let len = layout.fragment_len(seg) as usize;
+					(0..len)
+						.map(|i| (i as u32).wrapping_mul(2_654_435_761).to_le_bytes()[1] ^ file_seed ^ (seg * 3 + col) as u8)
+						.collect()
+				})
+				.collect()
+		})
+		.collect();
+	(layout, fragments)
 }
 
-/// Gives `who` a column of a `size`-byte file (profile 2 + 1, 16 KiB segments), tagged with its
-/// key, holding data since block `since`.
-pub fn give(who: u64, file_seed: u8, size: u64, since: u64) {
-	let layout = FileLayout::new(size, 16 * 1984, ErasureProfile::new(2, 1)).unwrap();
-	let file_id = [file_seed; 32];
-	let column = 1;
-	let params = Params::default();
-	let mut fragments = Vec::new();
-	let mut tags = Vec::new();
-	for seg in 0..layout.segment_count() {
-		let len = layout.fragment_len(seg) as usize;
-		let data: Vec<u8> = (0..len).map(|i| (i as u8) ^ file_seed ^ seg as u8).collect();
-		tags.push(tag_fragment(&secret(who), &name(&file_id, seg, column), &data, params));
-		fragments.push(data);
-	}
+/// Gives `who` column `column` of the file made of `fragments`, holding data since `since`;
+/// returns the file id.
+pub fn give_fragments(
+	who: u64,
+	layout: FileLayout,
+	fragments: &[Vec<Vec<u8>>],
+	column: Column,
+	since: u64,
+) -> FileId {
+	let hashes: Vec<_> = fragments.iter().flatten().map(|f| fragment_hash(f)).collect();
+	let tree = FileTree::new(&hashes);
+	let file_id = tree.root();
+	let own = fragments.iter().map(|cols| cols[usize::from(column)].clone()).collect();
 	MINERS.with(|m| {
 		let mut m = m.borrow_mut();
 		let miner = m.entry(who).or_default();
-		miner.holdings.push(Held { file_id, column, layout, fragments, tags });
-		miner.version += 1;
+		miner.holdings.push(Held { file_id, column, layout, fragments: own, tree: Some(tree) });
 		miner.since.get_or_insert(since);
 	});
+	file_id
 }
 
-/// Overwrites every `every`-th PoDR² block of `who`'s data (its tags stay those of the
-/// original bytes).
+/// Gives `who` column 1 of a `size`-byte file made from `file_seed`, holding data since block
+/// `since`.
+pub fn give(who: u64, file_seed: u8, size: u64, since: u64) -> FileId {
+	let (layout, fragments) = file_fragments(file_seed, size);
+	give_fragments(who, layout, &fragments, 1, since)
+}
+
+/// Overwrites every `every`-th leaf of `who`'s data.
 pub fn corrupt(who: u64, every: usize) {
 	MINERS.with(|m| {
 		for held in m.borrow_mut().get_mut(&who).unwrap().holdings.iter_mut() {
 			for frag in held.fragments.iter_mut() {
-				for (i, block) in frag.chunks_mut(1984).enumerate() {
+				for (i, leaf) in frag.chunks_mut(LEAF_BYTES).enumerate() {
 					if i % every == 0 {
-						block.iter_mut().for_each(|b| *b = !*b);
+						leaf.iter_mut().for_each(|b| *b = !*b);
 					}
 				}
 			}
@@ -181,24 +206,27 @@ pub fn corrupt(who: u64, every: usize) {
 }
 
 /// `who`'s proof for its current challenge, from the bytes it holds.
-pub fn proof_of(who: u64) -> (u32, u32, Vec<u8>) {
-	let (round, version, samples) = Audit::current_challenge(&who).expect("challenged");
-	let params = Params::default();
-	let bb = params.block_bytes();
+pub fn proof_of(who: u64) -> (u32, Vec<u8>) {
+	let (round, samples) = Audit::current_challenge(&who).expect("challenged");
 	let miner = MINERS.with(|m| m.borrow().get(&who).cloned().unwrap());
-	let blocks: Vec<ChallengedBlock<'_>> = samples
-		.iter()
-		.map(|s| {
-			let held = miner.holdings.iter().find(|h| h.file_id == s.file_id).unwrap();
-			let frag = &held.fragments[s.segment as usize];
-			ChallengedBlock {
-				sample: *s,
-				data: &frag[s.block as usize * bb..][..bb],
-				tag: held.tags[s.segment as usize][s.block as usize],
-			}
-		})
-		.collect();
-	(round, version, prove(&blocks, params).unwrap().to_bytes())
+	let proof = prove(&samples, |s| {
+		let held = miner.holdings.iter().find(|h| h.file_id == s.file_id).ok_or("not held")?;
+		let tree = held.tree.as_ref().ok_or("no tree")?;
+		SamplePath::from_fragment(s, &held.fragments[s.segment as usize], tree).ok_or("bad sample")
+	})
+	.unwrap();
+	(round, proof)
+}
+
+/// `who`'s holdings per size class, in the order they were given.
+fn classes_of(who: &u64) -> BTreeMap<u8, Vec<Holding>> {
+	let mut out: BTreeMap<u8, Vec<Holding>> = BTreeMap::new();
+	MINERS.with(|m| {
+		for h in m.borrow().get(who).map(|x| x.holdings.clone()).unwrap_or_default() {
+			out.entry(h.holding().class().unwrap()).or_default().push(h.holding());
+		}
+	});
+	out
 }
 
 pub struct MockMiners;
@@ -217,9 +245,6 @@ impl MinerRegistry<u64> for MockMiners {
 	}
 	fn is_positive(who: &u64) -> bool {
 		MINERS.with(|m| m.borrow().get(who).is_some_and(|x| !x.forced_out))
-	}
-	fn podr2_key(who: &u64) -> Option<Podr2PublicKey> {
-		MINERS.with(|m| m.borrow().contains_key(who)).then(|| secret(*who).public_key().to_bytes())
 	}
 	fn lock_space(_: &u64, _: u64) -> Result<(), SpaceError> {
 		Err(SpaceError::UnknownMiner)
@@ -258,15 +283,11 @@ impl StorageHoldings<u64, u64> for MockMiners {
 	fn holding_count(who: &u64) -> u32 {
 		MINERS.with(|m| m.borrow().get(who).map_or(0, |x| x.holdings.len() as u32))
 	}
-	fn holding_at(who: &u64, index: u32) -> Option<(FileId, Column, FileLayout)> {
-		MINERS.with(|m| {
-			let m = m.borrow();
-			let h = m.get(who)?.holdings.get(index as usize)?;
-			Some((h.file_id, h.column, h.layout))
-		})
+	fn snapshot_classes(who: &u64, _round: u32) -> Vec<(u8, u32)> {
+		classes_of(who).iter().map(|(q, v)| (*q, v.len() as u32)).collect()
 	}
-	fn holdings_version(who: &u64) -> u32 {
-		MINERS.with(|m| m.borrow().get(who).map_or(0, |x| x.version))
+	fn snapshot_holding(who: &u64, _round: u32, class: u8, index: u32) -> Option<Holding> {
+		classes_of(who).get(&class)?.get(index as usize).copied()
 	}
 	fn holding_since(who: &u64) -> Option<u64> {
 		MINERS.with(|m| m.borrow().get(who).and_then(|x| x.since))
@@ -296,8 +317,8 @@ impl pallet_audit::Config for Test {
 	type Randomness = TestRandomness;
 	type RoundLength = ConstU64<ROUND>;
 	type ProofWindow = ConstU64<WINDOW>;
-	type ChallengeSamples = ConstU32<46>;
-	type SectorsPerBlock = ConstU32<64>;
+	type ChallengeSamples = ConstU32<16>;
+	type MaxProofLen = ConstU32<65536>;
 	type MaxConsecutiveMisses = ConstU32<3>;
 	type MissSlash = ConstU64<MISS_SLASH>;
 	type FailSlash = ConstU64<FAIL_SLASH>;
@@ -317,7 +338,7 @@ impl pallet_audit::Config for Test {
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_audit::BenchmarkHelper<u64> for MockMiners {
 	fn challengeable_miner(who: &u64, holdings: u32) {
-		let layout = FileLayout::new(100_000, 16 * 1984, ErasureProfile::new(2, 1)).unwrap();
+		use cess_primitives::possession::uniform;
 		let now = frame_system::Pallet::<Test>::block_number();
 		MINERS.with(|m| {
 			let mut m = m.borrow_mut();
@@ -325,12 +346,19 @@ impl pallet_audit::BenchmarkHelper<u64> for MockMiners {
 			let miner = m.entry(*who).or_default();
 			*miner = MockMiner::default();
 			for i in 0..holdings {
-				let mut file_id = [0xbe; 32];
-				file_id[..4].copy_from_slice(&i.to_le_bytes());
-				let held = Held { file_id, column: 1, layout, fragments: vec![], tags: vec![] };
+				// Whole segments of zeros: every fragment alike, as the runtime's helper makes.
+				let segments = 4 + i;
+				let layout = FileLayout::new(
+					SEGMENT * u64::from(segments),
+					SEGMENT,
+					ErasureProfile::new(2, 1),
+				)
+				.unwrap();
+				let fragment = uniform::zero_fragment_hash(layout.fragment_len(0));
+				let (file_id, _) = uniform::uniform_file(fragment, segments * 3);
+				let held = Held { file_id, column: 1, layout, fragments: vec![], tree: None };
 				miner.holdings.push(held);
 			}
-			miner.version += 1;
 			miner.since.get_or_insert(now);
 		});
 	}

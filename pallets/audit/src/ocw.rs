@@ -1,15 +1,14 @@
 //! Retrievability probes, the validator side. At every probe slot the off-chain worker of each
-//! validator holding a probe key fetches, for every miner the slot targets, a random Merkle block
-//! of a random holding from the miner's HTTP endpoint, checks it against the file id and submits
-//! a report signed with its probe key.
+//! validator holding a probe key fetches, for every miner the slot targets, one leaf sampled
+//! byte-fair from its holdings from the miner's HTTP endpoint, checks the one-sample PoDR² proof
+//! it answers with against the file id and submits a report signed with its probe key.
 
 use crate::{Authorities, Call, Config, CurrentRound, Pallet, ProbeReport};
 use alloc::{string::String, vec::Vec};
 use cess_primitives::{
-	probe::{http_endpoint, probe_path, ProbeResponse},
-	sampling::SeedStream,
+	possession::{self, expand},
+	probe::{http_endpoint, probe_path},
 	traits::{MinerEndpoints, StorageHoldings},
-	types::BLOCK_BYTES,
 };
 use codec::Encode;
 use polkadot_sdk::{
@@ -25,7 +24,7 @@ use polkadot_sdk::{
 
 /// Time a miner has to answer one probe.
 pub const PROBE_TIMEOUT_MS: u64 = 5_000;
-/// Largest probe response read.
+/// Largest probe response read (a one-leaf proof is a few hundred bytes to ~2 KiB).
 const MAX_RESPONSE_BYTES: usize = 16 * 1024;
 /// Off-chain storage key of the last slot this node probed.
 const LAST_SLOT_KEY: &[u8] = b"cess/audit/last-probe-slot";
@@ -48,9 +47,9 @@ impl<T: Config> Pallet<T> {
 		}
 		last.set(&(round.index, slot));
 
-		let mut rng = SeedStream::new(b"cess/audit/probe-pick", sp_io::offchain::random_seed());
+		let seed = sp_io::offchain::random_seed();
 		for miner in Self::probe_targets(&round.seed, slot) {
-			let Some(report) = Self::probe(&miner, round.index, authority_index, &mut rng) else {
+			let Some(report) = Self::probe(&miner, round.index, authority_index, &seed) else {
 				continue;
 			};
 			let Some(signature) = key.sign(&report.encode()) else {
@@ -82,47 +81,41 @@ impl<T: Config> Pallet<T> {
 			.map(|(i, key)| (i as u32, key))
 	}
 
-	/// Probes a random block of a random holding of `miner` (`None` if it holds nothing).
+	/// Probes one leaf of `miner`'s holdings, sampled byte-fair with this node's `seed` (`None`
+	/// if it holds nothing).
 	fn probe(
 		miner: &T::AccountId,
 		round: u32,
 		authority_index: u32,
-		rng: &mut SeedStream<'_>,
+		seed: &[u8; 32],
 	) -> Option<ProbeReport<T::AccountId>> {
-		let count = T::Holdings::holding_count(miner);
-		if count == 0 {
-			return None;
-		}
-		let (file_id, column, layout) =
-			T::Holdings::holding_at(miner, rng.below(count.into()) as u32)?;
-		let segment = rng.below(layout.segment_count().into()) as u32;
-		let blocks = layout.fragment_len(segment) / BLOCK_BYTES as u64;
-		if blocks == 0 {
-			return None;
-		}
-		let block = rng.below(blocks) as u32;
+		let classes = T::Holdings::snapshot_classes(miner, round);
+		let seed = possession::challenge_seed(seed, round, &miner.encode());
+		let sample = *expand(&seed, 1, &classes, |class, index| {
+			T::Holdings::snapshot_holding(miner, round, class, index)
+		})
+		.first()?;
+		let path = probe_path(&sample.file_id, sample.segment, sample.column, sample.leaf);
 		let served = T::Endpoints::multiaddrs(miner)
 			.iter()
 			.find_map(|m| http_endpoint(m))
-			.and_then(|endpoint| fetch(&endpoint, &probe_path(&file_id, segment, column, block)))
-			.is_some_and(|response| {
-				response.verify(&file_id, &layout.profile, segment, column, block)
-			});
+			.and_then(|endpoint| fetch(&endpoint, &path))
+			.is_some_and(|proof| possession::verify(&[sample], &proof).is_ok());
 		Some(ProbeReport {
 			round,
 			authority_index,
 			miner: miner.clone(),
-			file_id,
-			segment,
-			column,
-			block,
+			file_id: sample.file_id,
+			segment: sample.segment,
+			column: sample.column,
+			leaf: sample.leaf,
 			served,
 		})
 	}
 }
 
-/// GETs `endpoint ‖ path` and decodes the probe response (`None` on any failure).
-fn fetch(endpoint: &str, path: &str) -> Option<ProbeResponse> {
+/// GETs `endpoint ‖ path` and returns the body (`None` on any failure).
+fn fetch(endpoint: &str, path: &str) -> Option<Vec<u8>> {
 	let mut url = String::from(endpoint);
 	url.push_str(path);
 	let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(PROBE_TIMEOUT_MS));
@@ -139,5 +132,5 @@ fn fetch(endpoint: &str, path: &str) -> Option<ProbeResponse> {
 			return None;
 		}
 	}
-	ProbeResponse::from_bytes(&body).ok()
+	Some(body)
 }

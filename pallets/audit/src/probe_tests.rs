@@ -3,12 +3,11 @@
 
 use crate::{mock::*, Authorities, Call, Error, Event, ProbeReport, Probes};
 use cess_primitives::{
-	layout::FileLayout,
-	merkle::{file_tree, fragment_hash, fragment_tree},
-	probe::{ip4_http_multiaddr, probe_path, ProbeResponse},
-	sampling::SeedStream,
+	merkle::{fragment_hash, FileTree},
+	possession::{challenge_seed, expand_one, prove, Holding, SamplePath},
+	probe::{ip4_http_multiaddr, probe_path},
 	traits::CreditReason,
-	types::{ErasureProfile, FileId, BLOCK_BYTES},
+	types::FileId,
 };
 use codec::{Decode, Encode};
 use polkadot_sdk::{
@@ -33,60 +32,26 @@ use polkadot_sdk::{
 const NODE_SEED: [u8; 32] = [7; 32];
 
 /// Gives miner `who` column 1 of a real two-segment file (profile 2 + 1), reachable on
-/// 127.0.0.1:8080; returns the file id and its fragments by segment and column.
-fn give_real(who: u64) -> (FileId, FileLayout, Vec<Vec<Vec<u8>>>) {
-	let segment = 4 * BLOCK_BYTES as u64;
-	let layout = FileLayout::new(2 * segment, segment, ErasureProfile::new(2, 1)).unwrap();
-	let fragments: Vec<Vec<Vec<u8>>> = (0..2u32)
-		.map(|seg| {
-			(0..3u32)
-				.map(|col| {
-					let len = layout.fragment_len(seg) as usize;
-					(0..len).map(|i| (i as u32 ^ (seg << 4) ^ col) as u8).collect()
-				})
-				.collect()
-		})
-		.collect();
-	let hashes: Vec<_> = fragments.iter().flatten().map(|f| fragment_hash(f)).collect();
-	let file_id = file_tree(&hashes).root();
-	MINERS.with(|m| {
-		let mut m = m.borrow_mut();
-		let miner = m.entry(who).or_default();
-		miner.holdings.push(Held {
-			file_id,
-			column: 1,
-			layout,
-			fragments: fragments.iter().map(|cols| cols[1].clone()).collect(),
-			tags: vec![],
-		});
-		miner.version += 1;
-		miner.since.get_or_insert(0);
-	});
+/// 127.0.0.1:8080; returns the file id and the URI and body of an honest answer to the probe the
+/// test node's worker makes.
+fn give_real(who: u64) -> (FileId, String, Vec<u8>) {
+	let (layout, fragments) = file_fragments(5, 2 * SEGMENT);
+	let file_id = give_fragments(who, layout, &fragments, 1, 0);
 	ADDRS.with(|a| a.borrow_mut().insert(who, vec![ip4_http_multiaddr([127, 0, 0, 1], 8080)]));
-	(file_id, layout, fragments)
-}
-
-/// The block the test node's worker picks, and the response an honest miner gives.
-fn expected_probe(
-	file_id: FileId,
-	layout: &FileLayout,
-	fragments: &[Vec<Vec<u8>>],
-) -> (String, Vec<u8>, (u32, u32)) {
-	let mut rng = SeedStream::new(b"cess/audit/probe-pick", NODE_SEED);
-	let _holding = rng.below(1);
-	let seg = rng.below(layout.segment_count().into()) as u32;
-	let blocks = layout.fragment_len(seg) / BLOCK_BYTES as u64;
-	let block = rng.below(blocks) as u32;
+	// One holding: the worker's byte-fair draw of one leaf is `expand_one` over it.
+	let seed = challenge_seed(&NODE_SEED, 1, &who.encode());
+	let sample = expand_one(&seed, 1, &Holding { file_id, column: 1, layout })[0];
 	let hashes: Vec<_> = fragments.iter().flatten().map(|f| fragment_hash(f)).collect();
-	let fragment = &fragments[seg as usize][1];
-	let response = ProbeResponse {
-		fragment_hash: hashes[seg as usize * 3 + 1],
-		fragment_proof: file_tree(&hashes).proof(seg * 3 + 1),
-		block_proof: fragment_tree(fragment).proof(block),
-		block: fragment[block as usize * BLOCK_BYTES..][..BLOCK_BYTES].to_vec(),
-	};
-	let uri = format!("http://127.0.0.1:8080{}", probe_path(&file_id, seg, 1, block));
-	(uri, response.to_bytes(), (seg, block))
+	let tree = FileTree::new(&hashes);
+	let body = prove(&[sample], |s| {
+		SamplePath::from_fragment(s, &fragments[s.segment as usize][1], &tree).ok_or(())
+	})
+	.unwrap();
+	let uri = format!(
+		"http://127.0.0.1:8080{}",
+		probe_path(&file_id, sample.segment, sample.column, sample.leaf)
+	);
+	(file_id, uri, body)
 }
 
 fn set_authorities(ids: &[u64]) {
@@ -117,11 +82,10 @@ fn probe_with(answer: Answer) -> ProbeReport<u64> {
 	ext.register_extension(TransactionPoolExt::new(pool));
 	state.write().seed = NODE_SEED;
 	ext.execute_with(|| {
-		let (file_id, layout, fragments) = give_real(1);
+		let (file_id, uri, mut body) = give_real(1);
 		set_authorities(&[10, 11, 12]);
 		UintAuthorityId::set_all_keys(vec![11u64]);
 		roll_to(2);
-		let (uri, mut body, _) = expected_probe(file_id, &layout, &fragments);
 		match answer {
 			Answer::Honest => {},
 			Answer::Corrupt => body[40] ^= 1,
@@ -159,7 +123,7 @@ fn probe_with(answer: Answer) -> ProbeReport<u64> {
 }
 
 #[test]
-fn worker_reports_a_served_block() {
+fn worker_reports_a_served_leaf() {
 	assert!(probe_with(Answer::Honest).served);
 }
 
@@ -178,7 +142,7 @@ fn report(authority: u32, served: bool) -> ProbeReport<u64> {
 		file_id: [0; 32],
 		segment: 0,
 		column: 1,
-		block: 0,
+		leaf: 0,
 		served,
 	}
 }

@@ -1,12 +1,11 @@
-//! Proof submission: the challenge expanded on chain, the proof verified through the host
-//! function.
+//! Proof submission: the challenge expanded on chain from the miner's holdings snapshot, the
+//! proof verified in the runtime (PoDR² v2, plain BLAKE2b in wasm).
 
 use crate::{Audits, Config, CurrentRound, Error, Event, Outcome, Pallet};
 use alloc::vec::Vec;
 use cess_primitives::{
-	host::podr_verifier,
-	podr2::{challenge_seed, encode_samples, expand_challenge, Params, Sample},
-	traits::{CreditReason, MinerPenalties, MinerRegistry, ProofRewards, StorageHoldings},
+	possession::{self, challenge_seed, expand, Sample},
+	traits::{CreditReason, MinerPenalties, ProofRewards, StorageHoldings},
 };
 use codec::Encode;
 use polkadot_sdk::{
@@ -21,41 +20,34 @@ pub const PASS_CREDIT: i32 = 2;
 pub const FAIL_CREDIT: i32 = -50;
 
 impl<T: Config> Pallet<T> {
-	/// `miner`'s samples for the current round, with the round number and the holdings version
-	/// they were expanded against (`None` if it is not challenged).
-	pub fn current_challenge(miner: &T::AccountId) -> Option<(u32, u32, Vec<Sample>)> {
-		Self::challenge_with(miner, T::ChallengeSamples::get(), T::SectorsPerBlock::get())
+	/// `miner`'s samples for the current round, with the round number (`None` if it is not
+	/// challenged: no round yet, or it held nothing at the round's start).
+	pub fn current_challenge(miner: &T::AccountId) -> Option<(u32, Vec<Sample>)> {
+		Self::challenge_with(miner, T::ChallengeSamples::get())
 	}
 
-	/// [`Self::current_challenge`] with `c` samples over blocks of `s` sectors.
-	pub(crate) fn challenge_with(
-		miner: &T::AccountId,
-		c: u32,
-		s: u32,
-	) -> Option<(u32, u32, Vec<Sample>)> {
+	/// [`Self::current_challenge`] with `c` samples.
+	pub(crate) fn challenge_with(miner: &T::AccountId, c: u32) -> Option<(u32, Vec<Sample>)> {
 		let round = CurrentRound::<T>::get()?;
-		let since = T::Holdings::holding_since(miner)?;
-		if since >= round.start {
+		let since = T::Holdings::holding_since(miner);
+		let classes = T::Holdings::snapshot_classes(miner, round.index);
+		if classes.is_empty() || since.is_some_and(|s| s >= round.start) {
 			return None;
 		}
-		let count = T::Holdings::holding_count(miner);
-		let params = Params::new(s).ok()?;
-		let seed = challenge_seed(&round.seed, u64::from(round.index), &miner.encode());
-		let samples =
-			expand_challenge(&seed, c, count, params, |i| T::Holdings::holding_at(miner, i))
-				.ok()?;
-		Some((round.index, T::Holdings::holdings_version(miner), samples))
+		let seed = challenge_seed(&round.seed, round.index, &miner.encode());
+		let samples = expand(&seed, c, &classes, |class, index| {
+			T::Holdings::snapshot_holding(miner, round.index, class, index)
+		});
+		(!samples.is_empty()).then_some((round.index, samples))
 	}
 
-	/// Checks and records `who`'s proof of `round` for a challenge of `c` samples over blocks of
-	/// `s` sectors (the runtime's constants; the benchmarks vary them).
+	/// Checks and records `who`'s proof of `round` for a challenge of `c` samples (the runtime's
+	/// constant; the benchmarks vary it).
 	pub(crate) fn do_submit_proof(
 		who: T::AccountId,
 		round: u32,
-		holdings_version: u32,
 		proof: &[u8],
 		c: u32,
-		s: u32,
 	) -> DispatchResultWithPostInfo {
 		let current = CurrentRound::<T>::get().ok_or(Error::<T>::NoRound)?;
 		ensure!(round == current.index, Error::<T>::WrongRound);
@@ -66,15 +58,8 @@ impl<T: Config> Pallet<T> {
 		);
 		let mut audit = Audits::<T>::get(&who);
 		ensure!(audit.last_submitted != Some(round), Error::<T>::AlreadySubmitted);
-		let key = T::Miners::podr2_key(&who).ok_or(Error::<T>::UnknownMiner)?;
-		let params = Params::new(s).map_err(|_| Error::<T>::BadProofLength)?;
-		ensure!(proof.len() == params.proof_len(), Error::<T>::BadProofLength);
-		ensure!(
-			T::Holdings::holdings_version(&who) == holdings_version,
-			Error::<T>::StaleChallenge
-		);
-		let (_, _, samples) = Self::challenge_with(&who, c, s).ok_or(Error::<T>::NotChallenged)?;
-		let passed = podr_verifier::verify_proof(&key, &encode_samples(&samples), proof, s);
+		let (_, samples) = Self::challenge_with(&who, c).ok_or(Error::<T>::NotChallenged)?;
+		let passed = possession::verify(&samples, proof).is_ok();
 		audit.last_submitted = Some(round);
 		if passed {
 			audit.consecutive_misses = 0;
@@ -94,5 +79,11 @@ impl<T: Config> Pallet<T> {
 			Self::maybe_force_out(&who, audit.consecutive_misses);
 		}
 		Ok(if passed { Pays::No.into() } else { Pays::Yes.into() })
+	}
+}
+
+impl<T: Config> cess_primitives::traits::AuditClock for Pallet<T> {
+	fn current_round() -> u32 {
+		CurrentRound::<T>::get().map_or(0, |r| r.index)
 	}
 }

@@ -9,12 +9,10 @@ use scale_info::TypeInfo;
 /// A miner's challenge in the current round.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
 pub struct Challenge {
-	/// The round.
+	/// The round (pass it to `submit_proof`).
 	pub round: u32,
-	/// The holdings version the samples were expanded against (pass it to `submit_proof`).
-	pub holdings_version: u32,
-	/// The samples, encoded as `cess_primitives::podr2::encode_samples` does.
-	pub samples: Vec<u8>,
+	/// The leaves to prove, drawn from the miner's holdings as of the round's start.
+	pub samples: Vec<cess_primitives::possession::Sample>,
 }
 
 sp_api::decl_runtime_apis! {
@@ -30,12 +28,8 @@ sp_api::decl_runtime_apis! {
 impl<T: Config> Pallet<T> {
 	/// [`AuditApi::challenge`].
 	pub fn challenge_of(miner: &T::AccountId) -> Option<Challenge> {
-		let (round, holdings_version, samples) = Self::current_challenge(miner)?;
-		Some(Challenge {
-			round,
-			holdings_version,
-			samples: cess_primitives::podr2::encode_samples(&samples),
-		})
+		let (round, samples) = Self::current_challenge(miner)?;
+		Some(Challenge { round, samples })
 	}
 
 	/// [`AuditApi::audit_history`].

@@ -109,9 +109,9 @@ pub struct ProbeReport<AccountId> {
 	pub segment: u32,
 	/// The miner's column.
 	pub column: u16,
-	/// The Merkle block asked for.
-	pub block: u32,
-	/// Whether the miner served the block with a valid path to the file id.
+	/// The leaf asked for.
+	pub leaf: u32,
+	/// Whether the miner served the leaf with a valid path to the file id.
 	pub served: bool,
 }
 

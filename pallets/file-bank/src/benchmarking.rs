@@ -5,10 +5,11 @@ use crate::Pallet as FileBank;
 use alloc::{vec, vec::Vec};
 use cess_primitives::{
 	layout::FileLayout,
+	possession::{prove, uniform, SamplePath},
 	traits::{acceptance_message, MinerRegistry},
 	types::{Column, ErasureProfile, FileId, MAX_FRAGMENTS_PER_SEGMENT},
 };
-use codec::{Decode, Encode};
+use codec::Encode;
 use polkadot_sdk::{
 	frame_benchmarking::v2::*,
 	frame_support::{
@@ -65,7 +66,7 @@ fn miners<T: Config>(n: u32) -> Vec<T::AccountId> {
 	(0..n)
 		.map(|i| {
 			let who: T::AccountId = account("miner", i, SEED);
-			T::BenchmarkHelper::add_miner(&who, 1 << 40, [0u8; 96]);
+			T::BenchmarkHelper::add_miner(&who, 1 << 40);
 			who
 		})
 		.collect()
@@ -258,14 +259,22 @@ mod benchmarks {
 		_(RawOrigin::Signed(spares[1].clone()), id, 0);
 	}
 
+	// A deep proof to verify: fragments of a whole segment (k = 1) in a 32-wide file of 64
+	// segments, all-zero data (its trees computed without the bytes).
 	#[benchmark]
 	fn complete_restoral() {
-		let fx = T::BenchmarkHelper::restoral_fixture();
 		let restorer: T::AccountId = account("restorer", 0, SEED);
-		T::BenchmarkHelper::add_miner(&restorer, 1 << 40, fx.podr2_key);
-		let holders = miners::<T>(3);
-		let profile = ErasureProfile::new(fx.profile.0, fx.profile.1);
-		let layout = FileLayout::new(fx.size, T::SegmentSize::get(), profile).expect("layout");
+		T::BenchmarkHelper::add_miner(&restorer, 1 << 42);
+		let profile = ErasureProfile::new(1, 31);
+		let size = T::SegmentSize::get().saturating_mul(64);
+		let layout = FileLayout::new(size, T::SegmentSize::get(), profile).expect("layout");
+		let holders = miners::<T>(profile.total());
+		let fragment = uniform::zero_fragment(layout.fragment_len(0));
+		let (file_id, file_tree) = uniform::uniform_file(
+			uniform::zero_fragment_hash(layout.fragment_len(0)),
+			layout.fragment_count() as u32,
+		);
+		let column: Column = 3;
 		let uploader = owner::<T>(0);
 		let now = frame_system::Pallet::<T>::block_number();
 		let columns = holders
@@ -273,24 +282,21 @@ mod benchmarks {
 			.enumerate()
 			.map(|(i, m)| ColumnInfo {
 				miner: m.clone(),
-				state: if i as Column == fx.column {
-					ColumnState::Restoring
-				} else {
-					ColumnState::Stored
-				},
+				state: if i as Column == column { ColumnState::Restoring } else { ColumnState::Stored },
 			})
 			.collect::<Vec<_>>();
 		for (i, m) in holders.iter().enumerate() {
-			if i as Column != fx.column {
-				FileBank::<T>::push_holding(m, fx.file_id, i as Column).expect("room");
+			if i as Column != column {
+				let entry = HoldingEntry { file_id, column: i as Column, size, profile };
+				FileBank::<T>::push_holding(m, entry).expect("room");
 				T::Miners::lock_space(m, layout.column_bytes()).expect("room");
 				T::Miners::commit_space(m, layout.column_bytes());
 			}
 		}
 		Files::<T>::insert(
-			fx.file_id,
+			file_id,
 			FileInfo {
-				size: fx.size,
+				size,
 				segments: layout.segment_count(),
 				profile,
 				column_bytes: layout.column_bytes(),
@@ -303,16 +309,12 @@ mod benchmarks {
 			},
 		);
 		FileBank::<T>::charge_lease(&uploader, layout.stored_bytes()).expect("lease room");
-		OwnedFiles::<T>::insert(
-			&uploader,
-			fx.file_id,
-			OwnedFile { name: label::<T>(), bucket: label::<T>() },
-		);
+		OwnedFiles::<T>::insert(&uploader, file_id, OwnedFile { name: label::<T>(), bucket: label::<T>() });
 		T::Miners::lock_space(&restorer, layout.column_bytes()).expect("room");
 		RestoralOrders::<T>::insert(
-			(fx.file_id, fx.column),
+			(file_id, column),
 			RestoralOrder {
-				lost_by: holders[fx.column as usize].clone(),
+				lost_by: holders[column as usize].clone(),
 				reason: RestoralReason::SelfReported,
 				opened_at: now,
 				claim: Some(RestoralClaim {
@@ -322,15 +324,21 @@ mod benchmarks {
 				}),
 			},
 		);
-		OutstandingRestorals::<T>::insert(&holders[fx.column as usize], 1);
-		let hash = T::Hash::decode(&mut &fx.claim_hash[..]).expect("32-byte hash");
-		frame_system::BlockHash::<T>::insert(now, hash);
+		OutstandingRestorals::<T>::insert(&holders[column as usize], 1);
 		roll::<T>(1);
-		let opening =
-			BoundedVec::try_from(fx.opening.clone()).expect("fixture within MaxOpeningLen");
+		let samples = FileBank::<T>::restoral_challenge(file_id, column).expect("challenge");
+		let proof = prove(&samples, |s| {
+			Ok::<_, ()>(SamplePath {
+				leaf: [0; cess_primitives::types::LEAF_BYTES],
+				fragment_path: fragment.path(u64::from(s.leaf)).ok_or(())?,
+				file_path: file_tree.path(s.fragment_index()).ok_or(())?,
+			})
+		})
+		.expect("zero fragments prove");
+		let proof = BoundedVec::try_from(proof).expect("proof within MaxRestoralProofLen");
 		#[extrinsic_call]
-		_(RawOrigin::Signed(restorer.clone()), fx.file_id, fx.column, opening);
-		assert!(!RestoralOrders::<T>::contains_key((fx.file_id, fx.column)));
+		_(RawOrigin::Signed(restorer.clone()), file_id, column, proof);
+		assert!(!RestoralOrders::<T>::contains_key((file_id, column)));
 	}
 
 	#[benchmark]
@@ -431,9 +439,9 @@ mod benchmarks {
 		#[block]
 		{
 			let (m, reason) = LeavingMiners::<T>::iter().next().expect("leaving");
-			let count = HoldingCount::<T>::get(&m);
-			let (f, c) = Holdings::<T>::get(&m, count - 1).expect("holding");
-			FileBank::<T>::open_order(f, c, reason);
+			let e = FileBank::<T>::last_holding(&m).expect("holding");
+			FileBank::<T>::open_order(e.file_id, e.column, reason);
+			FileBank::<T>::remove_holding(&m, e.file_id, e.column);
 		}
 		assert!(RestoralOrders::<T>::contains_key((id, 0)));
 	}

@@ -1,94 +1,185 @@
-//! The per-miner holdings index (`count` + `index → (file, column)`, swap-remove), what other
-//! pallets see of it, and the bounded background work of the hooks.
+//! Each miner's holdings, indexed per size class and kept as of the current audit round's start
+//! ([`Versioned`]), what other pallets see of them, and the bounded background work of the hooks.
+//!
+//! Per miner: [`HoldingClasses`] (holdings per class) and [`Holdings`] (`(class, index) →
+//! entry`, dense in `0..count` per class, swap-remove), both versioned; [`HoldingPosition`]
+//! finds a column's slot. A change during round `r` keeps the value it replaces as the round's
+//! snapshot, so the audit samples what was held when `r` started (PODR2.md, "Snapshot"). Slots
+//! past a class's count keep their last snapshot until reused; there are at most as many as the
+//! miner's largest number of holdings in that class.
 
 use crate::{
-	Config, Error, ExpiredOwners, Files, HoldingCount, HoldingPosition, HoldingSince, Holdings,
-	HoldingsVersion, LeavingMiners, OutstandingRestorals, Pallet, RestoralReason, WeightInfo,
+	Config, Error, ExpiredOwners, HoldingClasses, HoldingEntry, HoldingPosition,
+	HoldingSince, Holdings, LeavingMiners, OutstandingRestorals, Pallet, RestoralReason,
+	Versioned, WeightInfo,
 };
 use alloc::vec::Vec;
 use cess_primitives::{
 	layout::FileLayout,
-	traits::StorageHoldings,
+	possession::{challenge::class_of, Holding},
+	traits::{AuditClock, StorageHoldings},
 	types::{Column, FileId},
 };
 use polkadot_sdk::frame_support::pallet_prelude::*;
 use polkadot_sdk::frame_system::{self, pallet_prelude::BlockNumberFor};
 
+impl HoldingEntry {
+	/// The holding the audit samples, with the chain's segment size.
+	pub fn holding(&self, segment_size: u64) -> Option<Holding> {
+		let layout = FileLayout::new(self.size, segment_size, self.profile).ok()?;
+		Some(Holding { file_id: self.file_id, column: self.column, layout })
+	}
+}
+
 impl<T: Config> Pallet<T> {
-	/// Appends `(file_id, column)` to `miner`'s holdings index.
-	pub(crate) fn push_holding(
-		miner: &T::AccountId,
-		file_id: FileId,
-		column: Column,
-	) -> DispatchResult {
-		let count = HoldingCount::<T>::get(miner);
-		ensure!(count < T::MaxHoldingsPerMiner::get(), Error::<T>::TooManyHoldings);
-		Holdings::<T>::insert(miner, count, (file_id, column));
-		HoldingPosition::<T>::insert(file_id, column, count);
-		HoldingCount::<T>::insert(miner, count + 1);
-		if count == 0 {
+	/// The size class of a column of `file` (`None` for a layout the chain never accepts).
+	pub(crate) fn class_of_entry(entry: &HoldingEntry) -> Option<u8> {
+		class_of(entry.holding(T::SegmentSize::get())?.leaves())
+	}
+
+	/// Number of columns `miner` holds now.
+	pub fn holding_count(miner: &T::AccountId) -> u32 {
+		HoldingClasses::<T>::get(miner).now.iter().map(|(_, n)| *n).sum()
+	}
+
+	fn set_count(miner: &T::AccountId, round: u32, class: u8, count: u32) {
+		HoldingClasses::<T>::mutate_exists(miner, |slot| {
+			let mut v = slot.take().unwrap_or_default();
+			let mut counts = v.now.clone();
+			match counts.binary_search_by_key(&class, |(q, _)| *q) {
+				Ok(i) if count == 0 => {
+					counts.remove(i);
+				},
+				Ok(i) => counts[i].1 = count,
+				Err(i) if count > 0 => {
+					// At most MAX_CLASS distinct classes exist, so this always fits.
+					let _ = counts.try_insert(i, (class, count));
+				},
+				Err(_) => {},
+			}
+			v.set(round, counts);
+			*slot = (!v.now.is_empty() || !v.settled(round)).then_some(v);
+		});
+	}
+
+	fn set_slot(miner: &T::AccountId, round: u32, class: u8, index: u32, entry: Option<HoldingEntry>) {
+		Holdings::<T>::mutate((miner, class, index), |slot| {
+			let mut v = slot.take().unwrap_or_default();
+			v.set(round, entry);
+			*slot = (v.now.is_some() || !v.settled(round)).then_some(v);
+		});
+	}
+
+	/// Appends `(file_id, column)` of a file of `size` bytes and `profile` to `miner`'s holdings.
+	pub(crate) fn push_holding(miner: &T::AccountId, entry: HoldingEntry) -> DispatchResult {
+		ensure!(
+			Self::holding_count(miner) < T::MaxHoldingsPerMiner::get(),
+			Error::<T>::TooManyHoldings
+		);
+		let class = Self::class_of_entry(&entry).ok_or(Error::<T>::BadFileSize)?;
+		let round = T::Rounds::current_round();
+		let count = Self::class_count(miner, class);
+		Self::set_slot(miner, round, class, count, Some(entry));
+		HoldingPosition::<T>::insert(entry.file_id, entry.column, (class, count));
+		if Self::holding_count(miner) == 0 {
 			HoldingSince::<T>::insert(miner, frame_system::Pallet::<T>::block_number());
 		}
-		HoldingsVersion::<T>::mutate(miner, |v| *v = v.wrapping_add(1));
+		Self::set_count(miner, round, class, count + 1);
 		Ok(())
 	}
 
-	/// Removes `(file_id, column)` from `miner`'s holdings index by moving the last entry into
-	/// its slot. No-op if it is not there.
-	pub(crate) fn remove_holding(miner: &T::AccountId, file_id: FileId, column: Column) {
-		let Some(pos) = HoldingPosition::<T>::take(file_id, column) else { return };
-		let count = HoldingCount::<T>::get(miner);
-		let Some(last) = count.checked_sub(1) else { return };
-		if pos != last {
-			if let Some(moved) = Holdings::<T>::get(miner, last) {
-				Holdings::<T>::insert(miner, pos, moved);
-				HoldingPosition::<T>::insert(moved.0, moved.1, pos);
-			}
-		}
-		Holdings::<T>::remove(miner, last);
-		if last == 0 {
-			HoldingCount::<T>::remove(miner);
-			HoldingSince::<T>::remove(miner);
-		} else {
-			HoldingCount::<T>::insert(miner, last);
-		}
-		HoldingsVersion::<T>::mutate(miner, |v| *v = v.wrapping_add(1));
+	fn class_count(miner: &T::AccountId, class: u8) -> u32 {
+		let counts = HoldingClasses::<T>::get(miner).now;
+		counts.iter().find(|(q, _)| *q == class).map_or(0, |(_, n)| *n)
 	}
 
-	/// Makes `miner` hold column 0 of `count` stored files of four segments each (profile
-	/// 2 + 1, `miner` holding every column), for other pallets' benchmarks.
+	/// Removes `(file_id, column)` from `miner`'s holdings by moving its class's last entry into
+	/// its slot. No-op if it is not there. The round's snapshot keeps the removed entry.
+	pub(crate) fn remove_holding(miner: &T::AccountId, file_id: FileId, column: Column) {
+		let Some((class, pos)) = HoldingPosition::<T>::take(file_id, column) else { return };
+		let count = Self::class_count(miner, class);
+		let Some(last) = count.checked_sub(1) else { return };
+		let round = T::Rounds::current_round();
+		if pos != last {
+			if let Some(moved) = Holdings::<T>::get((miner, class, last)).and_then(|v| v.now) {
+				Self::set_slot(miner, round, class, pos, Some(moved));
+				HoldingPosition::<T>::insert(moved.file_id, moved.column, (class, pos));
+			}
+		}
+		Self::set_slot(miner, round, class, last, None);
+		Self::set_count(miner, round, class, last);
+		if Self::holding_count(miner) == 0 {
+			HoldingSince::<T>::remove(miner);
+		}
+	}
+
+	/// One of `miner`'s current holdings (the last of its highest class), if any.
+	pub(crate) fn last_holding(miner: &T::AccountId) -> Option<HoldingEntry> {
+		let &(class, count) = HoldingClasses::<T>::get(miner).now.last()?;
+		Holdings::<T>::get((miner, class, count.checked_sub(1)?))?.now
+	}
+
+	/// `miner`'s current holdings from the `start`-th on (classes ascending, then index), at most
+	/// `limit` (≤ [`crate::runtime_api::MAX_PAGE`]) of them ([`crate::runtime_api::FileBankApi`]).
+	pub fn holdings_page(miner: &T::AccountId, start: u32, limit: u32) -> Vec<(FileId, Column)> {
+		let limit = limit.min(crate::runtime_api::MAX_PAGE);
+		let mut out = Vec::new();
+		let mut skip = start;
+		for (class, count) in HoldingClasses::<T>::get(miner).now {
+			if skip >= count {
+				skip -= count;
+				continue;
+			}
+			for i in skip..count {
+				if out.len() as u32 >= limit {
+					return out;
+				}
+				if let Some(e) = Holdings::<T>::get((miner, class, i)).and_then(|v| v.now) {
+					out.push((e.file_id, e.column));
+				}
+			}
+			skip = 0;
+		}
+		out
+	}
+
+	/// Makes `miner` hold column 0 of `count` stored files, each the deepest a chain of this
+	/// segment size takes per segment (profile 1 + 31, fragments of a whole segment) with `64 + i`
+	/// segments of all-zero data, so their ids are real roots and proofs verify; for other
+	/// pallets' benchmarks. Returns the files' ids.
 	#[cfg(feature = "runtime-benchmarks")]
-	pub fn benchmark_hold(miner: &T::AccountId, count: u32) {
-		use crate::{ColumnInfo, ColumnState, FileInfo, FileState};
-		use cess_primitives::types::ErasureProfile;
-		use codec::Encode;
-		let profile = ErasureProfile::new(2, 1);
-		let size = T::SegmentSize::get().saturating_mul(4);
-		let layout = FileLayout::new(size, T::SegmentSize::get(), profile)
-			.expect("four segments of the chain's size make a valid layout");
+	pub fn benchmark_hold(miner: &T::AccountId, count: u32) -> Vec<FileId> {
+		use crate::{ColumnInfo, ColumnState, FileInfo, FileState, Files};
+		use cess_primitives::{possession::uniform, types::ErasureProfile};
+		let profile = ErasureProfile::new(1, 31);
 		let now = frame_system::Pallet::<T>::block_number();
 		let column = ColumnInfo::<T> { miner: miner.clone(), state: ColumnState::Stored };
-		for i in 0..count {
-			let file_id = cess_primitives::merkle::blake2_256_parts(&[
-				b"cess/benchmark-hold",
-				&miner.encode(),
-				&i.to_le_bytes(),
-			]);
-			let file = FileInfo::<T> {
-				size,
-				segments: layout.segment_count(),
-				profile,
-				column_bytes: layout.column_bytes(),
-				uploader: miner.clone(),
-				state: FileState::Active,
-				declared_at: now,
-				deadline: now,
-				columns: BoundedVec::truncate_from(alloc::vec![column.clone(); 3]),
-				owners: BoundedVec::truncate_from(alloc::vec![miner.clone()]),
-			};
-			Files::<T>::insert(file_id, file);
-			Self::push_holding(miner, file_id, 0).expect("benchmark holdings fit");
-		}
+		let fragment = uniform::zero_fragment_hash(T::SegmentSize::get());
+		(0..count)
+			.map(|i| {
+				let segments = 64 + i;
+				let size = T::SegmentSize::get().saturating_mul(segments.into());
+				let layout = FileLayout::new(size, T::SegmentSize::get(), profile)
+					.expect("whole segments of the chain's size make a valid layout");
+				let (file_id, _) = uniform::uniform_file(fragment, segments * profile.total());
+				let file = FileInfo::<T> {
+					size,
+					segments,
+					profile,
+					column_bytes: layout.column_bytes(),
+					uploader: miner.clone(),
+					state: FileState::Active,
+					declared_at: now,
+					deadline: now,
+					columns: BoundedVec::truncate_from(alloc::vec![column.clone(); 32]),
+					owners: BoundedVec::truncate_from(alloc::vec![miner.clone()]),
+				};
+				Files::<T>::insert(file_id, file);
+				let entry = HoldingEntry { file_id, column: 0, size, profile };
+				Self::push_holding(miner, entry).expect("benchmark holdings fit");
+				file_id
+			})
+			.collect()
 	}
 
 	/// Spends up to `MaxHookWork` units on leaving miners' holdings (each becomes a restoral
@@ -99,18 +190,13 @@ impl<T: Config> Pallet<T> {
 		let mut collected = 0u32;
 		while budget > 0 {
 			let Some((miner, reason)) = LeavingMiners::<T>::iter().next() else { break };
-			let count = HoldingCount::<T>::get(&miner);
-			if count == 0 {
+			let Some(entry) = Self::last_holding(&miner) else {
 				LeavingMiners::<T>::remove(&miner);
 				continue;
-			}
-			if let Some((file_id, column)) = Holdings::<T>::get(&miner, count - 1) {
-				Self::open_order(file_id, column, reason);
-			} else {
-				// An index hole cannot happen; drop the slot rather than loop forever.
-				Holdings::<T>::remove(&miner, count - 1);
-				HoldingCount::<T>::insert(&miner, count - 1);
-			}
+			};
+			Self::open_order(entry.file_id, entry.column, reason);
+			// An entry whose file is gone cannot become an order: drop it rather than loop.
+			Self::remove_holding(&miner, entry.file_id, entry.column);
 			orders += 1;
 			budget -= 1;
 		}
@@ -128,18 +214,16 @@ impl<T: Config> Pallet<T> {
 
 impl<T: Config> StorageHoldings<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
 	fn holding_count(who: &T::AccountId) -> u32 {
-		HoldingCount::<T>::get(who)
+		Pallet::<T>::holding_count(who)
 	}
 
-	fn holding_at(who: &T::AccountId, index: u32) -> Option<(FileId, Column, FileLayout)> {
-		let (file_id, column) = Holdings::<T>::get(who, index)?;
-		let file = Files::<T>::get(file_id)?;
-		let layout = FileLayout::new(file.size, T::SegmentSize::get(), file.profile).ok()?;
-		Some((file_id, column, layout))
+	fn snapshot_classes(who: &T::AccountId, round: u32) -> Vec<(u8, u32)> {
+		HoldingClasses::<T>::get(who).at(round).to_vec()
 	}
 
-	fn holdings_version(who: &T::AccountId) -> u32 {
-		HoldingsVersion::<T>::get(who)
+	fn snapshot_holding(who: &T::AccountId, round: u32, class: u8, index: u32) -> Option<Holding> {
+		let slot: Versioned<Option<HoldingEntry>> = Holdings::<T>::get((who, class, index))?;
+		slot.at(round).as_ref()?.holding(T::SegmentSize::get())
 	}
 
 	fn holding_since(who: &T::AccountId) -> Option<BlockNumberFor<T>> {
@@ -148,8 +232,8 @@ impl<T: Config> StorageHoldings<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
 
 	fn miners_page(after: Option<&T::AccountId>, limit: u32) -> Vec<T::AccountId> {
 		let iter = match after {
-			Some(who) => HoldingCount::<T>::iter_keys_from(HoldingCount::<T>::hashed_key_for(who)),
-			None => HoldingCount::<T>::iter_keys(),
+			Some(who) => HoldingSince::<T>::iter_keys_from(HoldingSince::<T>::hashed_key_for(who)),
+			None => HoldingSince::<T>::iter_keys(),
 		};
 		iter.take(limit as usize).collect()
 	}
@@ -160,7 +244,7 @@ impl<T: Config> StorageHoldings<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
 	}
 
 	fn outstanding_restorals(who: &T::AccountId) -> u32 {
-		OutstandingRestorals::<T>::get(who).saturating_add(HoldingCount::<T>::get(who))
+		OutstandingRestorals::<T>::get(who).saturating_add(Self::holding_count(who))
 	}
 }
 

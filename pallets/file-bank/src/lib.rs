@@ -16,18 +16,20 @@
 //!   collected in bounded batches.
 //! * **Uploads.** `upload_declaration` reserves the file's stored bytes (fragments, parity
 //!   included) in the caller's lease and picks `k + m` distinct positive miners, weighted by free
-//!   capacity × credit, with BABE randomness; each assigned miner reports its column with the
-//!   owner's signed acceptance of its tags. Missed transfer deadlines reassign the column (a
+//!   capacity × credit, with BABE randomness; each assigned miner checks its column against the
+//!   file id and reports it with the owner's signed acceptance. Missed transfer deadlines reassign the column (a
 //!   bounded number of times) and cost the late miner credit; when no miner is left the upload
 //!   fails and the reservation is released. Declaring a `file_id` that exists makes the caller
 //!   another owner, billed for the same bytes, without new placement.
 //! * **Deletion.** An owner deletes its ownership; the last owner removes the file, releasing
 //!   every miner's capacity ([`Event::FileRemoved`] tells miners what to garbage-collect).
 //! * **Restoral.** Lost columns (self-reported, exits, forced exits) get orders; a positive miner
-//!   holding no other column of the file claims one, rebuilds the fragment off chain and
-//!   completes the order with a PoDR² opening proof verified through the host function.
-//! * **Holdings index.** Per miner, `count` + `index → (file_id, column)` with swap-remove, so
-//!   the audit samples holdings in O(1).
+//!   holding no other column of the file claims one, rebuilds the column off chain and
+//!   completes the order with a PoDR² proof of samples of the rebuilt column drawn from the
+//!   claim block's hash, verified in the runtime.
+//! * **Holdings.** Per miner, indexed per size class with swap-remove and kept as of the current
+//!   audit round's start beside their current state, so the audit samples byte-fair in O(1)
+//!   reads per sample from a snapshot no change during the round can alter.
 //!
 //! ## Low Level / Implementation Details
 //!
@@ -47,8 +49,6 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
-#[cfg(feature = "std")]
-pub mod fixture;
 mod holdings;
 mod lease;
 #[cfg(test)]
@@ -74,46 +74,24 @@ pub const LOSS_REPORTED_CREDIT: i32 = -5;
 /// Credit a restorer earns for a completed restoral.
 pub const RESTORAL_CREDIT: i32 = 10;
 
-pub use restoral::{restoral_indices, restoral_seed};
-
-/// A restoral whose opening proof was computed off chain, for the `complete_restoral` benchmark
-/// (the runtime cannot tag blocks itself).
-#[derive(Clone, Debug, codec::Encode, codec::Decode)]
-pub struct RestoralFixture {
-	/// The file id (Merkle root of the fixture's fragments).
-	pub file_id: cess_primitives::types::FileId,
-	/// Stream size.
-	pub size: u64,
-	/// Erasure profile `(k, m)`.
-	pub profile: (u8, u8),
-	/// The restored column.
-	pub column: cess_primitives::types::Column,
-	/// The claim block's hash the challenge is derived from.
-	pub claim_hash: [u8; 32],
-	/// The restorer's PoDR² public key.
-	pub podr2_key: cess_primitives::traits::Podr2PublicKey,
-	/// The encoded opening proof.
-	pub opening: alloc::vec::Vec<u8>,
-}
+pub use restoral::restoral_seed;
 
 /// What the benchmarks need from the runtime.
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId, Signature> {
-	/// Registers `who` as a positive miner with `capacity` bytes and PoDR² key `key`.
-	fn add_miner(who: &AccountId, capacity: u64, key: cess_primitives::traits::Podr2PublicKey);
+	/// Registers `who` as a positive miner with `capacity` bytes.
+	fn add_miner(who: &AccountId, capacity: u64);
 	/// An account able to sign acceptances (its key is created if needed).
 	fn signer() -> AccountId;
 	/// `signer`'s signature over `message`.
 	fn sign(signer: &AccountId, message: &[u8]) -> Signature;
-	/// A restoral opening valid for this runtime's segment size, `s` and `c_r`.
-	fn restoral_fixture() -> RestoralFixture;
 }
 
 #[polkadot_sdk::frame_support::pallet]
 pub mod pallet {
 	use super::*;
 	use cess_primitives::{
-		traits::{MinerPenalties, MinerRegistry},
+		traits::{AuditClock, MinerPenalties, MinerRegistry},
 		types::{Column, ErasureProfile, FileId},
 	};
 	use polkadot_sdk::{
@@ -157,8 +135,6 @@ pub mod pallet {
 		#[pallet::constant]
 		type SegmentSize: Get<u64>;
 		/// PoDR² sectors per block (`s`).
-		#[pallet::constant]
-		type SectorsPerBlock: Get<u32>;
 		/// Blocks per lease day.
 		#[pallet::constant]
 		type BlocksPerDay: Get<BlockNumberFor<Self>>;
@@ -201,12 +177,14 @@ pub mod pallet {
 		/// Blocks a restorer has to complete a claimed order.
 		#[pallet::constant]
 		type RestoralClaimPeriod: Get<BlockNumberFor<Self>>;
-		/// PoDR² blocks opened to complete a restoral (`c_r`).
+		/// Leaves of the rebuilt column sampled to complete a restoral (`c_r`).
 		#[pallet::constant]
 		type RestoralSamples: Get<u32>;
-		/// Largest encoded opening proof, in bytes.
+		/// Largest restoral proof, in bytes.
 		#[pallet::constant]
-		type MaxOpeningLen: Get<u32>;
+		type MaxRestoralProofLen: Get<u32>;
+		/// The current audit round, by which the holdings snapshot is kept.
+		type Rounds: AuditClock;
 		/// Lease expiries that can fall in one block.
 		#[pallet::constant]
 		type MaxExpiriesPerBlock: Get<u32>;
@@ -270,28 +248,33 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
-	/// Length of each miner's holdings index.
+	/// Each miner's holdings per size class (ascending, no zero counts), now and as of the
+	/// current round's start.
 	#[pallet::storage]
-	pub type HoldingCount<T: Config> = StorageMap<_, Twox64Concat, T::AccountId, u32, ValueQuery>;
+	pub type HoldingClasses<T: Config> =
+		StorageMap<_, Twox64Concat, T::AccountId, Versioned<ClassCounts>, ValueQuery>;
 
-	/// Each miner's holdings index: `index → (file, column)`, dense in `0..HoldingCount`.
+	/// Each miner's holdings: `(miner, class, index) → entry`, dense in `0..count` per class, now
+	/// and as of the current round's start.
 	#[pallet::storage]
-	pub type Holdings<T: Config> =
-		StorageDoubleMap<_, Twox64Concat, T::AccountId, Twox64Concat, u32, (FileId, Column)>;
-
-	/// Changes whenever a miner's holdings index changes (proofs name the version they answer).
-	#[pallet::storage]
-	pub type HoldingsVersion<T: Config> =
-		StorageMap<_, Twox64Concat, T::AccountId, u32, ValueQuery>;
+	pub type Holdings<T: Config> = StorageNMap<
+		_,
+		(
+			NMapKey<Twox64Concat, T::AccountId>,
+			NMapKey<Twox64Concat, u8>,
+			NMapKey<Twox64Concat, u32>,
+		),
+		Versioned<Option<HoldingEntry>>,
+	>;
 
 	/// Block since which each miner with data has held data without interruption.
 	#[pallet::storage]
 	pub type HoldingSince<T: Config> = StorageMap<_, Twox64Concat, T::AccountId, BlockNumberFor<T>>;
 
-	/// Where each stored column sits in its miner's holdings index.
+	/// Where each stored column sits in its miner's holdings: `(class, index)`.
 	#[pallet::storage]
 	pub type HoldingPosition<T: Config> =
-		StorageDoubleMap<_, Identity, FileId, Twox64Concat, Column, u32>;
+		StorageDoubleMap<_, Identity, FileId, Twox64Concat, Column, (u8, u32)>;
 
 	/// Open restoral orders, by file and column.
 	#[pallet::storage]
@@ -514,7 +497,7 @@ pub mod pallet {
 		MinerNotPositive,
 		/// The owner's acceptance signature does not verify.
 		BadAcceptance,
-		/// The miner's holdings index is full.
+		/// The miner holds `MaxHoldingsPerMiner` columns already.
 		TooManyHoldings,
 		/// The column is not in the stored state.
 		ColumnNotStored,
@@ -530,12 +513,10 @@ pub mod pallet {
 		NotClaimant,
 		/// The claim ran out; claim the order again.
 		ClaimExpired,
-		/// The opened blocks are chosen from the claim block's hash: complete in a later block.
+		/// The sampled leaves are drawn from the claim block's hash: complete in a later block.
 		TooEarly,
-		/// The opening proof does not verify.
-		BadOpeningProof,
-		/// The miner has no registered PoDR² key.
-		UnknownMinerKey,
+		/// The restoral proof does not verify against the file id.
+		BadRestoralProof,
 		/// The profile list is empty or has an invalid profile.
 		BadProfiles,
 		/// The transfer target is the owner itself.
@@ -562,12 +543,9 @@ pub mod pallet {
 				T::RestoralClaimPeriod::get() < T::BlockHashCount::get(),
 				"the claim block's hash must still be known when the claim ends"
 			);
+			assert!(T::RestoralSamples::get() >= 1, "RestoralSamples must be ≥ 1");
 			assert!(
-				cess_primitives::podr2::Params::new(T::SectorsPerBlock::get()).is_ok(),
-				"SectorsPerBlock out of range"
-			);
-			assert!(
-				T::SegmentSize::get() >= cess_primitives::types::BLOCK_BYTES as u64
+				T::SegmentSize::get() >= cess_primitives::types::LEAF_BYTES as u64
 					&& T::SegmentSize::get() <= cess_primitives::layout::MAX_SEGMENT_SIZE,
 				"SegmentSize out of range"
 			);
@@ -676,8 +654,8 @@ pub mod pallet {
 		/// ## Details
 		///
 		/// `acceptance` is the uploader's signature over
-		/// [`cess_primitives::traits::acceptance_message`]`(file_id, column, miner)`, given after
-		/// it checked the miner's tags.
+		/// [`cess_primitives::traits::acceptance_message`]`(file_id, column, miner)`, given once
+		/// the miner confirmed it received the column and checked it against `file_id`.
 		///
 		/// ## Events
 		///
@@ -771,7 +749,7 @@ pub mod pallet {
 			Self::do_claim_restoral(who, file_id, column)
 		}
 
-		/// Complete a claimed restoral with the PoDR² opening proof of the rebuilt column.
+		/// Complete a claimed restoral with the PoDR² proof of the rebuilt column.
 		///
 		/// ## Dispatch Origin
 		///
@@ -779,9 +757,9 @@ pub mod pallet {
 		///
 		/// ## Details
 		///
-		/// The segment and the `RestoralSamples` opened blocks are derived from the claim
-		/// block's hash ([`Pallet::restoral_challenge`]); the proof is checked through the PoDR²
-		/// host function against the claimant's key and `file_id`.
+		/// `RestoralSamples` leaves of the column are drawn from the claim block's hash
+		/// ([`Pallet::restoral_challenge`]); `proof` answers them exactly like a round's proof
+		/// and is verified against `file_id` in the runtime.
 		///
 		/// ## Events
 		///
@@ -792,10 +770,10 @@ pub mod pallet {
 			origin: OriginFor<T>,
 			file_id: FileId,
 			column: Column,
-			opening: BoundedVec<u8, T::MaxOpeningLen>,
+			proof: BoundedVec<u8, T::MaxRestoralProofLen>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_complete_restoral(who, file_id, column, opening)
+			Self::do_complete_restoral(who, file_id, column, &proof)
 		}
 
 		/// Set the price of one GiB for one day.

@@ -3,11 +3,8 @@
 
 use crate as pallet_file_bank;
 use cess_primitives::{
-	podr2::SecretKey,
-	traits::{
-		CreditReason, MinerPenalties, MinerRegistry, PlacementInfo, Podr2PublicKey, SpaceError,
-	},
-	types::BLOCK_BYTES,
+	traits::{AuditClock, CreditReason, MinerPenalties, MinerRegistry, PlacementInfo, SpaceError},
+	types::LEAF_BYTES,
 };
 use core::cell::RefCell;
 use polkadot_sdk::{
@@ -66,7 +63,7 @@ impl pallet_balances::Config for Test {
 /// One GiB.
 pub const GIB: u64 = 1 << 30;
 /// Segment size of the mock chain: 8 blocks, so small files have several segments.
-pub const SEGMENT: u64 = 8 * BLOCK_BYTES as u64;
+pub const SEGMENT: u64 = 62 * LEAF_BYTES as u64;
 /// Blocks per lease day.
 pub const DAY: u64 = 10;
 /// Grace period after expiry.
@@ -102,7 +99,6 @@ pub struct MockMiner {
 	pub locked: u64,
 	pub credit: u32,
 	pub positive: bool,
-	pub key: Option<Podr2PublicKey>,
 }
 
 thread_local! {
@@ -114,19 +110,12 @@ thread_local! {
 pub struct MockMiners;
 
 impl MockMiners {
-	/// Adds a positive miner with `declared` bytes and credit 500, keyed by [`miner_secret`].
+	/// Adds a positive miner with `declared` bytes and credit 500.
 	pub fn add(who: u64, declared: u64) {
-		let key = miner_secret(who).public_key().to_bytes();
 		MINERS.with(|m| {
 			m.borrow_mut().insert(
 				who,
-				MockMiner {
-					declared,
-					credit: 500,
-					positive: true,
-					key: Some(key),
-					..Default::default()
-				},
+				MockMiner { declared, credit: 500, positive: true, ..Default::default() },
 			)
 		});
 	}
@@ -159,9 +148,6 @@ impl MinerRegistry<u64> for MockMiners {
 	}
 	fn is_positive(who: &u64) -> bool {
 		Self::get(*who).positive
-	}
-	fn podr2_key(who: &u64) -> Option<Podr2PublicKey> {
-		Self::get(*who).key
 	}
 	fn lock_space(who: &u64, bytes: u64) -> Result<(), SpaceError> {
 		Self::with(who, |m| {
@@ -215,12 +201,24 @@ pub fn credit_log() -> Vec<(u64, i32, CreditReason)> {
 	CREDIT_LOG.with(|l| l.borrow().clone())
 }
 
-/// The PoDR² secret key of test miner `who`.
-pub fn miner_secret(who: u64) -> SecretKey {
-	let mut seed = [0u8; 32];
-	seed[..8].copy_from_slice(&who.to_le_bytes());
-	seed[31] = 0xcc;
-	SecretKey::from_seed(&seed)
+thread_local! {
+	static ROUND: RefCell<u32> = const { RefCell::new(0) };
+}
+
+/// The audit round as the tests set it.
+pub struct MockRounds;
+
+impl MockRounds {
+	/// Starts round `round`.
+	pub fn set(round: u32) {
+		ROUND.with(|r| *r.borrow_mut() = round);
+	}
+}
+
+impl AuditClock for MockRounds {
+	fn current_round() -> u32 {
+		ROUND.with(|r| *r.borrow())
+	}
 }
 
 impl pallet_file_bank::Config for Test {
@@ -232,7 +230,6 @@ impl pallet_file_bank::Config for Test {
 	type PriceOrigin = EnsureRoot<u64>;
 	type PalletId = FileBankPalletId;
 	type SegmentSize = SegmentSize;
-	type SectorsPerBlock = ConstU32<64>;
 	type BlocksPerDay = ConstU64<DAY>;
 	type MinLeaseDays = ConstU32<1>;
 	type MaxLeaseDays = ConstU32<100>;
@@ -248,7 +245,8 @@ impl pallet_file_bank::Config for Test {
 	type MaxHoldingsPerMiner = ConstU32<100>;
 	type RestoralClaimPeriod = ConstU64<CLAIM>;
 	type RestoralSamples = ConstU32<4>;
-	type MaxOpeningLen = ConstU32<65536>;
+	type MaxRestoralProofLen = ConstU32<65536>;
+	type Rounds = MockRounds;
 	type MaxExpiriesPerBlock = ConstU32<4>;
 	type MaxHookWork = ConstU32<8>;
 	type WeightInfo = ();
@@ -262,18 +260,14 @@ pub struct MockBenchmarks;
 
 #[cfg(feature = "runtime-benchmarks")]
 impl crate::BenchmarkHelper<u64, TestSignature> for MockBenchmarks {
-	fn add_miner(who: &u64, capacity: u64, key: Podr2PublicKey) {
+	fn add_miner(who: &u64, capacity: u64) {
 		MockMiners::add(*who, capacity);
-		MINERS.with(|m| m.borrow_mut().get_mut(who).map(|x| x.key = Some(key)));
 	}
 	fn signer() -> u64 {
 		7
 	}
 	fn sign(signer: &u64, message: &[u8]) -> TestSignature {
 		TestSignature(*signer, message.to_vec())
-	}
-	fn restoral_fixture() -> crate::RestoralFixture {
-		crate::fixture::restoral_fixture(SEGMENT, 64, 4)
 	}
 }
 
@@ -283,6 +277,7 @@ pub const START_BALANCE: u64 = 1_000_000;
 /// Test externalities: funded users 1..=9, allowed profiles (2,1) and (2,4), at block 1.
 pub fn new_test_ext() -> TestExternalities {
 	MINERS.with(|m| m.borrow_mut().clear());
+	MockRounds::set(0);
 	CREDIT_LOG.with(|l| l.borrow_mut().clear());
 	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {

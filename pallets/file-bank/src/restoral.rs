@@ -1,20 +1,18 @@
 //! Restoral orders: opened on losses, exits and forced exits; claimed by a positive miner;
-//! completed with a PoDR² opening proof checked through the host function.
+//! completed with a PoDR² proof of leaves of the rebuilt column sampled from the claim block's
+//! hash, verified in the runtime.
 
 use crate::{
-	ColumnInfo, ColumnState, Config, Error, Event, Files, OutstandingRestorals, Pallet,
-	RestoralClaim, RestoralOrder, RestoralOrders, RestoralReason, LOSS_REPORTED_CREDIT,
+	ColumnInfo, ColumnState, Config, Error, Event, Files, HoldingEntry, OutstandingRestorals,
+	Pallet, RestoralClaim, RestoralOrder, RestoralOrders, RestoralReason, LOSS_REPORTED_CREDIT,
 	RESTORAL_CREDIT,
 };
 use alloc::vec::Vec;
 use cess_primitives::{
-	host::podr_verifier,
-	layout::FileLayout,
 	merkle::blake2_256_parts,
-	podr2::{opening_indices, Params},
-	sampling::{le_u64, uniform_below},
+	possession::{self, challenge::expand_one, Sample},
 	traits::{CreditReason, MinerPenalties, MinerRegistry},
-	types::{Column, FileId, SegmentIndex},
+	types::{Column, FileId},
 };
 use polkadot_sdk::{
 	frame_support::pallet_prelude::*,
@@ -26,23 +24,9 @@ use polkadot_sdk::{
 const RESTORAL_DOMAIN: &[u8] = b"cess/restoral-challenge";
 
 /// The seed of a restoral challenge: the claim block's hash bound to the file and column. The
-/// hash is unknown when the claim is submitted, so the opened blocks cannot be chosen in advance.
+/// hash is unknown when the claim is submitted, so the sampled leaves cannot be chosen in advance.
 pub fn restoral_seed(claim_block_hash: &[u8], file_id: &FileId, column: Column) -> [u8; 32] {
 	blake2_256_parts(&[RESTORAL_DOMAIN, claim_block_hash, file_id, &column.to_le_bytes()])
-}
-
-/// The segment and block indices opened for `seed` in a file of `layout` (`s` sectors per
-/// block, `samples` blocks).
-pub fn restoral_indices(
-	seed: &[u8; 32],
-	layout: &FileLayout,
-	sectors: u32,
-	samples: u32,
-) -> Option<(SegmentIndex, Vec<u32>)> {
-	let segment = uniform_below(le_u64(seed), u64::from(layout.segment_count())) as SegmentIndex;
-	let params = Params::new(sectors).ok()?;
-	let blocks = params.blocks_in(layout.fragment_len(segment)) as u32;
-	Some((segment, opening_indices(seed, samples, blocks)))
 }
 
 impl<T: Config> Pallet<T> {
@@ -132,26 +116,27 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The segment and PoDR² block indices a claimant must open, once the claim block's hash
-	/// is known (`None` before that, or without a claim).
-	pub fn restoral_challenge(file_id: FileId, column: Column) -> Option<(SegmentIndex, Vec<u32>)> {
+	/// The leaves a claimant must prove, once the claim block's hash is known (`None` before
+	/// that, or without a claim).
+	pub fn restoral_challenge(file_id: FileId, column: Column) -> Option<Vec<Sample>> {
 		let order = RestoralOrders::<T>::get((file_id, column))?;
 		let claim = order.claim?;
 		if frame_system::Pallet::<T>::block_number() <= claim.claimed_at {
 			return None;
 		}
 		let file = Files::<T>::get(file_id)?;
-		let layout = FileLayout::new(file.size, T::SegmentSize::get(), file.profile).ok()?;
+		let entry = HoldingEntry { file_id, column, size: file.size, profile: file.profile };
+		let holding = entry.holding(T::SegmentSize::get())?;
 		let block_hash = frame_system::Pallet::<T>::block_hash(claim.claimed_at);
 		let seed = restoral_seed(block_hash.as_ref(), &file_id, column);
-		restoral_indices(&seed, &layout, T::SectorsPerBlock::get(), T::RestoralSamples::get())
+		Some(expand_one(&seed, T::RestoralSamples::get(), &holding))
 	}
 
 	pub(crate) fn do_complete_restoral(
 		who: T::AccountId,
 		file_id: FileId,
 		column: Column,
-		opening: BoundedVec<u8, T::MaxOpeningLen>,
+		proof: &[u8],
 	) -> DispatchResult {
 		let mut file = Files::<T>::get(file_id).ok_or(Error::<T>::UnknownFile)?;
 		let order =
@@ -161,24 +146,11 @@ impl<T: Config> Pallet<T> {
 		let now = frame_system::Pallet::<T>::block_number();
 		ensure!(now > claim.claimed_at, Error::<T>::TooEarly);
 		ensure!(now <= claim.deadline, Error::<T>::ClaimExpired);
-		let key = T::Miners::podr2_key(&who).ok_or(Error::<T>::UnknownMinerKey)?;
-		let (segment, indices) =
+		let samples =
 			Self::restoral_challenge(file_id, column).ok_or(Error::<T>::NoRestoralOrder)?;
-		ensure!(
-			podr_verifier::verify_opening(
-				&key,
-				&file_id,
-				segment,
-				column,
-				file.profile.k,
-				file.profile.m,
-				indices,
-				&opening,
-				T::SectorsPerBlock::get(),
-			),
-			Error::<T>::BadOpeningProof
-		);
-		Self::push_holding(&who, file_id, column)?;
+		ensure!(possession::verify(&samples, proof).is_ok(), Error::<T>::BadRestoralProof);
+		let entry = HoldingEntry { file_id, column, size: file.size, profile: file.profile };
+		Self::push_holding(&who, entry)?;
 		T::Miners::commit_space(&who, file.column_bytes);
 		file.columns[column as usize] =
 			ColumnInfo { miner: who.clone(), state: ColumnState::Stored };

@@ -1,11 +1,14 @@
 //! The `FileBankApi` runtime API: files, leases, quotes, holdings and restoral orders.
 
 use crate::{
-	BalanceOf, ColumnState, Config, FileState, Files, Holdings, Lease, Leases, Pallet,
-	RestoralOrders, RestoralReason,
+	BalanceOf, ColumnState, Config, FileState, Files, Lease, Leases, Pallet, RestoralOrders,
+	RestoralReason,
 };
 use alloc::vec::Vec;
-use cess_primitives::types::{Column, ErasureProfile, FileId, SegmentIndex};
+use cess_primitives::{
+	possession::Sample,
+	types::{Column, ErasureProfile, FileId},
+};
 use codec::{Codec, Decode, Encode};
 use polkadot_sdk::{frame_system::pallet_prelude::BlockNumberFor, sp_api};
 use scale_info::TypeInfo;
@@ -28,7 +31,7 @@ pub struct FileSummary<AccountId, BlockNumber> {
 	pub stored_bytes: u64,
 	/// Upload state.
 	pub state: FileState,
-	/// The account whose signature accepts tags.
+	/// The account whose signature accepts the miners' reports.
 	pub uploader: AccountId,
 	/// Owners.
 	pub owners: Vec<AccountId>,
@@ -70,15 +73,16 @@ sp_api::decl_runtime_apis! {
 		fn quote(gib: u32, days: u32) -> Balance;
 		/// `owner`'s lease.
 		fn lease(owner: AccountId) -> Option<Lease<BlockNumber>>;
-		/// Up to `limit` (≤ 1000) entries of `miner`'s holdings index from `start`.
+		/// Up to `limit` (≤ 1000) of `miner`'s current holdings from the `start`-th on (size
+		/// classes ascending).
 		fn holdings(miner: AccountId, start: u32, limit: u32) -> Vec<(FileId, Column)>;
 		/// Up to `limit` (≤ 1000) open restoral orders after `after` (from the first if `None`).
 		fn restoral_orders(
 			after: Option<(FileId, Column)>,
 			limit: u32,
 		) -> Vec<OrderSummary<AccountId, BlockNumber>>;
-		/// The segment and block indices a claimant must open to complete its claim.
-		fn restoral_challenge(file_id: FileId, column: Column) -> Option<(SegmentIndex, Vec<u32>)>;
+		/// The leaves a claimant must prove to complete its claim.
+		fn restoral_challenge(file_id: FileId, column: Column) -> Option<Vec<Sample>>;
 	}
 }
 
@@ -108,12 +112,6 @@ impl<T: Config> Pallet<T> {
 	/// [`FileBankApi::quote`].
 	pub fn quote_price(gib: u32, days: u32) -> BalanceOf<T> {
 		Self::quote(gib, days)
-	}
-
-	/// [`FileBankApi::holdings`].
-	pub fn holdings_page(miner: &T::AccountId, start: u32, limit: u32) -> Vec<(FileId, Column)> {
-		let end = start.saturating_add(limit.min(MAX_PAGE));
-		(start..end).map_while(|i| Holdings::<T>::get(miner, i)).collect()
 	}
 
 	/// [`FileBankApi::restoral_orders`].

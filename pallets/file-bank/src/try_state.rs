@@ -1,7 +1,7 @@
 //! The pallet's invariants, checked by `try_state` and after every unit test.
 
 use crate::{
-	ColumnState, Config, FileState, Files, HoldingCount, HoldingPosition, HoldingSince, Holdings,
+	ColumnState, Config, FileState, Files, HoldingClasses, HoldingPosition, HoldingSince, Holdings,
 	Leases, OutstandingRestorals, OwnedFiles, Pallet, RestoralOrders,
 };
 use alloc::collections::BTreeMap;
@@ -11,8 +11,9 @@ impl<T: Config> Pallet<T> {
 	/// Checks that:
 	/// * every lease's usage is the sum of its owner's files and within its size;
 	/// * owners and owned-file entries match;
-	/// * every holdings index is dense, points at stored columns of that miner, and every stored
-	///   column is indexed exactly once;
+	/// * every miner's holdings are dense per size class, in the right class, point at stored
+	///   columns of that miner, and every stored column is held exactly once; the snapshot of the
+	///   current round has the same shape (every slot below its class count filled);
 	/// * restoring columns and open orders match one to one, and the per-miner outstanding counts
 	///   equal the orders;
 	/// * active files have every column stored.
@@ -34,8 +35,9 @@ impl<T: Config> Pallet<T> {
 						stored_columns += 1;
 						let pos = HoldingPosition::<T>::get(file_id, column)
 							.ok_or("stored column not indexed")?;
+						let entry = Holdings::<T>::get((&col.miner, pos.0, pos.1)).and_then(|v| v.now);
 						ensure!(
-							Holdings::<T>::get(&col.miner, pos) == Some((file_id, column)),
+							entry.is_some_and(|e| (e.file_id, e.column) == (file_id, column)),
 							"holding position points elsewhere"
 						);
 					},
@@ -64,22 +66,45 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(lease_use.is_empty(), "files owned without a lease");
 		let mut indexed = 0u64;
-		for (miner, count) in HoldingCount::<T>::iter() {
-			ensure!(count > 0, "zero holding count stored");
-			for i in 0..count {
-				let (file_id, column) = Holdings::<T>::get(&miner, i).ok_or("hole in holdings")?;
-				let file = Files::<T>::get(file_id).ok_or("holding of a missing file")?;
-				let col = file.columns.get(column as usize).ok_or("holding of a bad column")?;
-				ensure!(col.miner == miner && col.state == ColumnState::Stored, "stale holding");
-				ensure!(HoldingPosition::<T>::get(file_id, column) == Some(i), "position differs");
+		let round = <T::Rounds as cess_primitives::traits::AuditClock>::current_round();
+		for (miner, classes) in HoldingClasses::<T>::iter() {
+			for versioned_counts in [&classes.now, classes.at(round)] {
+				ensure!(
+					versioned_counts.windows(2).all(|w| w[0].0 < w[1].0),
+					"classes not ascending"
+				);
+				ensure!(versioned_counts.iter().all(|(_, n)| *n > 0), "zero class count stored");
 			}
-			ensure!(!Holdings::<T>::contains_key(&miner, count), "entry past the holdings count");
-			ensure!(HoldingSince::<T>::contains_key(&miner), "miner with data but no start block");
-			indexed += u64::from(count);
+			for &(class, count) in classes.now.iter() {
+				for i in 0..count {
+					let slot = Holdings::<T>::get((&miner, class, i)).ok_or("hole in holdings")?;
+					let e = slot.now.ok_or("vacated slot below the count")?;
+					ensure!(Self::class_of_entry(&e) == Some(class), "holding in the wrong class");
+					let file = Files::<T>::get(e.file_id).ok_or("holding of a missing file")?;
+					ensure!((file.size, file.profile) == (e.size, e.profile), "holding shape differs");
+					let col = file.columns.get(e.column as usize).ok_or("holding of a bad column")?;
+					ensure!(col.miner == miner && col.state == ColumnState::Stored, "stale holding");
+					ensure!(
+						HoldingPosition::<T>::get(e.file_id, e.column) == Some((class, i)),
+						"position differs"
+					);
+				}
+				indexed += u64::from(count);
+			}
+			for &(class, count) in classes.at(round).iter() {
+				for i in 0..count {
+					let slot = Holdings::<T>::get((&miner, class, i)).ok_or("hole in snapshot")?;
+					ensure!(slot.at(round).is_some(), "vacated slot in the snapshot");
+				}
+			}
+			ensure!(
+				classes.now.is_empty() != HoldingSince::<T>::contains_key(&miner),
+				"start block ≠ having data"
+			);
 		}
 		ensure!(indexed == stored_columns, "holdings count ≠ stored columns");
 		for miner in HoldingSince::<T>::iter_keys() {
-			ensure!(HoldingCount::<T>::contains_key(&miner), "start block of a miner without data");
+			ensure!(Self::holding_count(&miner) > 0, "start block of a miner without data");
 		}
 		let mut outstanding: BTreeMap<T::AccountId, u32> = BTreeMap::new();
 		for ((file_id, column), order) in RestoralOrders::<T>::iter() {

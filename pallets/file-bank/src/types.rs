@@ -224,3 +224,79 @@ pub struct RestoralOrder<T: Config> {
 	/// The current claim, if any.
 	pub claim: Option<RestoralClaim<T>>,
 }
+
+/// A value kept as it is now and as it was at the start of the audit round that last changed it:
+/// what lets the audit challenge a miner's holdings as of the round's start while they change.
+///
+/// Reading it for round `r` gives `before.1` if `before` is tagged `r` (it changed during `r`),
+/// else `now` (it has not changed since `r` started). Writing during round `r` first saves the
+/// current value as `before` unless `before` is already tagged `r`.
+#[derive(
+	Clone,
+	PartialEq,
+	Eq,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct Versioned<V> {
+	/// The current value.
+	pub now: V,
+	/// `(round, value at that round's start)`, set by the first change during `round`.
+	pub before: Option<(u32, V)>,
+}
+
+impl<V: Clone> Versioned<V> {
+	/// The value as of the start of round `round` (the current round).
+	pub fn at(&self, round: u32) -> &V {
+		match &self.before {
+			Some((r, v)) if *r == round => v,
+			_ => &self.now,
+		}
+	}
+
+	/// Sets the current value during round `round`.
+	pub fn set(&mut self, round: u32, value: V) {
+		if !matches!(self.before, Some((r, _)) if r == round) {
+			self.before = Some((round, self.now.clone()));
+		}
+		self.now = value;
+	}
+
+	/// Whether nothing but `now` needs keeping in round `round` (no snapshot of it pending).
+	pub fn settled(&self, round: u32) -> bool {
+		!matches!(self.before, Some((r, _)) if r == round)
+	}
+}
+
+/// Holdings per size class of one miner: `(class, count)`, ascending by class, no zero counts.
+pub type ClassCounts = BoundedVec<(u8, u32), ConstU32<{ cess_primitives::possession::challenge::MAX_CLASS as u32 }>>;
+
+/// One column a miner holds, with what the audit needs to sample it (kept in the snapshot even
+/// after the file is gone).
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct HoldingEntry {
+	/// The file.
+	pub file_id: cess_primitives::types::FileId,
+	/// The column held.
+	pub column: cess_primitives::types::Column,
+	/// The file's stream size.
+	pub size: u64,
+	/// The file's erasure profile.
+	pub profile: ErasureProfile,
+}

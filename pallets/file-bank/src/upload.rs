@@ -126,7 +126,10 @@ impl<T: Config> Pallet<T> {
 		ensure!(T::Miners::is_positive(&who), Error::<T>::MinerNotPositive);
 		let message = acceptance_message(&file_id, column, &who.encode());
 		ensure!(acceptance.verify(&message[..], &file.uploader), Error::<T>::BadAcceptance);
-		Self::push_holding(&who, file_id, column)?;
+		Self::push_holding(
+			&who,
+			crate::HoldingEntry { file_id, column, size: file.size, profile: file.profile },
+		)?;
 		T::Miners::commit_space(&who, file.column_bytes);
 		file.columns[column as usize].state = ColumnState::Stored;
 		let active = file.columns.iter().all(|c| c.state == ColumnState::Stored);

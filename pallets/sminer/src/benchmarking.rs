@@ -23,26 +23,23 @@ fn max_endpoints<T: Config>() -> (PeerIdOf<T>, MultiaddrsOf<T>) {
 	(peer, addrs)
 }
 
-/// Funds the benchmark registrant and returns it with its key, proof and required collateral.
-fn funded_registrant<T: Config>(
-) -> (T::AccountId, cess_primitives::traits::Podr2PublicKey, [u8; 48], BalanceOf<T>) {
-	let (who, key, pop) = T::BenchmarkHelper::registrant();
+/// Funds the benchmark registrant and returns it with its required collateral.
+fn funded_registrant<T: Config>() -> (T::AccountId, BalanceOf<T>) {
+	let who: T::AccountId = account("registrant", 0, SEED);
 	let collateral = Sminer::<T>::collateral_required(T::MinCapacity::get());
 	let _ = T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 1024u32.into());
-	(who, key, pop, collateral)
+	(who, collateral)
 }
 
 /// Registers the benchmark registrant with `MinCapacity` and the required collateral.
 fn registered<T: Config>() -> T::AccountId {
-	let (who, key, pop, collateral) = funded_registrant::<T>();
+	let (who, collateral) = funded_registrant::<T>();
 	let (peer, addrs) = max_endpoints::<T>();
 	Sminer::<T>::register(
 		RawOrigin::Signed(who.clone()).into(),
 		who.clone(),
 		peer,
 		addrs,
-		key,
-		pop,
 		T::MinCapacity::get(),
 		collateral,
 	)
@@ -56,7 +53,7 @@ mod benchmarks {
 
 	#[benchmark]
 	fn register() {
-		let (who, key, pop, collateral) = funded_registrant::<T>();
+		let (who, collateral) = funded_registrant::<T>();
 		let (peer, addrs) = max_endpoints::<T>();
 		#[extrinsic_call]
 		_(
@@ -64,8 +61,6 @@ mod benchmarks {
 			who.clone(),
 			peer,
 			addrs,
-			key,
-			pop,
 			T::MinCapacity::get(),
 			collateral,
 		);

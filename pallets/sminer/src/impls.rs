@@ -6,7 +6,7 @@ use crate::{
 };
 use cess_primitives::traits::{
 	CreditReason, MinerEndpoints, MinerPenalties, MinerRegistry, MinerStanding, PlacementInfo,
-	Podr2PublicKey, SpaceError, Standing, StorageHoldings, MAX_CREDIT, MIN_CREDIT,
+	SpaceError, Standing, StorageHoldings, MAX_CREDIT, MIN_CREDIT,
 };
 use polkadot_sdk::frame_system;
 
@@ -45,10 +45,6 @@ impl<T: Config> MinerRegistry<T::AccountId> for Pallet<T> {
 
 	fn is_positive(who: &T::AccountId) -> bool {
 		Miners::<T>::get(who).is_some_and(|i| i.state == MinerState::Positive)
-	}
-
-	fn podr2_key(who: &T::AccountId) -> Option<Podr2PublicKey> {
-		Miners::<T>::get(who).map(|i| i.podr2_key)
 	}
 
 	fn lock_space(who: &T::AccountId, bytes: u64) -> Result<(), SpaceError> {

@@ -10,9 +10,8 @@
 //!
 //! ## Overview
 //!
-//! A miner registers with a beneficiary, its libp2p peer id and addresses, a PoDR² public key
-//! (with a proof of possession, checked through the PoDR² host function), a declared capacity
-//! and collateral. Collateral is required per started TiB of declared capacity
+//! A miner registers with a beneficiary, its libp2p peer id and addresses, a declared capacity
+//! and collateral (no key: PoDR² proofs are Merkle paths anyone can check). Collateral is required per started TiB of declared capacity
 //! ([`pallet::Config::CollateralPerTiB`]) and is kept as a fungible **hold**. The miner's
 //! capacity is accounted as used (fragments held), locked (assigned or claimed but not yet
 //! reported) and free; placement never over-commits it.
@@ -56,13 +55,6 @@ pub mod weights;
 /// Log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::sminer";
 
-/// Provides a miner account with a valid PoDR² key and proof of possession to the benchmarks
-/// (the runtime cannot compute BLS signatures itself).
-#[cfg(feature = "runtime-benchmarks")]
-pub trait BenchmarkHelper<AccountId> {
-	/// An account, a PoDR² public key and a proof of possession of that key by the account.
-	fn registrant() -> (AccountId, cess_primitives::traits::Podr2PublicKey, [u8; 48]);
-}
 
 #[polkadot_sdk::frame_support::pallet]
 pub mod pallet {
@@ -148,9 +140,6 @@ pub mod pallet {
 		type ExitCoolingPeriod: Get<BlockNumberFor<Self>>;
 		/// Weights of this pallet's calls.
 		type WeightInfo: WeightInfo;
-		/// Benchmark support.
-		#[cfg(feature = "runtime-benchmarks")]
-		type BenchmarkHelper: BenchmarkHelper<Self::AccountId>;
 	}
 
 	/// Registered miners.
@@ -284,8 +273,6 @@ pub mod pallet {
 		InsufficientCollateral,
 		/// The free balance cannot cover the collateral.
 		InsufficientBalance,
-		/// The proof of possession does not match the PoDR² key and the account.
-		BadProofOfPossession,
 		/// The peer id is empty.
 		EmptyPeerId,
 		/// At least one multiaddr is required, and none may be empty.
@@ -327,9 +314,7 @@ pub mod pallet {
 		///
 		/// ## Details
 		///
-		/// `podr2_key` is the miner's PoDR² public key and `pop` its proof of possession over the
-		/// SCALE-encoded account id. `capacity` (bytes) must lie within `MinCapacity..=
-		/// MaxCapacity`; `collateral` is put on hold and must cover `CollateralPerTiB` per started
+		/// `capacity` (bytes) must lie within `MinCapacity..=MaxCapacity`; `collateral` is put on hold and must cover `CollateralPerTiB` per started
 		/// TiB of it. The miner starts positive with `InitialCredit`.
 		///
 		/// ## Events
@@ -342,8 +327,6 @@ pub mod pallet {
 			beneficiary: T::AccountId,
 			peer_id: PeerIdOf<T>,
 			multiaddrs: MultiaddrsOf<T>,
-			podr2_key: cess_primitives::traits::Podr2PublicKey,
-			pop: [u8; 48],
 			capacity: u64,
 			collateral: BalanceOf<T>,
 		) -> DispatchResult {
@@ -357,14 +340,6 @@ pub mod pallet {
 				collateral >= Self::collateral_required(capacity),
 				Error::<T>::InsufficientCollateral
 			);
-			ensure!(
-				cess_primitives::host::podr_verifier::verify_possession(
-					&podr2_key,
-					&who.encode(),
-					&pop
-				),
-				Error::<T>::BadProofOfPossession
-			);
 			T::Currency::hold(&HoldReason::Collateral.into(), &who, collateral)
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
 			let now = frame_system::Pallet::<T>::block_number();
@@ -372,7 +347,6 @@ pub mod pallet {
 				beneficiary,
 				peer_id,
 				multiaddrs,
-				podr2_key,
 				declared: capacity,
 				used: 0,
 				locked: 0,
@@ -653,19 +627,13 @@ pub mod pallet {
 			slashed
 		}
 
-		/// Registers a positive miner without collateral or proof of possession, for other
-		/// pallets' benchmarks (the runtime cannot make PoDR² keys).
+		/// Registers a positive miner without collateral, for other pallets' benchmarks.
 		#[cfg(feature = "runtime-benchmarks")]
-		pub fn benchmark_add_miner(
-			who: &T::AccountId,
-			capacity: u64,
-			podr2_key: cess_primitives::traits::Podr2PublicKey,
-		) {
+		pub fn benchmark_add_miner(who: &T::AccountId, capacity: u64) {
 			let info = MinerInfo::<T> {
 				beneficiary: who.clone(),
 				peer_id: BoundedVec::truncate_from(alloc::vec![1u8; 38]),
 				multiaddrs: BoundedVec::new(),
-				podr2_key,
 				declared: capacity,
 				used: 0,
 				locked: 0,

@@ -1,13 +1,7 @@
 //! A test runtime: System, Balances and Sminer, with a scripted holdings provider.
 
 use crate as pallet_sminer;
-use cess_primitives::{
-	layout::FileLayout,
-	podr2::SecretKey,
-	traits::{Podr2PublicKey, StorageHoldings},
-	types::{Column, FileId},
-};
-use codec::Encode;
+use cess_primitives::{possession::Holding, traits::StorageHoldings};
 use core::cell::RefCell;
 use polkadot_sdk::{
 	frame_support::{derive_impl, parameter_types, traits::ConstU32},
@@ -95,11 +89,11 @@ impl StorageHoldings<u64, u64> for MockHoldings {
 	fn holding_count(who: &u64) -> u32 {
 		HOLDINGS.with(|h| h.borrow().get(who).map_or(0, |v| v.0))
 	}
-	fn holding_at(_: &u64, _: u32) -> Option<(FileId, Column, FileLayout)> {
-		None
+	fn snapshot_classes(_: &u64, _: u32) -> Vec<(u8, u32)> {
+		Vec::new()
 	}
-	fn holdings_version(_: &u64) -> u32 {
-		0
+	fn snapshot_holding(_: &u64, _: u32, _: u8, _: u32) -> Option<Holding> {
+		None
 	}
 	fn holding_since(who: &u64) -> Option<u64> {
 		(Self::holding_count(who) > 0).then_some(0)
@@ -131,28 +125,6 @@ impl pallet_sminer::Config for Test {
 	type InitialCredit = InitialCredit;
 	type ExitCoolingPeriod = ExitCoolingPeriod;
 	type WeightInfo = ();
-	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = MockKeys;
-}
-
-/// The PoDR² key of test account `who` and its proof of possession.
-pub fn podr2_key_of(who: u64) -> (Podr2PublicKey, [u8; 48]) {
-	let mut seed = [0u8; 32];
-	seed[..8].copy_from_slice(&who.to_le_bytes());
-	let sk = SecretKey::from_seed(&seed);
-	(sk.public_key().to_bytes(), sk.prove_possession(&who.encode()).to_bytes())
-}
-
-/// Benchmark keys computed natively.
-#[cfg(feature = "runtime-benchmarks")]
-pub struct MockKeys;
-
-#[cfg(feature = "runtime-benchmarks")]
-impl crate::BenchmarkHelper<u64> for MockKeys {
-	fn registrant() -> (u64, Podr2PublicKey, [u8; 48]) {
-		let (key, pop) = podr2_key_of(1000);
-		(1000, key, pop)
-	}
 }
 
 /// Accounts 1..=9 start with this balance.

@@ -2,7 +2,7 @@
 
 use crate::{Config, CreditEntry, CreditHistory, MinerState, Miners, Pallet, PositiveCount};
 use alloc::vec::Vec;
-use cess_primitives::traits::{Podr2PublicKey, StorageHoldings};
+use cess_primitives::traits::StorageHoldings;
 use codec::{Codec, Decode, Encode};
 use polkadot_sdk::{frame_system::pallet_prelude::BlockNumberFor, sp_api};
 use scale_info::TypeInfo;
@@ -16,8 +16,6 @@ pub struct MinerSummary<AccountId, Balance, BlockNumber> {
 	pub peer_id: Vec<u8>,
 	/// libp2p listen addresses (binary multiaddrs).
 	pub multiaddrs: Vec<Vec<u8>>,
-	/// PoDR² public key.
-	pub podr2_key: Podr2PublicKey,
 	/// Declared capacity, bytes.
 	pub declared: u64,
 	/// Bytes held.
@@ -66,7 +64,6 @@ impl<T: Config> Pallet<T> {
 			beneficiary: info.beneficiary.clone(),
 			peer_id: info.peer_id.to_vec(),
 			multiaddrs: info.multiaddrs.iter().map(|a| a.to_vec()).collect(),
-			podr2_key: info.podr2_key,
 			declared: info.declared,
 			used: info.used,
 			locked: info.locked,

@@ -16,17 +16,7 @@ fn addrs() -> crate::MultiaddrsOf<Test> {
 }
 
 fn register(who: u64, capacity: u64, collateral: u64) -> polkadot_sdk::sp_runtime::DispatchResult {
-	let (key, pop) = podr2_key_of(who);
-	Sminer::register(
-		RuntimeOrigin::signed(who),
-		who + 100,
-		peer(),
-		addrs(),
-		key,
-		pop,
-		capacity,
-		collateral,
-	)
+	Sminer::register(RuntimeOrigin::signed(who), who + 100, peer(), addrs(), capacity, collateral)
 }
 
 fn held(who: u64) -> u64 {
@@ -63,46 +53,12 @@ fn register_rejects_bad_input_without_changing_state() {
 		// 1 TiB + 1 byte needs two TiB of collateral.
 		assert_noop!(register(1, (1 << 40) + 1, PER_TIB), Error::<Test>::InsufficientCollateral);
 		assert_noop!(register(1, GIB, START_BALANCE + 1), Error::<Test>::InsufficientBalance);
-		let (key, _) = podr2_key_of(1);
-		let (_, other_pop) = podr2_key_of(2);
-		assert_noop!(
-			Sminer::register(
-				RuntimeOrigin::signed(1),
-				1,
-				peer(),
-				addrs(),
-				key,
-				other_pop,
-				GIB,
-				PER_TIB
-			),
-			Error::<Test>::BadProofOfPossession
-		);
-		// Account 2's key with account 2's proof, submitted by account 1: the proof binds the
-		// account, so a key cannot be claimed by somebody else.
-		let (key2, pop2) = podr2_key_of(2);
-		assert_noop!(
-			Sminer::register(
-				RuntimeOrigin::signed(1),
-				1,
-				peer(),
-				addrs(),
-				key2,
-				pop2,
-				GIB,
-				PER_TIB
-			),
-			Error::<Test>::BadProofOfPossession
-		);
-		let (key, pop) = podr2_key_of(1);
 		assert_noop!(
 			Sminer::register(
 				RuntimeOrigin::signed(1),
 				1,
 				BoundedVec::new(),
 				addrs(),
-				key,
-				pop,
 				GIB,
 				PER_TIB
 			),
@@ -114,15 +70,13 @@ fn register_rejects_bad_input_without_changing_state() {
 				1,
 				peer(),
 				BoundedVec::new(),
-				key,
-				pop,
 				GIB,
 				PER_TIB
 			),
 			Error::<Test>::BadMultiaddrs
 		);
 		assert_noop!(
-			Sminer::register(RuntimeOrigin::none(), 1, peer(), addrs(), key, pop, GIB, PER_TIB),
+			Sminer::register(RuntimeOrigin::none(), 1, peer(), addrs(), GIB, PER_TIB),
 			polkadot_sdk::sp_runtime::DispatchError::BadOrigin
 		);
 		assert_ok!(register(1, GIB, PER_TIB));
@@ -388,6 +342,5 @@ fn runtime_api_summary() {
 		assert_eq!((s.declared, s.locked, s.free), (3 * GIB, GIB, 2 * GIB));
 		assert_eq!((s.collateral, s.collateral_required), (PER_TIB, PER_TIB));
 		assert_eq!((s.holdings, s.outstanding_restorals), (2, 1));
-		assert_eq!(s.podr2_key, podr2_key_of(1).0);
 	});
 }

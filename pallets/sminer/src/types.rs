@@ -1,7 +1,6 @@
 //! The miner record and its state machine.
 
 use crate::Config;
-use cess_primitives::traits::Podr2PublicKey;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::{
 	frame_support::{
@@ -77,8 +76,6 @@ pub struct MinerInfo<T: Config> {
 	pub peer_id: PeerIdOf<T>,
 	/// libp2p listen addresses.
 	pub multiaddrs: MultiaddrsOf<T>,
-	/// PoDR² public key (compressed G2), proven possessed at registration.
-	pub podr2_key: Podr2PublicKey,
 	/// Declared capacity in bytes.
 	pub declared: u64,
 	/// Bytes of fragments the miner holds (reported).

@@ -6,8 +6,7 @@
 use crate::types::Hash256;
 use blake2b_simd::{many, Params};
 
-/// Bytes per leaf of a fragment tree.
-pub const LEAF_BYTES: usize = 256;
+pub use crate::types::LEAF_BYTES;
 
 /// Domains, each a personalization (ASCII, zero-padded to 16 bytes).
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -13,6 +13,7 @@ pub mod challenge;
 pub mod hash;
 pub mod proof;
 pub mod tree;
+pub mod uniform;
 
 pub use challenge::{challenge_seed, expand, expand_one, Holding, Sample, DEFAULT_SAMPLES};
 pub use hash::LEAF_BYTES;

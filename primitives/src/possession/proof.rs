@@ -20,7 +20,7 @@
 
 use super::challenge::Sample;
 use super::hash::{leaf_hash, node_hash, LEAF_BYTES};
-use super::tree::{file_root, fragment_root, path_len};
+use super::tree::{file_root, fragment_root, path_len, FileTree, FragmentTree};
 use crate::decode::{DecodeError, Reader};
 use crate::types::{FileId, Hash256};
 use alloc::vec::Vec;
@@ -205,6 +205,23 @@ pub struct SamplePath {
 	pub fragment_path: Vec<Hash256>,
 	/// Siblings from the fragment hash to the file tree's top.
 	pub file_path: Vec<Hash256>,
+}
+
+impl SamplePath {
+	/// The path of `sample` from the whole fragment it names and the tree of its file (what a
+	/// prover holding whole fragments, such as a restorer or a test, does); `None` if the
+	/// fragment is too short for the sample or the file tree has no such fragment.
+	pub fn from_fragment(sample: &Sample, fragment: &[u8], file: &FileTree) -> Option<Self> {
+		let start = usize::try_from(sample.offset()).ok()?;
+		let end = fragment.len().min(start.checked_add(LEAF_BYTES)?);
+		let mut leaf = [0u8; LEAF_BYTES];
+		leaf[..end.checked_sub(start)?].copy_from_slice(fragment.get(start..end)?);
+		Some(Self {
+			leaf,
+			fragment_path: FragmentTree::new(fragment).path(u64::from(sample.leaf))?,
+			file_path: file.path(u32::try_from(sample.fragment_index()).ok()?)?,
+		})
+	}
 }
 
 /// Why a proof could not be built.

@@ -182,8 +182,8 @@ impl UpperLevels {
 	/// of `2^from` leaves containing it, cut at the fragment's end.
 	pub fn chunk_range(&self, index: u64) -> core::ops::Range<u64> {
 		let span = (LEAF_BYTES as u64) << self.from;
-		let start = (index >> self.from) * span;
-		start.min(self.len)..(start + span).min(self.len)
+		let start = (index >> self.from).saturating_mul(span).min(self.len);
+		start..start.saturating_add(span).min(self.len)
 	}
 
 	/// Leaf `index` (zero-padded to 256 bytes) and its path, from the bytes of

@@ -92,8 +92,6 @@ impl pallet_sminer::Config for Runtime {
 	type InitialCredit = InitialCredit;
 	type ExitCoolingPeriod = ExitCoolingPeriod;
 	type WeightInfo = pallet_sminer::weights::SubstrateWeight<Runtime>;
-	#[cfg(feature = "runtime-benchmarks")]
-	type BenchmarkHelper = crate::benchmarks::StorageBenchmarks;
 }
 
 impl pallet_file_bank::Config for Runtime {
@@ -105,7 +103,6 @@ impl pallet_file_bank::Config for Runtime {
 	type PriceOrigin = EnsureRoot<AccountId>;
 	type PalletId = FileBankPalletId;
 	type SegmentSize = SegmentSize;
-	type SectorsPerBlock = ConstU32<64>;
 	type BlocksPerDay = BlocksPerDay;
 	type MinLeaseDays = ConstU32<1>;
 	type MaxLeaseDays = ConstU32<3650>;
@@ -121,7 +118,8 @@ impl pallet_file_bank::Config for Runtime {
 	type MaxHoldingsPerMiner = ConstU32<50_000_000>;
 	type RestoralClaimPeriod = RestoralClaimPeriod;
 	type RestoralSamples = ConstU32<16>;
-	type MaxOpeningLen = ConstU32<{ 128 * 1024 }>;
+	type MaxRestoralProofLen = ConstU32<{ 64 * 1024 }>;
+	type Rounds = Audit;
 	type MaxExpiriesPerBlock = ConstU32<64>;
 	type MaxHookWork = ConstU32<32>;
 	type WeightInfo = pallet_file_bank::weights::SubstrateWeight<Runtime>;
@@ -143,8 +141,10 @@ impl pallet_audit::Config for Runtime {
 	type Randomness = pallet_babe::ParentBlockRandomness<Runtime>;
 	type RoundLength = RoundLength;
 	type ProofWindow = ProofWindow;
-	type ChallengeSamples = ConstU32<46>;
-	type SectorsPerBlock = ConstU32<64>;
+	// A miner missing 10 % of its leaves fails 81 % of rounds (PODR2.md); a proof of 8 MiB
+	// fragments is 10–15 KiB.
+	type ChallengeSamples = ConstU32<16>;
+	type MaxProofLen = ConstU32<{ 64 * 1024 }>;
 	type MaxConsecutiveMisses = ConstU32<3>;
 	type MissSlash = MissSlash;
 	type FailSlash = FailSlash;

@@ -1,5 +1,4 @@
-//! Where a file's columns live: each column's miner, its libp2p peer id and addresses, and its
-//! PoDR² public key (to check the tags it returns).
+//! Where a file's columns live: each column's miner and its libp2p peer id and addresses.
 
 use cess_chain::{
 	api::{
@@ -21,7 +20,6 @@ pub struct ColumnMiner {
 	pub account: AccountId,
 	pub peer: PeerId,
 	pub addrs: Vec<Multiaddr>,
-	pub podr2_key: [u8; 96],
 	pub stored: bool,
 }
 
@@ -46,7 +44,6 @@ pub async fn column_miners(ctx: &Context, file: &FileInfo) -> Result<Vec<ColumnM
 			account: info.miner,
 			peer,
 			addrs,
-			podr2_key: record.podr2_key,
 			stored: matches!(info.state, ColumnState::Stored),
 		});
 	}

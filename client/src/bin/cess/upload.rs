@@ -1,6 +1,7 @@
 //! `cess upload`: encode the file into a staging directory, declare it, push every column to the
-//! miner the chain assigned (in parallel), check each miner's tags against the fragments, sign the
-//! acceptance, and wait until the chain marks the file Active. Columns the chain reassigns (a miner
+//! miner the chain assigned (in parallel; each miner checks every fragment against the manifest and
+//! the manifest against the file id), sign the acceptance, and wait until the chain marks the file
+//! Active. Columns the chain reassigns (a miner
 //! that did not report in time) are pushed again to their new miner.
 
 use std::{
@@ -30,12 +31,10 @@ use cess_client::{
 	plan, DirStore, EncodeOptions, Encryption, FileManifest,
 };
 use cess_primitives::{
-	podr2::{check_tags_batched, name, tags_from_bytes, Params, PublicKey},
 	traits::acceptance_message,
 	types::{Column, ErasureProfile},
 };
 use indicatif::ProgressBar;
-use rand_core::OsRng;
 
 use crate::{
 	context::{CliError, Context},
@@ -242,8 +241,6 @@ impl Push {
 	async fn push_column(&self, miner: &ColumnMiner) -> Result<(), String> {
 		let file_id = *self.manifest.file_id();
 		let column = miner.column;
-		let pk = PublicKey::from_bytes(&miner.podr2_key)
-			.map_err(|_| "the miner's registered PoDR² key does not decode".to_string())?;
 		let offer = Request::Offer { column, manifest: self.manifest.to_bytes() };
 		let need = match miner.request(&self.host, offer).await.map_err(|e| e.to_string())? {
 			Response::Need { segments } => segments,
@@ -251,35 +248,19 @@ impl Push {
 		};
 		let store = DirStore::open(&self.staging).map_err(|e| e.to_string())?;
 		for segment in 0..self.manifest.layout().segment_count() {
+			let len = self.manifest.layout().fragment_len(segment);
+			if !need.contains(&segment) {
+				// Stored by an earlier, interrupted push.
+				self.bar.inc(len);
+				continue;
+			}
 			let path = store.fragment_path(segment, column);
 			let data = tokio::fs::read(&path).await.map_err(|e| format!("staging: {e}"))?;
-			let len = data.len() as u64;
-			let request = if need.contains(&segment) {
-				Request::Fragment { file_id, segment, column, data: data.clone() }
-			} else {
-				Request::Tags { file_id, segment, column }
-			};
-			let tags = match miner.request(&self.host, request).await.map_err(|e| e.to_string())? {
-				Response::Tagged { tags } => tags,
-				other => return Err(refused(other)),
-			};
-			tokio::task::spawn_blocking(move || {
-				let tags = tags_from_bytes(&tags)
-					.map_err(|_| format!("segment {segment}: the miner's tags do not decode"))?;
-				check_tags_batched(
-					&pk,
-					&name(&file_id, segment, column),
-					&data,
-					&tags,
-					Params::default(),
-					&mut OsRng,
-				)
-				.map_err(|e| {
-					format!("segment {segment}: the miner's tags are wrong ({e}); not accepted")
-				})
-			})
-			.await
-			.map_err(|e| e.to_string())??;
+			let request = Request::Fragment { file_id, segment, column, data };
+			match miner.request(&self.host, request).await.map_err(|e| e.to_string())? {
+				Response::Stored => {},
+				other => return Err(format!("segment {segment}: {}", refused(other))),
+			}
 			self.bar.inc(len);
 		}
 		let message = acceptance_message(&file_id, column, &miner.account.0);

@@ -1,14 +1,15 @@
 //! Unit tests, split by feature, with shared helpers.
 
+mod holdings;
 mod lease;
 mod restoral;
 mod upload;
 
-use crate::{fixture::opening_bytes, mock::*, NameOf};
+use crate::{mock::*, NameOf};
 use cess_primitives::{
 	layout::FileLayout,
-	merkle::{file_tree, fragment_hash},
-	podr2::Params,
+	merkle::{fragment_hash, FileTree},
+	possession::{prove, SamplePath},
 	traits::acceptance_message,
 	types::{Column, ErasureProfile, FileId},
 };
@@ -19,13 +20,14 @@ use polkadot_sdk::{
 };
 use rand_core::{RngCore, SeedableRng};
 
-/// A file with real fragment bytes, so its id, Merkle paths and opening proofs are genuine.
+/// A file with real fragment bytes, so its id, Merkle paths and proofs are genuine.
 pub struct TestFile {
 	pub id: FileId,
 	pub size: u64,
 	pub layout: FileLayout,
 	/// `fragments[seg][col]`.
 	pub fragments: Vec<Vec<Vec<u8>>>,
+	pub tree: FileTree,
 }
 
 impl TestFile {
@@ -46,8 +48,8 @@ impl TestFile {
 			}
 			fragments.push(cols);
 		}
-		let id = file_tree(&hashes).root();
-		Self { id, size, layout, fragments }
+		let tree = FileTree::new(&hashes);
+		Self { id: tree.root(), size, layout, fragments, tree }
 	}
 
 	pub fn profile(&self) -> ErasureProfile {
@@ -58,13 +60,15 @@ impl TestFile {
 		self.layout.segment_count()
 	}
 
-	/// The opening proof of `column` for the chain's challenge, tagged by `restorer`'s key.
-	pub fn opening(&self, column: Column, restorer: u64) -> Vec<u8> {
-		let (seg, indices) =
-			FileBank::restoral_challenge(self.id, column).expect("challenge available");
-		let fragments: Vec<&[u8]> = self.fragments.iter().flatten().map(|f| &f[..]).collect();
-		let sk = miner_secret(restorer);
-		opening_bytes(&fragments, &self.profile(), seg, column, &indices, &sk, Params::default())
+	/// The proof of the chain's restoral challenge of `column`, from the whole fragments.
+	pub fn restoral_proof(&self, column: Column) -> Vec<u8> {
+		let samples = FileBank::restoral_challenge(self.id, column).expect("challenge available");
+		assert_eq!(samples.len(), 4);
+		prove(&samples, |s| {
+			let fragment = &self.fragments[s.segment as usize][usize::from(s.column)];
+			SamplePath::from_fragment(s, fragment, &self.tree).ok_or("no such fragment")
+		})
+		.expect("whole fragments prove")
 	}
 }
 

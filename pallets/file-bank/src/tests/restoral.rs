@@ -1,8 +1,9 @@
-//! Restoral orders: opening, claiming, completing with a real opening proof, expiry, exits.
+//! Restoral orders: opening, claiming, completing with a real proof of the rebuilt column,
+//! expiry, exits.
 
 use super::*;
 use crate::{
-	ColumnState, Error, Event, Files, HoldingCount, LeavingMiners, OutstandingRestorals,
+	ColumnState, Error, Event, Files, LeavingMiners, OutstandingRestorals,
 	RestoralOrders, RestoralReason,
 };
 use cess_primitives::traits::{CreditReason, StorageHoldings};
@@ -49,7 +50,7 @@ fn self_reported_loss_opens_an_order() {
 			.into(),
 		);
 		assert_eq!(Files::<Test>::get(f.id).unwrap().columns[1].state, ColumnState::Restoring);
-		assert_eq!(HoldingCount::<Test>::get(loser), 0);
+		assert_eq!(FileBank::holding_count(&loser), 0);
 		assert_eq!(MockMiners::get(loser).used, 0);
 		assert_eq!(MockMiners::get(miners[0]).used, bytes);
 		assert_eq!(OutstandingRestorals::<Test>::get(loser), 1);
@@ -103,35 +104,49 @@ fn claim_rules() {
 }
 
 #[test]
-fn completion_with_a_valid_opening_moves_the_column() {
+fn completion_with_a_valid_proof_moves_the_column() {
 	build_and_execute(|| {
 		let (f, miners, spares) = stored_file();
 		let (loser, restorer) = (miners[2], spares[0]);
 		assert_ok!(FileBank::report_loss(RuntimeOrigin::signed(loser), f.id, 2));
 		assert_ok!(FileBank::claim_restoral(RuntimeOrigin::signed(restorer), f.id, 2));
-		let complete = |who: u64, opening: Vec<u8>| {
+		let complete = |who: u64, proof: Vec<u8>| {
 			FileBank::complete_restoral(
 				RuntimeOrigin::signed(who),
 				f.id,
 				2,
-				BoundedVec::truncate_from(opening),
+				BoundedVec::truncate_from(proof),
 			)
 		};
-		// The opened blocks depend on the claim block's hash: not known in the claim block.
+		// The sampled leaves depend on the claim block's hash: not known in the claim block.
 		assert!(FileBank::restoral_challenge(f.id, 2).is_none());
 		assert_noop!(complete(restorer, vec![0; 10]), Error::<Test>::TooEarly);
 		roll_to(2);
-		let opening = f.opening(2, restorer);
-		assert_noop!(complete(spares[1], opening.clone()), Error::<Test>::NotClaimant);
-		// Tags under another key, a flipped byte, and garbage all fail.
-		let foreign = f.opening(2, spares[1]);
-		assert_noop!(complete(restorer, foreign), Error::<Test>::BadOpeningProof);
-		let mut tampered = opening.clone();
+		let proof = f.restoral_proof(2);
+		assert_noop!(complete(spares[1], proof.clone()), Error::<Test>::NotClaimant);
+		// A proof of another column, a flipped byte, made-up leaves and garbage all fail.
+		let other_column = {
+			let mut samples = FileBank::restoral_challenge(f.id, 2).unwrap();
+			for s in &mut samples {
+				s.column = 1;
+			}
+			cess_primitives::possession::prove(&samples, |s| {
+				let fragment = &f.fragments[s.segment as usize][usize::from(s.column)];
+				cess_primitives::possession::SamplePath::from_fragment(s, fragment, &f.tree)
+					.ok_or(())
+			})
+			.unwrap()
+		};
+		assert_noop!(complete(restorer, other_column), Error::<Test>::BadRestoralProof);
+		let mut tampered = proof.clone();
 		let last = tampered.len() - 40;
 		tampered[last] ^= 1;
-		assert_noop!(complete(restorer, tampered), Error::<Test>::BadOpeningProof);
-		assert_noop!(complete(restorer, vec![7; 100]), Error::<Test>::BadOpeningProof);
-		assert_ok!(complete(restorer, opening));
+		assert_noop!(complete(restorer, tampered), Error::<Test>::BadRestoralProof);
+		let mut made_up = proof.clone();
+		made_up[2..2 + 256].fill(0);
+		assert_noop!(complete(restorer, made_up), Error::<Test>::BadRestoralProof);
+		assert_noop!(complete(restorer, vec![7; 100]), Error::<Test>::BadRestoralProof);
+		assert_ok!(complete(restorer, proof));
 		System::assert_last_event(
 			Event::RestoralCompleted { file_id: f.id, column: 2, restorer }.into(),
 		);
@@ -140,7 +155,7 @@ fn completion_with_a_valid_opening_moves_the_column() {
 		assert_eq!(file.columns[2].state, ColumnState::Stored);
 		assert_eq!(MockMiners::get(restorer).used, file.column_bytes);
 		assert_eq!(MockMiners::get(restorer).locked, 0);
-		assert_eq!(HoldingCount::<Test>::get(restorer), 1);
+		assert_eq!(FileBank::holding_count(&restorer), 1);
 		assert!(RestoralOrders::<Test>::get((f.id, 2)).is_none());
 		assert_eq!(OutstandingRestorals::<Test>::get(loser), 0);
 		assert!(credit_log().contains(&(
@@ -163,25 +178,25 @@ fn expired_claims_reopen() {
 			Error::<Test>::AlreadyClaimed
 		);
 		roll_to(2 + CLAIM);
-		let opening = f.opening(0, spares[0]);
+		let proof = f.restoral_proof(0);
 		assert_noop!(
 			FileBank::complete_restoral(
 				RuntimeOrigin::signed(spares[0]),
 				f.id,
 				0,
-				BoundedVec::truncate_from(opening)
+				BoundedVec::truncate_from(proof)
 			),
 			Error::<Test>::ClaimExpired
 		);
 		assert_ok!(FileBank::claim_restoral(RuntimeOrigin::signed(spares[1]), f.id, 0));
 		assert_eq!(MockMiners::get(spares[0]).locked, 0);
 		roll_to(3 + CLAIM);
-		let opening = f.opening(0, spares[1]);
+		let proof = f.restoral_proof(0);
 		assert_ok!(FileBank::complete_restoral(
 			RuntimeOrigin::signed(spares[1]),
 			f.id,
 			0,
-			BoundedVec::truncate_from(opening)
+			BoundedVec::truncate_from(proof)
 		));
 	});
 }
@@ -195,18 +210,18 @@ fn leaving_miner_holdings_become_orders_in_batches() {
 		for f in &files {
 			store(1, f);
 		}
-		assert_eq!(HoldingCount::<Test>::get(100), 10);
+		assert_eq!(FileBank::holding_count(&100), 10);
 		FileBank::miner_leaving(&100, true);
 		assert_eq!(FileBank::outstanding_restorals(&100), 10);
 		roll_to(2);
 		// Eight units of work per block.
-		assert_eq!(HoldingCount::<Test>::get(100), 2);
+		assert_eq!(FileBank::holding_count(&100), 2);
 		assert_eq!(RestoralOrders::<Test>::count(), 8);
 		assert!(
 			RestoralOrders::<Test>::iter_values().all(|o| o.reason == RestoralReason::ForcedExit)
 		);
 		roll_to(3);
-		assert_eq!(HoldingCount::<Test>::get(100), 0);
+		assert_eq!(FileBank::holding_count(&100), 0);
 		assert_eq!(RestoralOrders::<Test>::count(), 10);
 		assert_eq!(FileBank::outstanding_restorals(&100), 10);
 		roll_to(4);

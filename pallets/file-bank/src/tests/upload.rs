@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::{
-	ColumnState, Error, Event, FileState, Files, HoldingCount, Holdings, Leases, OwnedFiles,
+	ColumnState, Error, Event, FileState, Files, Leases, OwnedFiles,
 	TransferDeadlines,
 };
 use cess_primitives::traits::CreditReason;
@@ -125,8 +125,8 @@ fn reports_make_the_file_active_and_index_holdings() {
 		for (c, m) in miners.iter().enumerate() {
 			assert_eq!(MockMiners::get(*m).used, file.column_bytes);
 			assert_eq!(MockMiners::get(*m).locked, 0);
-			assert_eq!(HoldingCount::<Test>::get(m), 1);
-			assert_eq!(Holdings::<Test>::get(m, 0), Some((f.id, c as Column)));
+			assert_eq!(FileBank::holding_count(m), 1);
+			assert_eq!(FileBank::holdings_page(m, 0, 10), vec![(f.id, c as Column)]);
 		}
 	});
 }
@@ -258,7 +258,7 @@ fn upload_fails_cleanly_when_no_miner_is_left() {
 		for m in 100..103 {
 			let miner = MockMiners::get(m);
 			assert_eq!((miner.used, miner.locked), (0, 0));
-			assert_eq!(HoldingCount::<Test>::get(m), 0);
+			assert_eq!(FileBank::holding_count(&m), 0);
 		}
 	});
 }
@@ -353,9 +353,9 @@ fn last_owner_deletion_removes_the_file_and_frees_miners() {
 		);
 		assert!(!Files::<Test>::contains_key(f.id));
 		for m in miners {
-			// Only g's column is left, moved into slot 0 of the holdings index.
-			assert_eq!(HoldingCount::<Test>::get(m), 1);
-			assert_eq!(Holdings::<Test>::get(m, 0).map(|h| h.0), Some(g.id));
+			// Only g's column is left, moved into slot 0 of its class.
+			assert_eq!(FileBank::holding_count(&m), 1);
+			assert_eq!(FileBank::holdings_page(&m, 0, 10)[0].0, g.id);
 		}
 	});
 }
