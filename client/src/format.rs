@@ -321,7 +321,7 @@ mod tests {
 		b[7] = 1;
 		assert!(matches!(StreamHeader::decode(&b), Err(Error::Malformed { .. })));
 		let mut b = bytes;
-		b[16..24].copy_from_slice(&1983u64.to_le_bytes());
+		b[16..24].copy_from_slice(&255u64.to_le_bytes());
 		assert!(matches!(StreamHeader::decode(&b), Err(Error::Malformed { .. })));
 		let mut b = bytes;
 		b[8..16].copy_from_slice(&u64::MAX.to_le_bytes());
@@ -384,13 +384,13 @@ mod tests {
 
 	#[test]
 	fn layout_rejects_out_of_range_sizes() {
-		assert!(matches!(StreamLayout::new(1, 1983), Err(Error::InvalidSegmentSize { .. })));
-		assert!(StreamLayout::new(1, 1984).is_ok());
+		assert!(matches!(StreamLayout::new(1, 255), Err(Error::InvalidSegmentSize { .. })));
+		assert!(StreamLayout::new(1, 256).is_ok());
 		assert!(matches!(
 			StreamLayout::new(1, MAX_SEGMENT_SIZE + 1),
 			Err(Error::InvalidSegmentSize { .. })
 		));
-		assert!(matches!(StreamLayout::new(u64::MAX, 1984), Err(Error::FileTooLarge { .. })));
+		assert!(matches!(StreamLayout::new(u64::MAX, 256), Err(Error::FileTooLarge { .. })));
 		assert!(matches!(
 			StreamLayout::new(u64::MAX - 10, MAX_SEGMENT_SIZE),
 			Err(Error::FileTooLarge { .. })

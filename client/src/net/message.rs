@@ -309,7 +309,7 @@ mod tests {
 	#[test]
 	fn requests_name_their_protocol() {
 		let protocols: Vec<_> = requests().iter().map(Request::protocol).collect();
-		assert_eq!(protocols[..4], [PUSH_PROTOCOL; 4]);
-		assert_eq!(protocols[4..], [FETCH_PROTOCOL; 2]);
+		assert_eq!(protocols[..3], [PUSH_PROTOCOL; 3]);
+		assert_eq!(protocols[3..], [FETCH_PROTOCOL; 2]);
 	}
 }

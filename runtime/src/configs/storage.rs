@@ -119,7 +119,7 @@ impl pallet_file_bank::Config for Runtime {
 	type RestoralClaimPeriod = RestoralClaimPeriod;
 	type RestoralSamples = ConstU32<16>;
 	type MaxRestoralProofLen = ConstU32<{ 64 * 1024 }>;
-	type Rounds = Audit;
+	type Rounds = crate::Audit;
 	type MaxExpiriesPerBlock = ConstU32<64>;
 	type MaxHookWork = ConstU32<32>;
 	type WeightInfo = pallet_file_bank::weights::SubstrateWeight<Runtime>;
