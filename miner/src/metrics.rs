@@ -40,7 +40,10 @@ impl Metrics {
 			c
 		};
 		Self {
-			store_used_bytes: gauge("store_used_bytes", "Bytes of fragments and their tree levels stored"),
+			store_used_bytes: gauge(
+				"store_used_bytes",
+				"Bytes of fragments and their tree levels stored",
+			),
 			store_capacity_bytes: gauge("store_capacity_bytes", "Declared storage capacity"),
 			held_columns: gauge("held_columns", "File columns held"),
 			probes: counter("probes_total", "Retrievability probes answered", "outcome"),

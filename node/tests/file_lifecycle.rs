@@ -103,8 +103,13 @@ fn files_are_stored_proven_restored_and_retrieved() {
 	let rotten = index_of(&placed[1].0);
 	let credit_before = miners[rotten].credit();
 	let objects = miners[rotten].data_dir.join("store/objects");
-	let fragment =
-		walk(&objects).into_iter().find(|p| p.extension().is_none()).expect("a fragment");
+	// The largest object without an extension: a fragment of the 64 MiB file (`.upper` files
+	// hold tree levels).
+	let fragment = walk(&objects)
+		.into_iter()
+		.filter(|p| p.extension().is_none())
+		.max_by_key(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+		.expect("a fragment");
 	let mut bytes = std::fs::read(&fragment).unwrap();
 	bytes[1000] ^= 0xff;
 	std::fs::write(&fragment, bytes).unwrap();

@@ -77,7 +77,8 @@ fn bench_prove_verify(c: &mut Criterion) {
 	let mut round = 0u32;
 	let mut challenge = || {
 		round = round.wrapping_add(1);
-		let seed = cess_primitives::possession::challenge::challenge_seed(&[1; 32], round, &[2; 32]);
+		let seed =
+			cess_primitives::possession::challenge::challenge_seed(&[1; 32], round, &[2; 32]);
 		expand(&seed, 16, &[(class, 1)], |_, _| Some(h.holding))
 	};
 	g.bench_function("expand", |b| b.iter(&mut challenge));

@@ -4,11 +4,11 @@
 //! root of its 256-byte-leaf tree, `file_id` the root over the fragment hashes in (segment,
 //! column) order. Downloads, restorals, probes and audits all check against the same trees.
 
-use crate::types::{Column, ErasureProfile, Hash256, SegmentIndex};
 pub use crate::possession::tree::{
 	check_fragment, file_id, fragment_hash, verify_fragment_path, FileTree, FragmentTree,
 	UpperLevels,
 };
+use crate::types::{Column, ErasureProfile, Hash256, SegmentIndex};
 
 /// BLAKE2b-256 of `data` (no key, no personalization; Substrate's `BlakeTwo256`).
 pub fn blake2_256(data: &[u8]) -> Hash256 {

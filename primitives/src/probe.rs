@@ -183,5 +183,4 @@ mod tests {
 			assert_eq!(parse_probe_path(bad), None, "{bad}");
 		}
 	}
-
 }

@@ -15,7 +15,9 @@ fn det_bytes(label: &[u8], len: usize) -> Vec<u8> {
 	let mut out = Vec::with_capacity(len + 32);
 	let mut i = 0u32;
 	while out.len() < len {
-		out.extend_from_slice(&cess_primitives::merkle::blake2_256(&[label, &i.to_le_bytes()].concat()));
+		out.extend_from_slice(&cess_primitives::merkle::blake2_256(
+			&[label, &i.to_le_bytes()].concat(),
+		));
 		i += 1;
 	}
 	out.truncate(len);

@@ -20,7 +20,8 @@ use super::{
 	message::{Request, Response, FETCH_PROTOCOL, PUSH_PROTOCOL},
 };
 
-/// How long a request may take, tagging included (a 32 MiB fragment on a busy miner).
+/// How long a request may take, the miner's check and durable write included (a 32 MiB fragment
+/// on a busy miner).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(600);
 /// How long an idle connection stays open.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(120);

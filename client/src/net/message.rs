@@ -81,9 +81,9 @@ impl Request {
 	/// The protocol this request belongs to.
 	pub fn protocol(&self) -> &'static str {
 		match self {
-			Request::Offer { .. }
-			| Request::Fragment { .. }
-			| Request::Accept { .. } => PUSH_PROTOCOL,
+			Request::Offer { .. } | Request::Fragment { .. } | Request::Accept { .. } => {
+				PUSH_PROTOCOL
+			},
 			Request::Manifest { .. } | Request::Get { .. } => FETCH_PROTOCOL,
 		}
 	}

@@ -87,7 +87,9 @@ pub enum StoreError {
 		actual: String,
 	},
 	/// The kept tree levels of a fragment are damaged or do not match it.
-	#[error("the tree levels kept for fragment {0} are damaged; the self-check will report it lost")]
+	#[error(
+		"the tree levels kept for fragment {0} are damaged; the self-check will report it lost"
+	)]
 	BadUpperLevels(String),
 	/// Storing this would exceed the declared capacity.
 	#[error(
@@ -512,7 +514,9 @@ impl FragmentStore {
 				.values()
 				.flat_map(|h| {
 					let id = *h.file_id();
-					h.fragments().map(move |(seg, col, hash)| (id, seg, col, *hash)).collect::<Vec<_>>()
+					h.fragments()
+						.map(move |(seg, col, hash)| (id, seg, col, *hash))
+						.collect::<Vec<_>>()
 				})
 				.collect()
 		};

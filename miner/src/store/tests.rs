@@ -146,10 +146,7 @@ fn self_check_finds_missing_and_corrupted_fragments_and_repairs_tree_levels() {
 	let mut losses: Vec<_> =
 		store.self_check().unwrap().into_iter().map(|l| (l.segment, l.column, l.reason)).collect();
 	losses.sort_by_key(|l| (l.0, l.1));
-	assert_eq!(
-		losses,
-		vec![(0, 0, LossReason::Corrupted), (1, 2, LossReason::Missing)]
-	);
+	assert_eq!(losses, vec![(0, 0, LossReason::Corrupted), (1, 2, LossReason::Missing)]);
 	assert!(store.self_check().unwrap().iter().all(|l| l.file_id == id));
 	// The damaged tree levels beside an intact fragment were rebuilt.
 	let hash = file.manifest.fragment_hash(1, 0).unwrap();

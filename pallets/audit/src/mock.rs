@@ -152,7 +152,10 @@ pub fn file_fragments(file_seed: u8, size: u64) -> (FileLayout, Vec<Vec<Vec<u8>>
 				.map(|col| {
 					let len = layout.fragment_len(seg) as usize;
 					(0..len)
-						.map(|i| (i as u32).wrapping_mul(2_654_435_761).to_le_bytes()[1] ^ file_seed ^ (seg * 3 + col) as u8)
+						.map(|i| {
+							(i as u32).wrapping_mul(2_654_435_761).to_le_bytes()[1]
+								^ file_seed ^ (seg * 3 + col) as u8
+						})
 						.collect()
 				})
 				.collect()

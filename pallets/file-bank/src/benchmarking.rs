@@ -282,7 +282,11 @@ mod benchmarks {
 			.enumerate()
 			.map(|(i, m)| ColumnInfo {
 				miner: m.clone(),
-				state: if i as Column == column { ColumnState::Restoring } else { ColumnState::Stored },
+				state: if i as Column == column {
+					ColumnState::Restoring
+				} else {
+					ColumnState::Stored
+				},
 			})
 			.collect::<Vec<_>>();
 		for (i, m) in holders.iter().enumerate() {
@@ -309,7 +313,11 @@ mod benchmarks {
 			},
 		);
 		FileBank::<T>::charge_lease(&uploader, layout.stored_bytes()).expect("lease room");
-		OwnedFiles::<T>::insert(&uploader, file_id, OwnedFile { name: label::<T>(), bucket: label::<T>() });
+		OwnedFiles::<T>::insert(
+			&uploader,
+			file_id,
+			OwnedFile { name: label::<T>(), bucket: label::<T>() },
+		);
 		T::Miners::lock_space(&restorer, layout.column_bytes()).expect("room");
 		RestoralOrders::<T>::insert(
 			(file_id, column),

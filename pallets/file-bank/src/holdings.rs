@@ -9,9 +9,8 @@
 //! miner's largest number of holdings in that class.
 
 use crate::{
-	Config, Error, ExpiredOwners, HoldingClasses, HoldingEntry, HoldingPosition,
-	HoldingSince, Holdings, LeavingMiners, OutstandingRestorals, Pallet, RestoralReason,
-	Versioned, WeightInfo,
+	Config, Error, ExpiredOwners, HoldingClasses, HoldingEntry, HoldingPosition, HoldingSince,
+	Holdings, LeavingMiners, OutstandingRestorals, Pallet, RestoralReason, Versioned, WeightInfo,
 };
 use alloc::vec::Vec;
 use cess_primitives::{
@@ -62,7 +61,13 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	fn set_slot(miner: &T::AccountId, round: u32, class: u8, index: u32, entry: Option<HoldingEntry>) {
+	fn set_slot(
+		miner: &T::AccountId,
+		round: u32,
+		class: u8,
+		index: u32,
+		entry: Option<HoldingEntry>,
+	) {
 		Holdings::<T>::mutate((miner, class, index), |slot| {
 			let mut v = slot.take().unwrap_or_default();
 			v.set(round, entry);

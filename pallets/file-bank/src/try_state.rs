@@ -35,7 +35,8 @@ impl<T: Config> Pallet<T> {
 						stored_columns += 1;
 						let pos = HoldingPosition::<T>::get(file_id, column)
 							.ok_or("stored column not indexed")?;
-						let entry = Holdings::<T>::get((&col.miner, pos.0, pos.1)).and_then(|v| v.now);
+						let entry =
+							Holdings::<T>::get((&col.miner, pos.0, pos.1)).and_then(|v| v.now);
 						ensure!(
 							entry.is_some_and(|e| (e.file_id, e.column) == (file_id, column)),
 							"holding position points elsewhere"
@@ -81,9 +82,16 @@ impl<T: Config> Pallet<T> {
 					let e = slot.now.ok_or("vacated slot below the count")?;
 					ensure!(Self::class_of_entry(&e) == Some(class), "holding in the wrong class");
 					let file = Files::<T>::get(e.file_id).ok_or("holding of a missing file")?;
-					ensure!((file.size, file.profile) == (e.size, e.profile), "holding shape differs");
-					let col = file.columns.get(e.column as usize).ok_or("holding of a bad column")?;
-					ensure!(col.miner == miner && col.state == ColumnState::Stored, "stale holding");
+					ensure!(
+						(file.size, file.profile) == (e.size, e.profile),
+						"holding shape differs"
+					);
+					let col =
+						file.columns.get(e.column as usize).ok_or("holding of a bad column")?;
+					ensure!(
+						col.miner == miner && col.state == ColumnState::Stored,
+						"stale holding"
+					);
 					ensure!(
 						HoldingPosition::<T>::get(e.file_id, e.column) == Some((class, i)),
 						"position differs"

@@ -274,7 +274,8 @@ impl<V: Clone> Versioned<V> {
 }
 
 /// Holdings per size class of one miner: `(class, count)`, ascending by class, no zero counts.
-pub type ClassCounts = BoundedVec<(u8, u32), ConstU32<{ cess_primitives::possession::challenge::MAX_CLASS as u32 }>>;
+pub type ClassCounts =
+	BoundedVec<(u8, u32), ConstU32<{ cess_primitives::possession::challenge::MAX_CLASS as u32 }>>;
 
 /// One column a miner holds, with what the audit needs to sample it (kept in the snapshot even
 /// after the file is gone).

@@ -55,7 +55,6 @@ pub mod weights;
 /// Log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::sminer";
 
-
 #[polkadot_sdk::frame_support::pallet]
 pub mod pallet {
 	use super::*;

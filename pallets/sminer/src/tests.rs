@@ -54,25 +54,11 @@ fn register_rejects_bad_input_without_changing_state() {
 		assert_noop!(register(1, (1 << 40) + 1, PER_TIB), Error::<Test>::InsufficientCollateral);
 		assert_noop!(register(1, GIB, START_BALANCE + 1), Error::<Test>::InsufficientBalance);
 		assert_noop!(
-			Sminer::register(
-				RuntimeOrigin::signed(1),
-				1,
-				BoundedVec::new(),
-				addrs(),
-				GIB,
-				PER_TIB
-			),
+			Sminer::register(RuntimeOrigin::signed(1), 1, BoundedVec::new(), addrs(), GIB, PER_TIB),
 			Error::<Test>::EmptyPeerId
 		);
 		assert_noop!(
-			Sminer::register(
-				RuntimeOrigin::signed(1),
-				1,
-				peer(),
-				BoundedVec::new(),
-				GIB,
-				PER_TIB
-			),
+			Sminer::register(RuntimeOrigin::signed(1), 1, peer(), BoundedVec::new(), GIB, PER_TIB),
 			Error::<Test>::BadMultiaddrs
 		);
 		assert_noop!(

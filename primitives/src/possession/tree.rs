@@ -169,7 +169,7 @@ impl UpperLevels {
 	}
 
 	/// The lowest kept level.
-	pub fn from(&self) -> u8 {
+	pub fn from_level(&self) -> u8 {
 		self.from
 	}
 

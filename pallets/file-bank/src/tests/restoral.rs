@@ -3,8 +3,8 @@
 
 use super::*;
 use crate::{
-	ColumnState, Error, Event, Files, LeavingMiners, OutstandingRestorals,
-	RestoralOrders, RestoralReason,
+	ColumnState, Error, Event, Files, LeavingMiners, OutstandingRestorals, RestoralOrders,
+	RestoralReason,
 };
 use cess_primitives::traits::{CreditReason, StorageHoldings};
 use polkadot_sdk::frame_support::{assert_noop, assert_ok};

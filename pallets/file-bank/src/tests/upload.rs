@@ -1,10 +1,7 @@
 //! Uploads: declaration and placement, reports, deadlines, deduplication, deletion, ownership.
 
 use super::*;
-use crate::{
-	ColumnState, Error, Event, FileState, Files, Leases, OwnedFiles,
-	TransferDeadlines,
-};
+use crate::{ColumnState, Error, Event, FileState, Files, Leases, OwnedFiles, TransferDeadlines};
 use cess_primitives::traits::CreditReason;
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok},
