@@ -52,7 +52,8 @@ struct Held {
 
 fn held() -> Held {
 	let mib = fragment_mib() as u64;
-	let layout = FileLayout::new(8 * mib << 20, 4 * mib << 20, ErasureProfile::new(4, 8)).unwrap();
+	let layout =
+		FileLayout::new((8 * mib) << 20, (4 * mib) << 20, ErasureProfile::new(4, 8)).unwrap();
 	let data: Vec<Vec<Vec<u8>>> = (0..layout.segment_count())
 		.map(|s| {
 			(0..12u64)
