@@ -135,7 +135,7 @@ mod tests {
 	use super::*;
 	use crate::store::test_file::TestFile;
 	use cess_primitives::{
-		possession::{verify, Sample},
+		possession::{verify, Holding},
 		probe::probe_path,
 	};
 	use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -167,16 +167,8 @@ mod tests {
 		let addr = listener.local_addr().unwrap();
 		let server = tokio::spawn(serve(listener, state));
 		let id = *file.manifest.file_id();
-		let layout = *file.manifest.layout();
-		let sample = Sample {
-			file_id: id,
-			segment: 1,
-			column: 0,
-			leaf: 2,
-			segments: layout.segment_count(),
-			width: 3,
-			fragment_len: layout.fragment_len(1) as u32,
-		};
+		let held = Holding { file_id: id, column: 0, layout: *file.manifest.layout() };
+		let sample = held.sample_in(1, 2);
 
 		let (status, body) = get(addr, &probe_path(&id, 1, 0, 2)).await;
 		assert_eq!(status, 200);

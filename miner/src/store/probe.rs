@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use cess_primitives::{
 	merkle::FileTree,
-	possession::{prove, ProveError, Sample, SamplePath},
+	possession::{prove, Holding, ProveError, Sample, SamplePath},
 	types::{Column, FileId, SegmentIndex},
 };
 
@@ -54,19 +54,11 @@ impl FragmentStore {
 		if !holding.holds(column) {
 			return Err(StoreError::ColumnNotHeld { file: hex32(file_id), column });
 		}
-		let layout = holding.manifest().layout();
+		let layout = *holding.manifest().layout();
 		if segment >= layout.segment_count() || leaf >= layout.leaves_in_fragment(segment) {
 			return Err(StoreError::OutOfRange { segment, leaf });
 		}
-		let sample = Sample {
-			file_id: *file_id,
-			segment,
-			column,
-			leaf,
-			segments: layout.segment_count(),
-			width: layout.profile.total() as u16,
-			fragment_len: layout.fragment_len(segment) as u32,
-		};
-		self.prove(&[sample])
+		let held = Holding { file_id: *file_id, column, layout };
+		self.prove(&[held.sample_in(segment, leaf)])
 	}
 }

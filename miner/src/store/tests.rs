@@ -156,16 +156,9 @@ fn self_check_finds_missing_and_corrupted_fragments_and_repairs_tree_levels() {
 }
 
 fn sample(file: &TestFile, segment: u32, column: Column, leaf: u32) -> Sample {
-	let layout = file.manifest.layout();
-	Sample {
-		file_id: *file.manifest.file_id(),
-		segment,
-		column,
-		leaf,
-		segments: layout.segment_count(),
-		width: layout.profile.total() as u16,
-		fragment_len: layout.fragment_len(segment) as u32,
-	}
+	let holding =
+		Holding { file_id: *file.manifest.file_id(), column, layout: *file.manifest.layout() };
+	holding.sample_in(segment, leaf)
 }
 
 #[test]

@@ -68,13 +68,17 @@ impl Holding {
 		let segments = self.layout.segment_count();
 		let full = self.fragment_leaves(0).max(1);
 		let segment = (r / full).min(u64::from(segments.saturating_sub(1))) as u32;
-		let leaf = r - u64::from(segment) * full;
+		self.sample_in(segment, (r - u64::from(segment) * full) as u32)
+	}
+
+	/// The sample of leaf `leaf` of the column's fragment of segment `segment`.
+	pub fn sample_in(&self, segment: u32, leaf: u32) -> Sample {
 		Sample {
 			file_id: self.file_id,
 			segment,
 			column: self.column,
-			leaf: leaf as u32,
-			segments,
+			leaf,
+			segments: self.layout.segment_count(),
 			width: self.layout.profile.total() as u16,
 			fragment_len: self.layout.fragment_len(segment) as u32,
 		}
