@@ -30,6 +30,11 @@ impl HoldingEntry {
 	}
 }
 
+/// Holdings of `class` in `counts` (0 if the class is not listed).
+fn class_count(counts: &[(u8, u32)], class: u8) -> u32 {
+	counts.iter().find(|(q, _)| *q == class).map_or(0, |(_, n)| *n)
+}
+
 impl<T: Config> Pallet<T> {
 	/// The size class of a column of `file` (`None` for a layout the chain never accepts).
 	pub(crate) fn class_of_entry(entry: &HoldingEntry) -> Option<u8> {
@@ -77,32 +82,28 @@ impl<T: Config> Pallet<T> {
 
 	/// Appends `(file_id, column)` of a file of `size` bytes and `profile` to `miner`'s holdings.
 	pub(crate) fn push_holding(miner: &T::AccountId, entry: HoldingEntry) -> DispatchResult {
-		ensure!(
-			Self::holding_count(miner) < T::MaxHoldingsPerMiner::get(),
-			Error::<T>::TooManyHoldings
-		);
+		let counts = HoldingClasses::<T>::get(miner).now;
+		let total: u32 = counts.iter().map(|(_, n)| *n).sum();
+		ensure!(total < T::MaxHoldingsPerMiner::get(), Error::<T>::TooManyHoldings);
 		let class = Self::class_of_entry(&entry).ok_or(Error::<T>::BadFileSize)?;
 		let round = T::Rounds::current_round();
-		let count = Self::class_count(miner, class);
+		let count = class_count(&counts, class);
 		Self::set_slot(miner, round, class, count, Some(entry));
 		HoldingPosition::<T>::insert(entry.file_id, entry.column, (class, count));
-		if Self::holding_count(miner) == 0 {
+		if total == 0 {
 			HoldingSince::<T>::insert(miner, frame_system::Pallet::<T>::block_number());
 		}
 		Self::set_count(miner, round, class, count + 1);
 		Ok(())
 	}
 
-	fn class_count(miner: &T::AccountId, class: u8) -> u32 {
-		let counts = HoldingClasses::<T>::get(miner).now;
-		counts.iter().find(|(q, _)| *q == class).map_or(0, |(_, n)| *n)
-	}
-
 	/// Removes `(file_id, column)` from `miner`'s holdings by moving its class's last entry into
 	/// its slot. No-op if it is not there. The round's snapshot keeps the removed entry.
 	pub(crate) fn remove_holding(miner: &T::AccountId, file_id: FileId, column: Column) {
 		let Some((class, pos)) = HoldingPosition::<T>::take(file_id, column) else { return };
-		let count = Self::class_count(miner, class);
+		let counts = HoldingClasses::<T>::get(miner).now;
+		let total: u32 = counts.iter().map(|(_, n)| *n).sum();
+		let count = class_count(&counts, class);
 		let Some(last) = count.checked_sub(1) else { return };
 		let round = T::Rounds::current_round();
 		if pos != last {
@@ -113,7 +114,7 @@ impl<T: Config> Pallet<T> {
 		}
 		Self::set_slot(miner, round, class, last, None);
 		Self::set_count(miner, round, class, last);
-		if Self::holding_count(miner) == 0 {
+		if total == 1 {
 			HoldingSince::<T>::remove(miner);
 		}
 	}
