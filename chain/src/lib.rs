@@ -6,6 +6,7 @@
 //! own error name and doc line.
 #![deny(missing_docs)]
 
+pub mod audit;
 mod error;
 pub mod units;
 

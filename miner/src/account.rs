@@ -6,6 +6,7 @@ use cess_chain::{
 	api::runtime_types::{
 		bounded_collections::bounded_vec::BoundedVec, pallet_sminer::types::MinerState,
 	},
+	audit::audit_summary,
 	submit,
 	units::{format_amount, format_size, parse_amount, parse_size},
 	AccountId, ChainError, Client, Keypair, Wait,
@@ -150,6 +151,7 @@ pub async fn status(ctx: &Context, store_dir: &std::path::Path) -> Result<(), Mi
 	let required = required_collateral(&ctx.client, info.declared).await?;
 	println!("state        {state}");
 	println!("credit       {}", info.credit);
+	println!("audits       {}", audit_summary(&ctx.client, account.clone()).await?);
 	println!(
 		"capacity     {} declared, {} used, {} reserved",
 		format_size(info.declared),

@@ -2,8 +2,8 @@
 //! CLI. A 64 MiB file is uploaded (fragments checked by the miners, acceptances signed) until Active and downloaded
 //! byte-identical; every column's miner passes a round; a miner whose data is wiped reports the
 //! loss and another miner restores its column; a corrupted fragment is found by the self-check,
-//! reported (credit penalty) and restored; a miner that stops answering misses a round and is
-//! penalised; a tampered fragment and a bad acceptance pushed by a client are refused.
+//! reported (credit penalty) and restored; a miner that stops answering and one whose store is
+//! emptied while it runs fail the same round and are penalised; a tampered fragment and a bad acceptance pushed by a client are refused.
 
 mod common;
 
@@ -125,16 +125,36 @@ fn files_are_stored_proven_restored_and_retrieved() {
 	assert!(miners[rotten].credit() < credit_before, "a reported loss costs credit");
 	download_matches(&rpc, &file_id, &original, &dir);
 
-	// A miner stops answering: it misses a round and is penalised.
+	// In the same round, a miner stops answering and another one's store is emptied while it
+	// runs: both fail the round and are penalised; the emptied one reports its loss at once.
 	let now = columns(&rpc, &file_id);
 	let silent = index_of(&now[2].0);
-	let credit_before = miners[silent].credit();
+	let emptied = index_of(&now[0].0);
+	// Only the round may find the emptied store: its periodic self-check is an hour away.
+	miners[emptied].stop();
+	let checks = miners[emptied].logged("self-check done");
+	miners[emptied].start_checking_every(3600);
+	wait_for("the restarted miner's first self-check", Duration::from_secs(60), || {
+		miners[emptied].logged("self-check done") > checks
+	});
+	let credit_silent = miners[silent].credit();
+	let credit_emptied = miners[emptied].credit();
+	let failed_emptied = miners[emptied].audits().1;
+	let reports = miners[emptied].logged("loss reported to the chain");
+	let objects = miners[emptied].data_dir.join("store/objects");
+	std::fs::remove_dir_all(&objects).unwrap();
+	std::fs::create_dir(&objects).unwrap();
 	miners[silent].signal("-STOP");
-	wait_for("the silent miner to miss a round", Duration::from_secs(420), || {
-		columns(&rpc, &file_id)[2].3 >= 1
+	// The emptied miner cannot answer its challenge and reports the loss at once, which fails
+	// the round (the chain does not wait for the window to close).
+	wait_for("the silent and the emptied miner to fail a round", Duration::from_secs(420), || {
+		columns(&rpc, &file_id)[2].3 >= 1 && miners[emptied].audits().1 > failed_emptied
 	});
 	miners[silent].signal("-CONT");
-	assert!(miners[silent].credit() < credit_before, "a missed round costs credit");
+	assert!(miners[silent].credit() < credit_silent, "a missed round costs credit");
+	assert!(miners[emptied].credit() < credit_emptied, "a failed round costs credit");
+	assert!(miners[emptied].logged("cannot answer the challenge") >= 1);
+	assert!(miners[emptied].logged("loss reported to the chain") > reports);
 
 	client_pushes_are_checked(&rpc);
 	drop(node);

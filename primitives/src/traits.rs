@@ -5,8 +5,9 @@
 //! * `sminer` implements [`MinerRegistry`] (placement, space accounting) for `file-bank`
 //!   and [`MinerPenalties`] (credit, slashing, forced exit) for `audit` and `file-bank`.
 //! * `file-bank` implements [`StorageHoldings`] (what a miner holds, per round snapshot, restoral
-//!   on exit) for `sminer` and `audit`; `audit` implements [`AuditClock`] (the current round)
-//!   for `file-bank`, which keeps each miner's holdings as of the round's start.
+//!   on exit) for `sminer` and `audit`; `audit` implements [`AuditClock`] (the current round,
+//!   loss reports against it) for `file-bank`, which keeps each miner's holdings as of the
+//!   round's start.
 //! * `storage-rewards` implements [`ProofRewards`] (scores passed rounds) for `audit`, and reads
 //!   [`MinerStanding`] (stored bytes, credit, beneficiary) from `sminer`.
 //!
@@ -157,16 +158,27 @@ impl<AccountId, BlockNumber> StorageHoldings<AccountId, BlockNumber> for () {
 	}
 }
 
-/// The audit round in force (implemented by `audit`, read by `file-bank` to keep its holdings
-/// snapshot).
-pub trait AuditClock {
+/// The audit round in force and what a loss report does to it (implemented by `audit`, used by
+/// `file-bank`, which keeps each miner's holdings as of the round's start).
+pub trait AuditClock<AccountId> {
 	/// The current round's number (0 before the first round).
 	fn current_round() -> u32;
+
+	/// `miner` reports column `column` of `file_id` lost. If the current round's challenge to
+	/// `miner` samples that column and `miner` has not proven the round, no proof of the round
+	/// can pass any more: the round is failed now, with a failed proof's consequences (otherwise
+	/// a miner could report everything it was challenged on and skip the round unpunished).
+	/// Returns whether the round was failed.
+	fn loss_reported(miner: &AccountId, file_id: &FileId, column: Column) -> bool;
 }
 
-impl AuditClock for () {
+impl<AccountId> AuditClock<AccountId> for () {
 	fn current_round() -> u32 {
 		0
+	}
+
+	fn loss_reported(_: &AccountId, _: &FileId, _: Column) -> bool {
+		false
 	}
 }
 

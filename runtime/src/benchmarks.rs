@@ -50,6 +50,10 @@ impl pallet_file_bank::BenchmarkHelper<AccountId, Signature> for StorageBenchmar
 			.expect("the benchmark signer's key is in the keystore")
 			.into()
 	}
+
+	fn start_audit_round() {
+		pallet_audit::Pallet::<Runtime>::benchmark_start_round();
+	}
 }
 
 impl pallet_audit::BenchmarkHelper<AccountId> for StorageBenchmarks {

@@ -5,7 +5,7 @@ use std::{sync::Arc, time::Duration};
 
 use cess_chain::{api, ChainError, Wait};
 
-use super::{chain::samples, Service};
+use super::{chain::samples, upkeep, Service};
 use crate::prover::answer;
 
 /// How often the challenge is read (about one block).
@@ -36,9 +36,20 @@ pub async fn prove_rounds(service: Arc<Service>) {
 		let proof = match proof {
 			Ok(proof) => proof,
 			Err(e) => {
-				tracing::error!(round = challenge.round, error = %e, "cannot answer the challenge");
+				tracing::error!(
+					round = challenge.round, error = %e,
+					"cannot answer the challenge; checking the store now"
+				);
 				service.metrics.proofs.with_label_values(&["unanswerable"]).inc();
 				answered = Some(challenge.round);
+				// Data the chain counts as ours is gone or damaged: report it now, so that its
+				// restoral starts, rather than at the next scheduled self-check.
+				let service = service.clone();
+				tokio::spawn(async move {
+					if let Err(e) = upkeep::self_check_once(&service).await {
+						tracing::warn!(error = %e, "self-check failed");
+					}
+				});
 				continue;
 			},
 		};

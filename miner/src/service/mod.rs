@@ -50,6 +50,8 @@ pub struct Service {
 	pub offers: Mutex<HashMap<(FileId, Column), Arc<FileManifest>>>,
 	/// The chain's segment size.
 	pub segment_size: u64,
+	/// Held by the self-check pass under way, so that passes never overlap.
+	pub self_check: tokio::sync::Mutex<()>,
 }
 
 /// Runs the miner until it is stopped.
@@ -98,6 +100,7 @@ pub async fn run(
 		metrics: metrics.clone(),
 		offers: Mutex::new(HashMap::new()),
 		segment_size,
+		self_check: tokio::sync::Mutex::new(()),
 	});
 	tracing::info!(
 		account = %me,

@@ -28,6 +28,7 @@ pub async fn self_check(service: Arc<Service>, every: Duration) {
 
 /// One self-check pass; returns the columns reported lost.
 pub async fn self_check_once(service: &Arc<Service>) -> Result<usize, String> {
+	let _pass = service.self_check.lock().await;
 	let store = service.clone();
 	let losses = tokio::task::spawn_blocking(move || store.store.self_check())
 		.await
@@ -57,7 +58,9 @@ pub async fn self_check_once(service: &Arc<Service>) -> Result<usize, String> {
 		}
 		service.store.release(file_id, *column).map_err(|e| e.to_string())?;
 	}
-	service.metrics.held_columns.set(service.store.held_columns().len() as i64);
+	let held = service.store.held_columns().len();
+	service.metrics.held_columns.set(held as i64);
+	tracing::info!(held, lost = lost.len(), "self-check done");
 	Ok(lost.len())
 }
 

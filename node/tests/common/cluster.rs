@@ -54,7 +54,13 @@ impl Miner {
 		);
 	}
 
+	/// Starts `cess-miner run` with a self-check every 10 s.
 	pub fn start(&mut self) {
+		self.start_checking_every(10);
+	}
+
+	/// Starts `cess-miner run` with a self-check at start and then every `secs` seconds.
+	pub fn start_checking_every(&mut self, secs: u32) {
 		let log = File::options()
 			.create(true)
 			.append(true)
@@ -66,7 +72,7 @@ impl Miner {
 			.arg(format!("/ip4/127.0.0.1/tcp/{}", self.p2p))
 			.arg("--http-listen")
 			.arg(format!("127.0.0.1:{}", self.http))
-			.args(["--self-check-interval", "10", "--gc-interval", "600"])
+			.args(["--self-check-interval", &secs.to_string(), "--gc-interval", "600"])
 			.stdout(Stdio::from(log.try_clone().expect("log")))
 			.stderr(Stdio::from(log))
 			.spawn()
@@ -92,6 +98,32 @@ impl Miner {
 		text.lines()
 			.find_map(|l| l.strip_prefix("credit")?.trim().parse().ok())
 			.unwrap_or_else(|| panic!("no credit in status:\n{text}"))
+	}
+
+	/// `(passed, failed, missed)` audit rounds, from `cess-miner status`.
+	pub fn audits(&self) -> (u32, u32, u32) {
+		let out = self.cmd().arg("status").output().expect("cess-miner status");
+		let text = String::from_utf8_lossy(&out.stdout);
+		let line = text
+			.lines()
+			.find_map(|l| l.strip_prefix("audits"))
+			.unwrap_or_else(|| panic!("no audits in status:\n{text}"));
+		// `round 12 MISSED (10 passed, 1 failed, 1 missed)`
+		let counts = line.rsplit_once('(').map_or("", |(_, c)| c);
+		let count = |what: &str| {
+			counts
+				.split(',')
+				.find_map(|c| {
+					c.trim().trim_end_matches(')').strip_suffix(what)?.trim().parse().ok()
+				})
+				.unwrap_or_else(|| panic!("no `{what}` count in `{line}`"))
+		};
+		(count("passed"), count("failed"), count("missed"))
+	}
+
+	/// How many times the miner's log (over all its runs) says `what`.
+	pub fn logged(&self, what: &str) -> usize {
+		self.log().matches(what).count()
 	}
 
 	pub fn log(&self) -> String {

@@ -1,11 +1,12 @@
 //! Proof submission: the challenge expanded on chain from the miner's holdings snapshot, the
 //! proof verified in the runtime (PoDR² v2, plain BLAKE2b in wasm).
 
-use crate::{Audits, Config, CurrentRound, Error, Event, Outcome, Pallet};
+use crate::{Audits, Config, CurrentRound, Error, Event, MinerAudit, Outcome, Pallet};
 use alloc::vec::Vec;
 use cess_primitives::{
 	possession::{self, challenge_seed, expand, Sample},
-	traits::{CreditReason, MinerPenalties, ProofRewards, StorageHoldings},
+	traits::{AuditClock, CreditReason, MinerPenalties, ProofRewards, StorageHoldings},
+	types::{Column, FileId},
 };
 use codec::Encode;
 use polkadot_sdk::{
@@ -60,30 +61,50 @@ impl<T: Config> Pallet<T> {
 		ensure!(audit.last_submitted != Some(round), Error::<T>::AlreadySubmitted);
 		let (_, samples) = Self::challenge_with(&who, c).ok_or(Error::<T>::NotChallenged)?;
 		let passed = possession::verify(&samples, proof).is_ok();
-		audit.last_submitted = Some(round);
 		if passed {
+			audit.last_submitted = Some(round);
 			audit.consecutive_misses = 0;
 			audit.passed = audit.passed.saturating_add(1);
+			Audits::<T>::insert(&who, audit);
 			T::Penalties::adjust_credit(&who, PASS_CREDIT, CreditReason::RoundPassed);
 			T::Rewards::round_passed(&who);
+			Self::record(&who, round, Outcome::Passed);
+			Self::deposit_event(Event::ProofChecked { miner: who, round, passed });
 		} else {
-			audit.failed = audit.failed.saturating_add(1);
-			audit.consecutive_misses = audit.consecutive_misses.saturating_add(1);
-			T::Penalties::adjust_credit(&who, FAIL_CREDIT, CreditReason::ProofFailed);
-			T::Penalties::slash(&who, T::FailSlash::get());
-		}
-		Audits::<T>::insert(&who, audit);
-		Self::record(&who, round, if passed { Outcome::Passed } else { Outcome::Failed });
-		Self::deposit_event(Event::ProofChecked { miner: who.clone(), round, passed });
-		if !passed {
-			Self::maybe_force_out(&who, audit.consecutive_misses);
+			Self::fail_round(&who, round, audit);
 		}
 		Ok(if passed { Pays::No.into() } else { Pays::Yes.into() })
 	}
+
+	/// Records a failed `round` for `who` (whose record was `audit`): credit, slash, history,
+	/// event, and a forced exit after too many bad rounds in a row.
+	fn fail_round(who: &T::AccountId, round: u32, mut audit: MinerAudit) {
+		audit.last_submitted = Some(round);
+		audit.failed = audit.failed.saturating_add(1);
+		audit.consecutive_misses = audit.consecutive_misses.saturating_add(1);
+		Audits::<T>::insert(who, audit);
+		T::Penalties::adjust_credit(who, FAIL_CREDIT, CreditReason::ProofFailed);
+		T::Penalties::slash(who, T::FailSlash::get());
+		Self::record(who, round, Outcome::Failed);
+		Self::deposit_event(Event::ProofChecked { miner: who.clone(), round, passed: false });
+		Self::maybe_force_out(who, audit.consecutive_misses);
+	}
 }
 
-impl<T: Config> cess_primitives::traits::AuditClock for Pallet<T> {
+impl<T: Config> AuditClock<T::AccountId> for Pallet<T> {
 	fn current_round() -> u32 {
 		CurrentRound::<T>::get().map_or(0, |r| r.index)
+	}
+
+	fn loss_reported(miner: &T::AccountId, file_id: &FileId, column: Column) -> bool {
+		let audit = Audits::<T>::get(miner);
+		let Some((round, samples)) = Self::current_challenge(miner) else { return false };
+		if audit.last_submitted.is_some_and(|r| r >= round)
+			|| !samples.iter().any(|s| s.file_id == *file_id && s.column == column)
+		{
+			return false;
+		}
+		Self::fail_round(miner, round, audit);
+		true
 	}
 }

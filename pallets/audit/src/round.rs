@@ -23,6 +23,12 @@ impl<T: Config> Pallet<T> {
 				return T::WeightInfo::round_idle();
 			}
 		}
+		Self::start_round(n, current);
+		T::WeightInfo::round_start()
+	}
+
+	/// Starts the round after `current` (the first if `None`) at `n`, queueing `current`'s sweep.
+	fn start_round(n: BlockNumberFor<T>, current: Option<RoundInfo<BlockNumberFor<T>>>) {
 		let (random, _) = T::Randomness::random(b"cess/audit-round");
 		let random = random.unwrap_or_else(frame_system::Pallet::<T>::parent_hash);
 		let mut seed = [0u8; 32];
@@ -38,7 +44,12 @@ impl<T: Config> Pallet<T> {
 		}
 		CurrentRound::<T>::put(RoundInfo { index, start: n, seed });
 		Self::deposit_event(Event::RoundStarted { round: index, seed });
-		T::WeightInfo::round_start()
+	}
+
+	/// Starts a new round at the current block, whatever the round length.
+	#[cfg(feature = "runtime-benchmarks")]
+	pub fn benchmark_start_round() {
+		Self::start_round(frame_system::Pallet::<T>::block_number(), CurrentRound::<T>::get());
 	}
 
 	/// Processes up to `SweepBatch` miners of the oldest round being swept.

@@ -194,3 +194,36 @@ fn the_benchmark_proof_climbs_every_path_and_fails_last() {
 		assert_eq!(verify(&samples, &honest), Ok(()));
 	});
 }
+
+#[test]
+fn reporting_a_challenged_column_lost_fails_the_round() {
+	use cess_primitives::traits::AuditClock;
+	build_and_execute(|| {
+		let big = give(1, 1, 400_000, 0);
+		let tiny = give(1, 2, 300, 0);
+		roll_to(round_start(1) + 1);
+		let (round, samples) = Audit::current_challenge(&1).expect("challenged");
+		assert!(samples.iter().all(|s| s.file_id == big), "300 bytes of 400 300 are not drawn");
+		// A column the challenge does not sample can be lost and the round still proven.
+		assert!(!<Audit as AuditClock<u64>>::loss_reported(&1, &tiny, 1));
+		assert_eq!(Audits::<Test>::get(1).failed, 0);
+		// A sampled one cannot: the round fails at once, as a failed proof would.
+		assert!(<Audit as AuditClock<u64>>::loss_reported(&1, &big, 1));
+		System::assert_last_event(Event::ProofChecked { miner: 1, round, passed: false }.into());
+		let audit = Audits::<Test>::get(1);
+		assert_eq!((audit.passed, audit.failed, audit.missed), (0, 1, 0));
+		assert_eq!(Audit::history_of(&1).1, vec![(round, Outcome::Failed)]);
+		assert_eq!(slashes(), vec![(1, FAIL_SLASH)]);
+		let (_, proof) = proof_of(1);
+		assert_noop!(submit(1, round, proof), Error::<Test>::AlreadySubmitted);
+		assert!(!<Audit as AuditClock<u64>>::loss_reported(&1, &big, 1), "failed once");
+
+		// After a passed proof, a loss report changes nothing of the round.
+		roll_to(round_start(2) + 1);
+		let (round, proof) = proof_of(1);
+		assert_ok!(submit(1, round, proof));
+		assert!(!<Audit as AuditClock<u64>>::loss_reported(&1, &big, 1));
+		let audit = Audits::<Test>::get(1);
+		assert_eq!((audit.passed, audit.failed, audit.missed), (1, 1, 0));
+	});
+}

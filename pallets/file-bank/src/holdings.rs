@@ -62,7 +62,7 @@ impl<T: Config> Pallet<T> {
 				Err(_) => {},
 			}
 			v.set(round, counts);
-			*slot = (!v.now.is_empty() || !v.settled(round)).then_some(v);
+			*slot = v.into_stored(round, |counts| counts.is_empty());
 		});
 	}
 
@@ -76,7 +76,7 @@ impl<T: Config> Pallet<T> {
 		Holdings::<T>::mutate((miner, class, index), |slot| {
 			let mut v = slot.take().unwrap_or_default();
 			v.set(round, entry);
-			*slot = (v.now.is_some() || !v.settled(round)).then_some(v);
+			*slot = v.into_stored(round, Option::is_none);
 		});
 	}
 

@@ -83,6 +83,8 @@ pub trait BenchmarkHelper<AccountId, Signature> {
 	fn add_miner(who: &AccountId, capacity: u64);
 	/// An account able to sign acceptances (its key is created if needed).
 	fn signer() -> AccountId;
+	/// Starts a new audit round at the current block (its challenges sample the holdings of now).
+	fn start_audit_round();
 	/// `signer`'s signature over `message`.
 	fn sign(signer: &AccountId, message: &[u8]) -> Signature;
 }
@@ -183,8 +185,9 @@ pub mod pallet {
 		/// Largest restoral proof, in bytes.
 		#[pallet::constant]
 		type MaxRestoralProofLen: Get<u32>;
-		/// The current audit round, by which the holdings snapshot is kept.
-		type Rounds: AuditClock;
+		/// The current audit round, by which the holdings snapshot is kept, and which a loss
+		/// report of a challenged column fails.
+		type Rounds: AuditClock<Self::AccountId>;
 		/// Lease expiries that can fall in one block.
 		#[pallet::constant]
 		type MaxExpiriesPerBlock: Get<u32>;
@@ -708,7 +711,9 @@ pub mod pallet {
 			Self::do_transfer_ownership(who, file_id, to)
 		}
 
-		/// Report that the caller lost a column it holds, opening a restoral order.
+		/// Report that the caller lost a column it holds, opening a restoral order. If the
+		/// current audit round's challenge to the caller samples that column and the caller has
+		/// not proven the round, the round fails now (a proof of it can no longer pass).
 		///
 		/// ## Dispatch Origin
 		///

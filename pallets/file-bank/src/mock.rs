@@ -4,7 +4,7 @@
 use crate as pallet_file_bank;
 use cess_primitives::{
 	traits::{AuditClock, CreditReason, MinerPenalties, MinerRegistry, PlacementInfo, SpaceError},
-	types::LEAF_BYTES,
+	types::{Column, FileId, LEAF_BYTES},
 };
 use core::cell::RefCell;
 use polkadot_sdk::{
@@ -203,6 +203,12 @@ pub fn credit_log() -> Vec<(u64, i32, CreditReason)> {
 
 thread_local! {
 	static ROUND: RefCell<u32> = const { RefCell::new(0) };
+	static LOSS_REPORTS: RefCell<Vec<(u64, FileId, Column)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Loss reports the audit was told of so far.
+pub fn audit_loss_reports() -> Vec<(u64, FileId, Column)> {
+	LOSS_REPORTS.with(|l| l.borrow().clone())
 }
 
 /// The audit round as the tests set it.
@@ -215,9 +221,14 @@ impl MockRounds {
 	}
 }
 
-impl AuditClock for MockRounds {
+impl AuditClock<u64> for MockRounds {
 	fn current_round() -> u32 {
 		ROUND.with(|r| *r.borrow())
+	}
+
+	fn loss_reported(miner: &u64, file_id: &FileId, column: Column) -> bool {
+		LOSS_REPORTS.with(|l| l.borrow_mut().push((*miner, *file_id, column)));
+		false
 	}
 }
 
@@ -269,6 +280,9 @@ impl crate::BenchmarkHelper<u64, TestSignature> for MockBenchmarks {
 	fn sign(signer: &u64, message: &[u8]) -> TestSignature {
 		TestSignature(*signer, message.to_vec())
 	}
+	fn start_audit_round() {
+		MockRounds::set(MockRounds::current_round() + 1);
+	}
 }
 
 /// Start balance of accounts 1..=9.
@@ -279,6 +293,7 @@ pub fn new_test_ext() -> TestExternalities {
 	MINERS.with(|m| m.borrow_mut().clear());
 	MockRounds::set(0);
 	CREDIT_LOG.with(|l| l.borrow_mut().clear());
+	LOSS_REPORTS.with(|l| l.borrow_mut().clear());
 	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: (1..=9).map(|a| (a, START_BALANCE)).collect(),

@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 use cess_primitives::{
 	merkle::blake2_256_parts,
 	possession::{self, challenge::expand_one, Sample},
-	traits::{CreditReason, MinerPenalties, MinerRegistry},
+	traits::{AuditClock, CreditReason, MinerPenalties, MinerRegistry},
 	types::{Column, FileId},
 };
 use polkadot_sdk::{
@@ -82,6 +82,8 @@ impl<T: Config> Pallet<T> {
 		let col = file.columns.get(column as usize).ok_or(Error::<T>::BadColumn)?;
 		ensure!(col.miner == who, Error::<T>::NotColumnMiner);
 		ensure!(col.state == ColumnState::Stored, Error::<T>::ColumnNotStored);
+		// A column this round's challenge samples cannot be proven any more: the round fails.
+		T::Rounds::loss_reported(&who, &file_id, column);
 		Self::open_order(file_id, column, RestoralReason::SelfReported);
 		T::Penalties::adjust_credit(&who, LOSS_REPORTED_CREDIT, CreditReason::LossReported);
 		Ok(())

@@ -67,7 +67,8 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(lease_use.is_empty(), "files owned without a lease");
 		let mut indexed = 0u64;
-		let round = <T::Rounds as cess_primitives::traits::AuditClock>::current_round();
+		let round =
+			<T::Rounds as cess_primitives::traits::AuditClock<T::AccountId>>::current_round();
 		for (miner, classes) in HoldingClasses::<T>::iter() {
 			for versioned_counts in [&classes.now, classes.at(round)] {
 				ensure!(

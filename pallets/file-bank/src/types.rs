@@ -271,6 +271,12 @@ impl<V: Clone> Versioned<V> {
 	pub fn settled(&self, round: u32) -> bool {
 		!matches!(self.before, Some((r, _)) if r == round)
 	}
+
+	/// What to store after a change during round `round`: nothing once the current value is
+	/// empty (`is_empty`) and no snapshot of the round is pending.
+	pub fn into_stored(self, round: u32, is_empty: impl Fn(&V) -> bool) -> Option<Self> {
+		(!is_empty(&self.now) || !self.settled(round)).then_some(self)
+	}
 }
 
 /// Holdings per size class of one miner: `(class, count)`, ascending by class, no zero counts.

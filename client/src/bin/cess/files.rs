@@ -3,11 +3,9 @@
 use cess_chain::{
 	api::{
 		self,
-		runtime_types::{
-			pallet_audit::types::Outcome,
-			pallet_file_bank::types::{ColumnState, FileState},
-		},
+		runtime_types::pallet_file_bank::types::{ColumnState, FileState},
 	},
+	audit::audit_summary,
 	units::format_size,
 	ChainError, Wait,
 };
@@ -73,30 +71,14 @@ pub async fn info(ctx: &Context, file_id: FileId) -> Result<(), CliError> {
 	for owner in &file.owners.0 {
 		println!("owner        {owner}");
 	}
-	let at = ctx.client.at_current_block().await.map_err(ChainError::rpc)?;
 	for (column, info) in file.columns.0.iter().enumerate() {
 		let state = match info.state {
 			ColumnState::Assigned { attempts } => format!("assigned (attempt {attempts})"),
 			ColumnState::Stored => "stored".into(),
 			ColumnState::Restoring => "restoring".into(),
 		};
-		let (audit, history) = at
-			.runtime_apis()
-			.call(api::runtime_apis().audit_api().audit_history(info.miner))
-			.await
-			.map_err(ChainError::rpc)?;
-		let last = history.last().map_or("no audit yet".to_string(), |(round, outcome)| {
-			let outcome = match outcome {
-				Outcome::Passed => "passed",
-				Outcome::Failed => "FAILED",
-				Outcome::Missed => "MISSED",
-			};
-			format!("round {round} {outcome}")
-		});
-		println!(
-			"column {column:<3}   {state:<22} miner {}  audits: {last} ({} passed, {} failed, {} missed)",
-			info.miner, audit.passed, audit.failed, audit.missed
-		);
+		let audits = audit_summary(&ctx.client, info.miner.clone()).await?;
+		println!("column {column:<3}   {state:<22} miner {}  audits: {audits}", info.miner);
 	}
 	Ok(())
 }

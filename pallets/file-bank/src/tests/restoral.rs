@@ -59,6 +59,8 @@ fn self_reported_loss_opens_an_order() {
 			credit_log(),
 			vec![(loser, crate::LOSS_REPORTED_CREDIT, CreditReason::LossReported)]
 		);
+		// The audit is told, so that a challenged column's round fails.
+		assert_eq!(audit_loss_reports(), vec![(loser, f.id, 1)]);
 		assert_noop!(
 			FileBank::report_loss(RuntimeOrigin::signed(loser), f.id, 1),
 			Error::<Test>::ColumnNotStored
