@@ -158,6 +158,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type PositiveCount<T: Config> = StorageValue<_, u32, ValueQuery>;
 
+	/// The credit of miners that withdrew with less than `InitialCredit`: they start from it if
+	/// they register again, so leaving does not wash a bad record clean.
+	#[pallet::storage]
+	pub type FormerCredit<T: Config> = StorageMap<_, Twox64Concat, T::AccountId, u32>;
+
 	/// The latest credit changes of each miner, oldest first.
 	#[pallet::storage]
 	pub type CreditHistory<T: Config> = StorageMap<
@@ -314,7 +319,8 @@ pub mod pallet {
 		/// ## Details
 		///
 		/// `capacity` (bytes) must lie within `MinCapacity..=MaxCapacity`; `collateral` is put on hold and must cover `CollateralPerTiB` per started
-		/// TiB of it. The miner starts positive with `InitialCredit`.
+		/// TiB of it. The miner starts positive with `InitialCredit`, or with the lower credit it
+		/// had when it last withdrew.
 		///
 		/// ## Events
 		///
@@ -350,7 +356,7 @@ pub mod pallet {
 				used: 0,
 				locked: 0,
 				collateral,
-				credit: T::InitialCredit::get(),
+				credit: FormerCredit::<T>::take(&who).unwrap_or_else(T::InitialCredit::get),
 				state: MinerState::Positive,
 				registered_at: now,
 			};
@@ -547,6 +553,9 @@ pub mod pallet {
 			)?;
 			Miners::<T>::remove(&who);
 			CreditHistory::<T>::remove(&who);
+			if info.credit < T::InitialCredit::get() {
+				FormerCredit::<T>::insert(&who, info.credit);
+			}
 			Self::deposit_event(Event::Exited { miner: who, collateral: released });
 			Ok(())
 		}

@@ -275,6 +275,34 @@ fn exit_completes_after_cooling_period() {
 	});
 }
 
+/// The credit-washing attack: a miner with a bad record exits, withdraws and registers again to
+/// start over with `InitialCredit`. Its low credit survives; a good record is not carried over
+/// (nor stored), and a fresh registration starts at `InitialCredit`.
+#[test]
+fn credit_washing_by_withdraw_and_reregister_keeps_the_low_credit() {
+	build_and_execute(|| {
+		assert_ok!(register(1, GIB, PER_TIB));
+		Sminer::adjust_credit(&1, -350, CreditReason::RoundMissed);
+		assert_eq!(Miners::<Test>::get(1).unwrap().credit, 150);
+		assert_ok!(Sminer::request_exit(RuntimeOrigin::signed(1)));
+		roll_to(1 + COOLING);
+		assert_ok!(Sminer::withdraw(RuntimeOrigin::signed(1)));
+		assert_eq!(crate::FormerCredit::<Test>::get(1), Some(150));
+		assert_ok!(register(1, GIB, PER_TIB));
+		assert_eq!(Miners::<Test>::get(1).unwrap().credit, 150, "the bad record survives");
+		assert_eq!(crate::FormerCredit::<Test>::get(1), None);
+
+		assert_ok!(register(2, GIB, PER_TIB));
+		Sminer::adjust_credit(&2, 100, CreditReason::RoundPassed);
+		assert_ok!(Sminer::request_exit(RuntimeOrigin::signed(2)));
+		roll_to(1 + 2 * COOLING);
+		assert_ok!(Sminer::withdraw(RuntimeOrigin::signed(2)));
+		assert_eq!(crate::FormerCredit::<Test>::get(2), None);
+		assert_ok!(register(2, GIB, PER_TIB));
+		assert_eq!(Miners::<Test>::get(2).unwrap().credit, 500);
+	});
+}
+
 #[test]
 fn forced_out_miner_withdraws_what_is_left() {
 	build_and_execute(|| {
