@@ -117,7 +117,7 @@ pub async fn register(ctx: &Context, args: &Register) -> Result<(), MinerError> 
 		None => ctx.account(),
 	};
 	let call = api::tx().sminer().register(
-		beneficiary,
+		beneficiary.clone(),
 		BoundedVec(ctx.identity.peer_id().to_bytes()),
 		BoundedVec(endpoints(&args.endpoints)?),
 		capacity,
@@ -130,6 +130,13 @@ pub async fn register(ctx: &Context, args: &Register) -> Result<(), MinerError> 
 		format_size(capacity),
 		format_amount(collateral)
 	);
+	if beneficiary != ctx.account() {
+		println!(
+			"rewards go to this account until {beneficiary} accepts being the beneficiary: \
+			 `cess --account <its key> accept-beneficiary {}`",
+			ctx.account()
+		);
+	}
 	Ok(())
 }
 
@@ -164,6 +171,15 @@ pub async fn status(ctx: &Context, store_dir: &std::path::Path) -> Result<(), Mi
 		format_amount(required)
 	);
 	println!("beneficiary  {}", info.beneficiary);
+	let proposed = cess_chain::fetch(
+		&ctx.client,
+		api::storage().sminer().proposed_beneficiary(),
+		(account.clone(),),
+	)
+	.await?;
+	if let Some(proposed) = proposed {
+		println!("proposed     {proposed} (until it runs `cess accept-beneficiary {account}`)");
+	}
 	for addr in &info.multiaddrs.0 {
 		match Multiaddr::try_from(addr.0.clone()) {
 			Ok(a) => println!("endpoint     {a}"),

@@ -81,7 +81,8 @@ pub struct Register {
 	/// Collateral in TCESS; defaults to the chain's requirement for the capacity.
 	#[arg(long)]
 	pub collateral: Option<String>,
-	/// Account that receives rewards (SS58); defaults to the miner account.
+	/// Account that receives rewards (SS58); defaults to the miner account. Another account
+	/// receives them once it accepts (`cess accept-beneficiary <miner>`).
 	#[arg(long)]
 	pub beneficiary: Option<String>,
 	/// Endpoints.

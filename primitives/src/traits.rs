@@ -49,6 +49,8 @@ pub enum CreditReason {
 	ProbeFailed,
 	/// Validators fetched a probed block from the miner.
 	ProbePassed,
+	/// Let a restoral claim run out without completing it.
+	RestoralLapsed,
 }
 
 /// Why a space operation on a miner failed.

@@ -4,12 +4,15 @@
 
 use std::sync::Arc;
 
-use cess_chain::{api, ChainError, Wait};
+use cess_chain::{api, subxt_signer::sr25519, ChainError, Wait};
 use cess_client::{
 	net::{Inbound, Refusal, Request, Response},
 	FileManifest,
 };
-use cess_primitives::types::{Column, FileId, SegmentIndex};
+use cess_primitives::{
+	traits::acceptance_message,
+	types::{Column, FileId, SegmentIndex},
+};
 
 use super::{chain::assigned_to, Service};
 use crate::store::{hex32, StoreError};
@@ -142,9 +145,27 @@ async fn fragment(
 	.map_err(|e| refuse(Refusal::Unavailable, format!("storing failed: {e}")))?
 }
 
-/// `Accept`: records the column as held, then reports it with the owner's acceptance.
+/// `Accept`: checks the uploader's acceptance, records the column as held, then reports it.
 async fn accept(service: &Service, file_id: FileId, column: Column, signature: [u8; 64]) -> Answer {
 	let manifest = offered(service, &file_id, column)?;
+	// A report with a bad signature would fail on chain and still cost this miner its fee.
+	let file = service.chain.file(file_id).await.map_err(chain_down)?.ok_or_else(|| {
+		refuse(Refusal::UnknownFile, format!("the chain has no file {}", hex32(&file_id)))
+	})?;
+	let me = service.chain.account();
+	let message = acceptance_message(&file_id, column, &me.0);
+	let uploader = sr25519::PublicKey(file.uploader.0);
+	if !sr25519::verify(&sr25519::Signature(signature), &message, &uploader) {
+		return Err(refuse(
+			Refusal::Rejected,
+			format!(
+				"BadAcceptance: the acceptance is not {}'s signature over column {column} of {} \
+				 for this miner; nothing was submitted",
+				file.uploader,
+				hex32(&file_id)
+			),
+		));
+	}
 	let newly_held = !service.store.holding(&file_id).is_some_and(|h| h.holds(column));
 	service.store.commit(&manifest, &[column]).map_err(store_error)?;
 	let call = api::tx().file_bank().transfer_report(

@@ -5,7 +5,7 @@
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
-use cess_chain::{api, ChainError, Wait};
+use cess_chain::{api, units::format_amount, ChainError, Wait};
 use cess_client::{
 	net::dial_info, rebuild_column, Fetch, FileManifest, FragmentSink, FragmentSource,
 };
@@ -58,22 +58,54 @@ pub async fn work_orders(service: Arc<Service>) {
 	}
 }
 
-/// Unclaimed orders for columns lost by other miners: `(file, column, column bytes)`.
+/// Orders this miner may claim now, for columns lost by other miners: `(file, column, column
+/// bytes)`. Unclaimed orders and those whose claim lapsed, except where this miner's own claim
+/// lapsed (the chain bars it from the order for a while). None when the claim deposit cannot be
+/// put on hold (a failed claim would still cost its fee).
 async fn open_orders(service: &Service) -> Result<Vec<(FileId, Column, u64)>, ChainError> {
 	let me = service.chain.account();
-	let orders = service
+	let (now, orders, deposit, free) = service
 		.chain
-		.retrying(|client| async move {
-			let at = client.at_current_block().await.map_err(ChainError::rpc)?;
-			let call = api::runtime_apis().file_bank_api().restoral_orders(None, 64);
-			at.runtime_apis().call(call).await.map_err(ChainError::rpc)
+		.retrying(|client| {
+			let me = me.clone();
+			async move {
+				let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+				let call = api::runtime_apis().file_bank_api().restoral_orders(None, 64);
+				let orders = at.runtime_apis().call(call).await.map_err(ChainError::rpc)?;
+				let deposit = at
+					.constants()
+					.entry(api::constants().file_bank().restoral_claim_deposit())
+					.map_err(ChainError::rpc)?;
+				let account = at
+					.storage()
+					.try_fetch(api::storage().system().account(), (me,))
+					.await
+					.map_err(ChainError::rpc)?;
+				let free = match account {
+					Some(a) => a.decode().map_err(ChainError::rpc)?.data.free,
+					None => 0,
+				};
+				Ok((at.block_number() as u32, orders, deposit, free))
+			}
 		})
 		.await?;
-	Ok(orders
+	let claimable: Vec<_> = orders
 		.into_iter()
-		.filter(|o| o.claim.is_none() && o.lost_by != me)
+		.filter(|o| o.lost_by != me)
+		.filter(|o| o.claim.as_ref().is_none_or(|(by, deadline)| *deadline < now && *by != me))
+		.filter(|o| o.barred.as_ref().is_none_or(|(by, until)| *by != me || *until < now))
 		.map(|o| (o.file_id, o.column, o.column_bytes))
-		.collect())
+		.collect();
+	// The deposit, and as much again for fees.
+	if !claimable.is_empty() && free < deposit.saturating_mul(2) {
+		tracing::warn!(
+			free = %format_amount(free),
+			deposit = %format_amount(deposit),
+			"open restoral orders need a claim deposit on hold: top up this miner's account"
+		);
+		return Ok(Vec::new());
+	}
+	Ok(claimable)
 }
 
 /// The libp2p address book of a file's other columns: column → (peer, addresses).

@@ -53,6 +53,8 @@ fn start_round<T: Config>(index: u32) -> BlockNumberFor<T> {
 fn probe_worst_case<T: Config>(
 	miner: &T::AccountId,
 ) -> (ProbeReport<T::AccountId>, <T::AuthorityId as RuntimeAppPublic>::Signature) {
+	// A registered miner with data, so the penalty lands on a real record (credit, history).
+	T::BenchmarkHelper::challengeable_miner(miner, 1);
 	let n = T::MaxAuthorities::get();
 	let key = T::AuthorityId::generate_pair(None);
 	Authorities::<T>::put(WeakBoundedVec::force_from(alloc::vec![key.clone(); n as usize], None));

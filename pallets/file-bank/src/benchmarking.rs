@@ -15,7 +15,7 @@ use polkadot_sdk::{
 	frame_support::{
 		pallet_prelude::*,
 		traits::{
-			fungible::{Inspect, Mutate},
+			fungible::{Inspect, Mutate, MutateHold},
 			Get,
 		},
 	},
@@ -67,6 +67,7 @@ fn miners<T: Config>(n: u32) -> Vec<T::AccountId> {
 		.map(|i| {
 			let who: T::AccountId = account("miner", i, SEED);
 			T::BenchmarkHelper::add_miner(&who, 1 << 40);
+			fund::<T>(&who);
 			who
 		})
 		.collect()
@@ -322,6 +323,10 @@ mod benchmarks {
 			OwnedFile { name: label::<T>(), bucket: label::<T>() },
 		);
 		T::Miners::lock_space(&restorer, layout.column_bytes()).expect("room");
+		fund::<T>(&restorer);
+		let deposit = T::RestoralClaimDeposit::get();
+		T::Currency::hold(&crate::HoldReason::RestoralClaim.into(), &restorer, deposit)
+			.expect("funded");
 		RestoralOrders::<T>::insert(
 			(file_id, column),
 			RestoralOrder {
@@ -332,7 +337,9 @@ mod benchmarks {
 					restorer: restorer.clone(),
 					claimed_at: now,
 					deadline: now.saturating_add(T::RestoralClaimPeriod::get()),
+					deposit,
 				}),
+				barred: None,
 			},
 		);
 		OutstandingRestorals::<T>::insert(&holders[column as usize], 1);

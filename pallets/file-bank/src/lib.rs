@@ -73,6 +73,8 @@ pub const TRANSFER_MISSED_CREDIT: i32 = -20;
 pub const LOSS_REPORTED_CREDIT: i32 = -5;
 /// Credit a restorer earns for a completed restoral.
 pub const RESTORAL_CREDIT: i32 = 10;
+/// Credit a claimant loses when its restoral claim lapses.
+pub const RESTORAL_LAPSED_CREDIT: i32 = -20;
 
 pub use restoral::restoral_seed;
 
@@ -114,11 +116,22 @@ pub mod pallet {
 	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
+	/// A reason for the pallet placing a hold on funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// The deposit of a running restoral claim (forfeited if the claim lapses).
+		#[codec(index = 0)]
+		RestoralClaim,
+	}
+
 	/// Configuration of the pallet.
 	#[pallet::config]
 	pub trait Config: polkadot_sdk::frame_system::Config {
-		/// The currency leases are paid in.
-		type Currency: fungible::Mutate<Self::AccountId>;
+		/// The currency leases are paid in and claim deposits are held in.
+		type Currency: fungible::Mutate<Self::AccountId>
+			+ fungible::MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>;
+		/// The overarching hold reason.
+		type RuntimeHoldReason: From<HoldReason>;
 		/// The miner registry (placement, space accounting, PoDR² keys).
 		type Miners: MinerRegistry<Self::AccountId>;
 		/// Credit changes for late transfers, losses and restorals.
@@ -179,6 +192,14 @@ pub mod pallet {
 		/// Blocks a restorer has to complete a claimed order.
 		#[pallet::constant]
 		type RestoralClaimPeriod: Get<BlockNumberFor<Self>>;
+		/// Held from a restoral claimant until it completes; forfeited to the pallet account (the
+		/// storage reward pot) if the claim lapses.
+		#[pallet::constant]
+		type RestoralClaimDeposit: Get<BalanceOf<Self>>;
+		/// Blocks after a lapsed claim's deadline during which its claimant may not claim that
+		/// order again.
+		#[pallet::constant]
+		type RestoralBarPeriod: Get<BlockNumberFor<Self>>;
 		/// Leaves of the rebuilt column sampled to complete a restoral (`c_r`).
 		#[pallet::constant]
 		type RestoralSamples: Get<u32>;
@@ -437,6 +458,20 @@ pub mod pallet {
 			/// Last block to complete it.
 			deadline: BlockNumberFor<T>,
 		},
+		/// A claim ran out without completion: its deposit is forfeited, its claimant loses
+		/// credit and may not claim the order again until `barred_until`.
+		RestoralClaimLapsed {
+			/// The file.
+			file_id: FileId,
+			/// The column.
+			column: Column,
+			/// The claimant that did not complete.
+			restorer: T::AccountId,
+			/// The deposit forfeited.
+			forfeited: BalanceOf<T>,
+			/// Last block of its bar from this order.
+			barred_until: BlockNumberFor<T>,
+		},
 		/// A restorer proved the rebuilt column: it now holds it.
 		RestoralCompleted {
 			/// The file.
@@ -516,6 +551,12 @@ pub mod pallet {
 		NotClaimant,
 		/// The claim ran out; claim the order again.
 		ClaimExpired,
+		/// The caller's earlier claim of this order lapsed: it may claim it again only after
+		/// its bar (`RestoralBarPeriod` after that claim's deadline).
+		ClaimBarred,
+		/// The caller cannot put the claim deposit (`RestoralClaimDeposit`) on hold: top up its
+		/// free balance.
+		InsufficientDeposit,
 		/// The sampled leaves are drawn from the claim block's hash: complete in a later block.
 		TooEarly,
 		/// The restoral proof does not verify against the file id.

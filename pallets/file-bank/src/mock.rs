@@ -72,6 +72,10 @@ pub const GRACE: u64 = 5;
 pub const DEADLINE: u64 = 10;
 /// Claim period.
 pub const CLAIM: u64 = 20;
+/// Restoral claim deposit.
+pub const CLAIM_DEPOSIT: u64 = 1_000;
+/// Blocks a lapsed claimant is barred from the order after its claim's deadline.
+pub const BAR: u64 = 30;
 /// Price per GiB-day at genesis.
 pub const PRICE: u64 = 3;
 
@@ -110,8 +114,12 @@ thread_local! {
 pub struct MockMiners;
 
 impl MockMiners {
-	/// Adds a positive miner with `declared` bytes and credit 500.
+	/// Adds a positive miner with `declared` bytes, credit 500 and [`MINER_BALANCE`] to spend.
 	pub fn add(who: u64, declared: u64) {
+		<Balances as polkadot_sdk::frame_support::traits::fungible::Mutate<u64>>::set_balance(
+			&who,
+			MINER_BALANCE,
+		);
 		MINERS.with(|m| {
 			m.borrow_mut().insert(
 				who,
@@ -234,6 +242,7 @@ impl AuditClock<u64> for MockRounds {
 
 impl pallet_file_bank::Config for Test {
 	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
 	type Miners = MockMiners;
 	type Penalties = MockMiners;
 	type Randomness = TestRandomness;
@@ -255,6 +264,8 @@ impl pallet_file_bank::Config for Test {
 	type PlacementCandidates = ConstU32<40>;
 	type MaxHoldingsPerMiner = ConstU32<100>;
 	type RestoralClaimPeriod = ConstU64<CLAIM>;
+	type RestoralClaimDeposit = ConstU64<CLAIM_DEPOSIT>;
+	type RestoralBarPeriod = ConstU64<BAR>;
 	type RestoralSamples = ConstU32<4>;
 	type MaxRestoralProofLen = ConstU32<65536>;
 	type Rounds = MockRounds;
@@ -284,6 +295,9 @@ impl crate::BenchmarkHelper<u64, TestSignature> for MockBenchmarks {
 		MockRounds::set(MockRounds::current_round() + 1);
 	}
 }
+
+/// Free balance of every miner the tests add.
+pub const MINER_BALANCE: u64 = 10_000;
 
 /// Start balance of accounts 1..=9.
 pub const START_BALANCE: u64 = 1_000_000;

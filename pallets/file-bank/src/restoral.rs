@@ -3,9 +3,9 @@
 //! hash, verified in the runtime.
 
 use crate::{
-	ColumnInfo, ColumnState, Config, Error, Event, Files, HoldingEntry, OutstandingRestorals,
-	Pallet, RestoralClaim, RestoralOrder, RestoralOrders, RestoralReason, LOSS_REPORTED_CREDIT,
-	RESTORAL_CREDIT,
+	ColumnInfo, ColumnState, Config, Error, Event, Files, HoldReason, HoldingEntry,
+	OutstandingRestorals, Pallet, RestoralClaim, RestoralOrder, RestoralOrders, RestoralReason,
+	LOSS_REPORTED_CREDIT, RESTORAL_CREDIT, RESTORAL_LAPSED_CREDIT,
 };
 use alloc::vec::Vec;
 use cess_primitives::{
@@ -15,7 +15,13 @@ use cess_primitives::{
 	types::{Column, FileId},
 };
 use polkadot_sdk::{
-	frame_support::pallet_prelude::*,
+	frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::MutateHold,
+			tokens::{Fortitude, Precision, Restriction},
+		},
+	},
 	frame_system::{self},
 	sp_runtime::traits::Saturating,
 };
@@ -50,20 +56,64 @@ impl<T: Config> Pallet<T> {
 				reason,
 				opened_at: frame_system::Pallet::<T>::block_number(),
 				claim: None,
+				barred: None,
 			},
 		);
 		OutstandingRestorals::<T>::mutate(&lost_by, |n| *n = n.saturating_add(1));
 		Self::deposit_event(Event::RestoralOrderOpened { file_id, column, lost_by, reason });
 	}
 
-	/// Removes an order (file removed): the claimant's lock and the loser's count are released.
-	/// No-op if there is no order.
+	/// Removes an order (file removed): the claimant's lock and deposit (it did nothing wrong)
+	/// and the loser's count are released. No-op if there is no order.
 	pub(crate) fn close_order(file_id: FileId, column: Column, column_bytes: u64) {
 		let Some(order) = RestoralOrders::<T>::take((file_id, column)) else { return };
 		if let Some(claim) = order.claim {
 			T::Miners::unlock_space(&claim.restorer, column_bytes);
+			Self::release_claim_deposit(&claim);
 		}
 		Self::decrement_outstanding(&order.lost_by);
+	}
+
+	fn release_claim_deposit(claim: &RestoralClaim<T>) {
+		let reason = HoldReason::RestoralClaim.into();
+		let _ =
+			T::Currency::release(&reason, &claim.restorer, claim.deposit, Precision::BestEffort);
+	}
+
+	/// Ends `claim`, which ran out on `order`: its lock is released, its deposit forfeited to the
+	/// pallet account, its claimant loses credit and is barred from the order for a while.
+	fn lapse(
+		file_id: FileId,
+		column: Column,
+		order: &mut RestoralOrder<T>,
+		claim: RestoralClaim<T>,
+		column_bytes: u64,
+	) {
+		T::Miners::unlock_space(&claim.restorer, column_bytes);
+		let forfeited = T::Currency::transfer_on_hold(
+			&HoldReason::RestoralClaim.into(),
+			&claim.restorer,
+			&Self::account_id(),
+			claim.deposit,
+			Precision::BestEffort,
+			Restriction::Free,
+			Fortitude::Force,
+		)
+		.unwrap_or_default();
+		T::Penalties::adjust_credit(
+			&claim.restorer,
+			RESTORAL_LAPSED_CREDIT,
+			CreditReason::RestoralLapsed,
+		);
+		let barred_until = claim.deadline.saturating_add(T::RestoralBarPeriod::get());
+		order.barred = Some((claim.restorer.clone(), barred_until));
+		Self::deposit_event(Event::RestoralClaimLapsed {
+			file_id,
+			column,
+			restorer: claim.restorer,
+			forfeited,
+			barred_until,
+		});
 	}
 
 	fn decrement_outstanding(miner: &T::AccountId) {
@@ -98,21 +148,34 @@ impl<T: Config> Pallet<T> {
 		let mut order =
 			RestoralOrders::<T>::get((file_id, column)).ok_or(Error::<T>::NoRestoralOrder)?;
 		let now = frame_system::Pallet::<T>::block_number();
+		let bar = T::RestoralBarPeriod::get();
 		if let Some(claim) = &order.claim {
 			ensure!(now > claim.deadline, Error::<T>::AlreadyClaimed);
+			// Its own claim lapsed (not yet processed): the same bar applies.
+			ensure!(
+				claim.restorer != who || now > claim.deadline.saturating_add(bar),
+				Error::<T>::ClaimBarred
+			);
+		}
+		if let Some((barred, until)) = &order.barred {
+			ensure!(*barred != who || now > *until, Error::<T>::ClaimBarred);
 		}
 		ensure!(T::Miners::is_positive(&who), Error::<T>::MinerNotPositive);
 		ensure!(
 			order.lost_by != who && !file.columns.iter().any(|c| c.miner == who),
 			Error::<T>::HoldsColumnOfFile
 		);
+		let deposit = T::RestoralClaimDeposit::get();
+		T::Currency::hold(&HoldReason::RestoralClaim.into(), &who, deposit)
+			.map_err(|_| Error::<T>::InsufficientDeposit)?;
 		T::Miners::lock_space(&who, file.column_bytes)
 			.map_err(|_| Error::<T>::InsufficientMinerSpace)?;
 		if let Some(expired) = order.claim.take() {
-			T::Miners::unlock_space(&expired.restorer, file.column_bytes);
+			Self::lapse(file_id, column, &mut order, expired, file.column_bytes);
 		}
 		let deadline = now.saturating_add(T::RestoralClaimPeriod::get());
-		order.claim = Some(RestoralClaim { restorer: who.clone(), claimed_at: now, deadline });
+		order.claim =
+			Some(RestoralClaim { restorer: who.clone(), claimed_at: now, deadline, deposit });
 		RestoralOrders::<T>::insert((file_id, column), order);
 		Self::deposit_event(Event::RestoralClaimed { file_id, column, restorer: who, deadline });
 		Ok(())
@@ -164,6 +227,7 @@ impl<T: Config> Pallet<T> {
 		}
 		Files::<T>::insert(file_id, file);
 		RestoralOrders::<T>::remove((file_id, column));
+		Self::release_claim_deposit(claim);
 		Self::decrement_outstanding(&order.lost_by);
 		T::Penalties::adjust_credit(&who, RESTORAL_CREDIT, CreditReason::RestoralCompleted);
 		Self::deposit_event(Event::RestoralCompleted { file_id, column, restorer: who });

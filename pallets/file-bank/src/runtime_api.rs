@@ -58,6 +58,8 @@ pub struct OrderSummary<AccountId, BlockNumber> {
 	pub opened_at: BlockNumber,
 	/// `(restorer, deadline)` of a running or expired claim.
 	pub claim: Option<(AccountId, BlockNumber)>,
+	/// `(miner, last block)`: the last lapsed claimant, barred from claiming until then.
+	pub barred: Option<(AccountId, BlockNumber)>,
 }
 
 sp_api::decl_runtime_apis! {
@@ -132,6 +134,7 @@ impl<T: Config> Pallet<T> {
 				reason: o.reason,
 				opened_at: o.opened_at,
 				claim: o.claim.map(|c| (c.restorer, c.deadline)),
+				barred: o.barred,
 			})
 			.collect()
 	}

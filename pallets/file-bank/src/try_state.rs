@@ -1,11 +1,14 @@
 //! The pallet's invariants, checked by `try_state` and after every unit test.
 
 use crate::{
-	ColumnState, Config, FileState, Files, HoldingClasses, HoldingPosition, HoldingSince, Holdings,
-	Leases, OutstandingRestorals, OwnedFiles, Pallet, RestoralOrders,
+	BalanceOf, ColumnState, Config, FileState, Files, HoldReason, HoldingClasses, HoldingPosition,
+	HoldingSince, Holdings, Leases, OutstandingRestorals, OwnedFiles, Pallet, RestoralOrders,
 };
 use alloc::collections::BTreeMap;
-use polkadot_sdk::{frame_support::ensure, sp_runtime::TryRuntimeError};
+use polkadot_sdk::{
+	frame_support::{ensure, traits::fungible::InspectHold},
+	sp_runtime::{traits::Saturating, TryRuntimeError},
+};
 
 impl<T: Config> Pallet<T> {
 	/// Checks that:
@@ -15,7 +18,7 @@ impl<T: Config> Pallet<T> {
 	///   columns of that miner, and every stored column is held exactly once; the snapshot of the
 	///   current round has the same shape (every slot below its class count filled);
 	/// * restoring columns and open orders match one to one, and the per-miner outstanding counts
-	///   equal the orders;
+	///   equal the orders; every claimant's hold is the sum of its claims' deposits;
 	/// * active files have every column stored.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let mut lease_use: BTreeMap<T::AccountId, (u64, u32)> = BTreeMap::new();
@@ -116,11 +119,24 @@ impl<T: Config> Pallet<T> {
 			ensure!(Self::holding_count(&miner) > 0, "start block of a miner without data");
 		}
 		let mut outstanding: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		for ((file_id, column), order) in RestoralOrders::<T>::iter() {
 			let file = Files::<T>::get(file_id).ok_or("order for a missing file")?;
 			let col = file.columns.get(column as usize).ok_or("order for a bad column")?;
 			ensure!(col.state == ColumnState::Restoring, "order for a column not restoring");
 			*outstanding.entry(order.lost_by).or_default() += 1;
+			if let Some(claim) = order.claim {
+				let held = deposits.entry(claim.restorer).or_default();
+				*held = held.saturating_add(claim.deposit);
+			}
+		}
+		// Every claimant's hold is the sum of its claims' deposits.
+		let reason: T::RuntimeHoldReason = HoldReason::RestoralClaim.into();
+		for (restorer, deposit) in &deposits {
+			ensure!(
+				T::Currency::balance_on_hold(&reason, restorer) == *deposit,
+				"claim deposits ≠ the claimant's hold"
+			);
 		}
 		for (miner, n) in OutstandingRestorals::<T>::iter() {
 			ensure!(outstanding.remove(&miner) == Some(n), "outstanding count ≠ orders");

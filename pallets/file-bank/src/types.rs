@@ -206,6 +206,8 @@ pub struct RestoralClaim<T: Config> {
 	pub claimed_at: BlockNumberFor<T>,
 	/// Last block at which the claim can be completed; afterwards it can be claimed again.
 	pub deadline: BlockNumberFor<T>,
+	/// The deposit held from the restorer.
+	pub deposit: BalanceOf<T>,
 }
 
 /// An open restoral order for one column.
@@ -223,6 +225,8 @@ pub struct RestoralOrder<T: Config> {
 	pub opened_at: BlockNumberFor<T>,
 	/// The current claim, if any.
 	pub claim: Option<RestoralClaim<T>>,
+	/// The claimant of the last lapsed claim and the last block of its bar from this order.
+	pub barred: Option<(T::AccountId, BlockNumberFor<T>)>,
 }
 
 /// A value kept as it is now and as it was at the start of the audit round that last changed it:

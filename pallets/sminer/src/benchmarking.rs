@@ -104,6 +104,16 @@ mod benchmarks {
 		let beneficiary: T::AccountId = account("beneficiary", 0, SEED);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), beneficiary.clone());
+		assert_eq!(crate::ProposedBeneficiary::<T>::get(&who), Some(beneficiary));
+	}
+
+	#[benchmark]
+	fn accept_beneficiary() {
+		let who = registered::<T>();
+		let beneficiary: T::AccountId = account("beneficiary", 0, SEED);
+		crate::ProposedBeneficiary::<T>::insert(&who, &beneficiary);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(beneficiary.clone()), who.clone());
 		assert_eq!(Miners::<T>::get(&who).map(|i| i.beneficiary), Some(beneficiary));
 	}
 

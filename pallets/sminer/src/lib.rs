@@ -158,6 +158,17 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type PositiveCount<T: Config> = StorageValue<_, u32, ValueQuery>;
 
+	/// Beneficiaries miners named that have not accepted yet (rewards go to the miner until they
+	/// do): nobody receives vesting schedules without consent.
+	#[pallet::storage]
+	pub type ProposedBeneficiary<T: Config> =
+		StorageMap<_, Twox64Concat, T::AccountId, T::AccountId>;
+
+	/// The credit of miners that withdrew with less than `InitialCredit`: they start from it if
+	/// they register again, so leaving does not wash a bad record clean.
+	#[pallet::storage]
+	pub type FormerCredit<T: Config> = StorageMap<_, Twox64Concat, T::AccountId, u32>;
+
 	/// The latest credit changes of each miner, oldest first.
 	#[pallet::storage]
 	pub type CreditHistory<T: Config> = StorageMap<
@@ -202,7 +213,15 @@ pub mod pallet {
 			/// The miner.
 			miner: T::AccountId,
 		},
-		/// A miner changed its beneficiary.
+		/// A miner named a beneficiary other than itself; it receives the rewards once it accepts
+		/// (`accept_beneficiary`).
+		BeneficiaryProposed {
+			/// The miner.
+			miner: T::AccountId,
+			/// The proposed beneficiary.
+			beneficiary: T::AccountId,
+		},
+		/// A miner's beneficiary changed (set to the miner itself, or accepted).
 		BeneficiaryUpdated {
 			/// The miner.
 			miner: T::AccountId,
@@ -261,6 +280,8 @@ pub mod pallet {
 		AlreadyRegistered,
 		/// The account is not a registered miner; register first.
 		NotRegistered,
+		/// That miner has not proposed the caller as its beneficiary.
+		NotProposed,
 		/// The registry is full (`MaxMiners`).
 		TooManyMiners,
 		/// Declared capacity is below `MinCapacity`.
@@ -314,7 +335,8 @@ pub mod pallet {
 		/// ## Details
 		///
 		/// `capacity` (bytes) must lie within `MinCapacity..=MaxCapacity`; `collateral` is put on hold and must cover `CollateralPerTiB` per started
-		/// TiB of it. The miner starts positive with `InitialCredit`.
+		/// TiB of it. The miner starts positive with `InitialCredit`, or with the lower credit it
+		/// had when it last withdrew.
 		///
 		/// ## Events
 		///
@@ -343,20 +365,21 @@ pub mod pallet {
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
 			let now = frame_system::Pallet::<T>::block_number();
 			let info = MinerInfo::<T> {
-				beneficiary,
+				beneficiary: who.clone(),
 				peer_id,
 				multiaddrs,
 				declared: capacity,
 				used: 0,
 				locked: 0,
 				collateral,
-				credit: T::InitialCredit::get(),
+				credit: FormerCredit::<T>::take(&who).unwrap_or_else(T::InitialCredit::get),
 				state: MinerState::Positive,
 				registered_at: now,
 			};
 			Miners::<T>::insert(&who, info);
 			Self::add_positive(&who);
-			Self::deposit_event(Event::Registered { miner: who, capacity, collateral });
+			Self::deposit_event(Event::Registered { miner: who.clone(), capacity, collateral });
+			Self::name_beneficiary(&who, beneficiary);
 			Ok(())
 		}
 
@@ -465,9 +488,15 @@ pub mod pallet {
 		///
 		/// Signed by the miner.
 		///
+		/// ## Details
+		///
+		/// Naming the miner itself takes effect at once; naming another account proposes it,
+		/// and rewards keep going to the current beneficiary until that account accepts
+		/// (`accept_beneficiary`).
+		///
 		/// ## Events
 		///
-		/// [`Event::BeneficiaryUpdated`].
+		/// [`Event::BeneficiaryUpdated`] or [`Event::BeneficiaryProposed`].
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::update_beneficiary())]
 		pub fn update_beneficiary(
@@ -475,12 +504,34 @@ pub mod pallet {
 			beneficiary: T::AccountId,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Miners::<T>::try_mutate(&who, |maybe| -> DispatchResult {
-				let info = maybe.as_mut().ok_or(Error::<T>::NotRegistered)?;
-				info.beneficiary = beneficiary.clone();
+			ensure!(Miners::<T>::contains_key(&who), Error::<T>::NotRegistered);
+			Self::name_beneficiary(&who, beneficiary);
+			Ok(())
+		}
+
+		/// Accept being `miner`'s beneficiary: its rewards are paid and vest to the caller.
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed by the account the miner proposed.
+		///
+		/// ## Events
+		///
+		/// [`Event::BeneficiaryUpdated`].
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::accept_beneficiary())]
+		pub fn accept_beneficiary(origin: OriginFor<T>, miner: T::AccountId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(
+				ProposedBeneficiary::<T>::get(&miner).as_ref() == Some(&who),
+				Error::<T>::NotProposed
+			);
+			ProposedBeneficiary::<T>::remove(&miner);
+			Miners::<T>::try_mutate(&miner, |maybe| -> DispatchResult {
+				maybe.as_mut().ok_or(Error::<T>::NotRegistered)?.beneficiary = who.clone();
 				Ok(())
 			})?;
-			Self::deposit_event(Event::BeneficiaryUpdated { miner: who, beneficiary });
+			Self::deposit_event(Event::BeneficiaryUpdated { miner, beneficiary: who });
 			Ok(())
 		}
 
@@ -547,12 +598,33 @@ pub mod pallet {
 			)?;
 			Miners::<T>::remove(&who);
 			CreditHistory::<T>::remove(&who);
+			ProposedBeneficiary::<T>::remove(&who);
+			if info.credit < T::InitialCredit::get() {
+				FormerCredit::<T>::insert(&who, info.credit);
+			}
 			Self::deposit_event(Event::Exited { miner: who, collateral: released });
 			Ok(())
 		}
 	}
 
 	impl<T: Config> Pallet<T> {
+		/// Names `beneficiary` for registered miner `who`: the miner itself at once, anyone else
+		/// as a proposal it must accept.
+		fn name_beneficiary(who: &T::AccountId, beneficiary: T::AccountId) {
+			if beneficiary == *who {
+				ProposedBeneficiary::<T>::remove(who);
+				Miners::<T>::mutate(who, |info| {
+					if let Some(info) = info {
+						info.beneficiary = who.clone();
+					}
+				});
+				Self::deposit_event(Event::BeneficiaryUpdated { miner: who.clone(), beneficiary });
+			} else {
+				ProposedBeneficiary::<T>::insert(who, &beneficiary);
+				Self::deposit_event(Event::BeneficiaryProposed { miner: who.clone(), beneficiary });
+			}
+		}
+
 		/// Collateral required for `capacity` bytes: `CollateralPerTiB` per started TiB.
 		pub fn collateral_required(capacity: u64) -> BalanceOf<T> {
 			let tib = capacity.div_ceil(TIB);

@@ -32,16 +32,19 @@ fn register_holds_collateral_and_indexes_the_miner() {
 	build_and_execute(|| {
 		assert_ok!(register(1, 2 * GIB, PER_TIB));
 		let info = Miners::<Test>::get(1).unwrap();
-		assert_eq!(info.beneficiary, 101);
+		// Account 101 is proposed; the miner is paid until it accepts.
+		assert_eq!(info.beneficiary, 1);
+		assert_eq!(crate::ProposedBeneficiary::<Test>::get(1), Some(101));
 		assert_eq!(info.declared, 2 * GIB);
 		assert_eq!(info.credit, 500);
 		assert_eq!(info.state, MinerState::Positive);
 		assert_eq!(held(1), PER_TIB);
 		assert_eq!(PositiveCount::<Test>::get(), 1);
 		assert_eq!(PositiveMiners::<Test>::get(0), Some(1));
-		System::assert_last_event(
+		System::assert_has_event(
 			Event::Registered { miner: 1, capacity: 2 * GIB, collateral: PER_TIB }.into(),
 		);
+		System::assert_last_event(Event::BeneficiaryProposed { miner: 1, beneficiary: 101 }.into());
 	});
 }
 
@@ -154,8 +157,37 @@ fn endpoints_and_beneficiary_update() {
 		System::assert_last_event(Event::EndpointsUpdated { miner: 1 }.into());
 		assert_eq!(Miners::<Test>::get(1).unwrap().peer_id, new_peer);
 		assert_ok!(Sminer::update_beneficiary(RuntimeOrigin::signed(1), 7));
+		System::assert_last_event(Event::BeneficiaryProposed { miner: 1, beneficiary: 7 }.into());
+		assert_noop!(
+			Sminer::accept_beneficiary(RuntimeOrigin::signed(8), 1),
+			Error::<Test>::NotProposed
+		);
+		assert_ok!(Sminer::accept_beneficiary(RuntimeOrigin::signed(7), 1));
 		System::assert_last_event(Event::BeneficiaryUpdated { miner: 1, beneficiary: 7 }.into());
 		assert_eq!(Miners::<Test>::get(1).unwrap().beneficiary, 7);
+		assert_eq!(crate::ProposedBeneficiary::<Test>::get(1), None);
+		// Back to itself: at once.
+		assert_ok!(Sminer::update_beneficiary(RuntimeOrigin::signed(1), 1));
+		assert_eq!(Miners::<Test>::get(1).unwrap().beneficiary, 1);
+	});
+}
+
+/// The beneficiary-griefing attack: a miner names a stranger as its beneficiary and claims dust
+/// every era, filling the stranger's vesting slots so its own rewards cannot vest. Naming is
+/// only a proposal: the rewards stay the miner's until the stranger accepts, and a proposal that
+/// is replaced or withdrawn cannot be accepted.
+#[test]
+fn beneficiary_griefing_needs_the_victims_consent() {
+	use cess_primitives::traits::MinerStanding;
+	build_and_execute(|| {
+		assert_ok!(Sminer::register(RuntimeOrigin::signed(2), 9, peer(), addrs(), GIB, PER_TIB));
+		assert_eq!(<Sminer as MinerStanding<u64>>::beneficiary(&2), Some(2));
+		assert_ok!(Sminer::update_beneficiary(RuntimeOrigin::signed(2), 2));
+		assert_noop!(
+			Sminer::accept_beneficiary(RuntimeOrigin::signed(9), 2),
+			Error::<Test>::NotProposed
+		);
+		assert_eq!(<Sminer as MinerStanding<u64>>::beneficiary(&2), Some(2));
 	});
 }
 
@@ -272,6 +304,34 @@ fn exit_completes_after_cooling_period() {
 		assert_ok!(Sminer::withdraw(RuntimeOrigin::signed(1)));
 		// It may register again afterwards.
 		assert_ok!(register(1, GIB, PER_TIB));
+	});
+}
+
+/// The credit-washing attack: a miner with a bad record exits, withdraws and registers again to
+/// start over with `InitialCredit`. Its low credit survives; a good record is not carried over
+/// (nor stored), and a fresh registration starts at `InitialCredit`.
+#[test]
+fn credit_washing_by_withdraw_and_reregister_keeps_the_low_credit() {
+	build_and_execute(|| {
+		assert_ok!(register(1, GIB, PER_TIB));
+		Sminer::adjust_credit(&1, -350, CreditReason::RoundMissed);
+		assert_eq!(Miners::<Test>::get(1).unwrap().credit, 150);
+		assert_ok!(Sminer::request_exit(RuntimeOrigin::signed(1)));
+		roll_to(1 + COOLING);
+		assert_ok!(Sminer::withdraw(RuntimeOrigin::signed(1)));
+		assert_eq!(crate::FormerCredit::<Test>::get(1), Some(150));
+		assert_ok!(register(1, GIB, PER_TIB));
+		assert_eq!(Miners::<Test>::get(1).unwrap().credit, 150, "the bad record survives");
+		assert_eq!(crate::FormerCredit::<Test>::get(1), None);
+
+		assert_ok!(register(2, GIB, PER_TIB));
+		Sminer::adjust_credit(&2, 100, CreditReason::RoundPassed);
+		assert_ok!(Sminer::request_exit(RuntimeOrigin::signed(2)));
+		roll_to(1 + 2 * COOLING);
+		assert_ok!(Sminer::withdraw(RuntimeOrigin::signed(2)));
+		assert_eq!(crate::FormerCredit::<Test>::get(2), None);
+		assert_ok!(register(2, GIB, PER_TIB));
+		assert_eq!(Miners::<Test>::get(2).unwrap().credit, 500);
 	});
 }
 

@@ -46,6 +46,7 @@ pub trait WeightInfo {
 	fn increase_capacity() -> Weight;
 	fn update_endpoints() -> Weight;
 	fn update_beneficiary() -> Weight;
+	fn accept_beneficiary() -> Weight;
 	fn request_exit() -> Weight;
 	fn withdraw() -> Weight;
 }
@@ -130,6 +131,14 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `Sminer::ProposedBeneficiary` (r:1 w:1)
+	/// Storage: `Sminer::Miners` (r:1 w:1)
+	fn accept_beneficiary() -> Weight {
+		// Not measured yet: update_beneficiary's time with one more read and write.
+		Weight::from_parts(60_819_000, 4793)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
 	/// Storage: `Sminer::Miners` (r:1 w:1)
 	/// Proof: `Sminer::Miners` (`max_values`: None, `max_size`: Some(1328), added: 3803, mode: `MaxEncodedLen`)
 	/// Storage: `Sminer::PositiveIndexOf` (r:1 w:1)
@@ -202,6 +211,11 @@ impl WeightInfo for () {
 		Weight::from_parts(60_819_000, 4793)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	}
+	fn accept_beneficiary() -> Weight {
+		Weight::from_parts(60_819_000, 4793)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn request_exit() -> Weight {
 		Weight::from_parts(108_671_000, 4793)

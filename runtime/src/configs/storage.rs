@@ -41,6 +41,8 @@ parameter_types! {
 	/// validators' share of issuance at the staking curve's ideal rate.
 	pub const EraIssuance: Balance = 10_000 * DOLLARS;
 	pub const ImmediateShare: Perbill = Perbill::from_percent(20);
+	/// Held from a restoral claimant until it completes; forfeited if the claim lapses.
+	pub const RestoralClaimDeposit: Balance = 20 * DOLLARS;
 	pub const ProbePriority: TransactionPriority = TransactionPriority::MAX / 2;
 	pub const DataRightsPalletId: PalletId = PalletId(*b"cess/drt");
 }
@@ -54,6 +56,7 @@ parameter_types! {
 	pub const GracePeriod: BlockNumber = 7 * crate::DAYS;
 	pub const TransferDeadline: BlockNumber = crate::HOURS;
 	pub const RestoralClaimPeriod: BlockNumber = crate::HOURS;
+	pub const RestoralBarPeriod: BlockNumber = crate::DAYS;
 	pub const RewardEra: BlockNumber = 6 * crate::HOURS;
 	pub const ProbeInterval: BlockNumber = 10 * crate::MINUTES;
 	pub const VestingPeriod: BlockNumber = 180 * crate::DAYS;
@@ -70,6 +73,7 @@ parameter_types! {
 	pub const GracePeriod: BlockNumber = 10 * crate::MINUTES;
 	pub const TransferDeadline: BlockNumber = 5 * crate::MINUTES;
 	pub const RestoralClaimPeriod: BlockNumber = 10 * crate::MINUTES;
+	pub const RestoralBarPeriod: BlockNumber = 30 * crate::MINUTES;
 	pub const RewardEra: BlockNumber = 4 * crate::MINUTES;
 	pub const ProbeInterval: BlockNumber = crate::MINUTES / 2;
 	pub const VestingPeriod: BlockNumber = 30 * crate::MINUTES;
@@ -96,6 +100,7 @@ impl pallet_sminer::Config for Runtime {
 
 impl pallet_file_bank::Config for Runtime {
 	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
 	type Miners = Sminer;
 	type Penalties = Sminer;
 	type Randomness = pallet_babe::ParentBlockRandomness<Runtime>;
@@ -117,6 +122,8 @@ impl pallet_file_bank::Config for Runtime {
 	type PlacementCandidates = ConstU32<64>;
 	type MaxHoldingsPerMiner = ConstU32<50_000_000>;
 	type RestoralClaimPeriod = RestoralClaimPeriod;
+	type RestoralClaimDeposit = RestoralClaimDeposit;
+	type RestoralBarPeriod = RestoralBarPeriod;
 	type RestoralSamples = ConstU32<16>;
 	type MaxRestoralProofLen = ConstU32<{ 64 * 1024 }>;
 	type Rounds = crate::Audit;

@@ -122,3 +122,9 @@ pub fn parse_file_id(text: &str) -> Result<FileId, CliError> {
 	})?;
 	Ok(bytes.try_into().expect("32 bytes; qed"))
 }
+
+/// An SS58 account address.
+pub fn parse_account(text: &str) -> Result<cess_chain::AccountId, CliError> {
+	<cess_chain::AccountId as std::str::FromStr>::from_str(text)
+		.map_err(|_| CliError::msg(format!("`{text}` is not an account address (SS58 expected)")))
+}

@@ -1,6 +1,7 @@
 //! `cess`: store, fetch, share and manage files on a CESS chain. See `cess --help` and
 //! docs/using-the-cli.md.
 
+mod beneficiary;
 mod context;
 mod download;
 mod files;
@@ -102,6 +103,12 @@ enum Command {
 	/// Access to certified files: request, grant, deny, revoke, cancel, list.
 	#[command(subcommand)]
 	Access(rights::AccessCommand),
+	/// Accept to receive a miner's storage rewards (after it named this account with
+	/// `cess-miner register --beneficiary` or `update-beneficiary`).
+	AcceptBeneficiary {
+		/// The miner's account address.
+		miner: String,
+	},
 	/// A file's evidence log: every registration, request, grant, payment and transfer.
 	Log {
 		/// The file id.
@@ -154,6 +161,7 @@ async fn run(cli: Cli) -> Result<(), context::CliError> {
 		Command::Rights(command) => rights::rights(&ctx, command).await,
 		Command::Policy(PolicyCommand::Set(args)) => rights::policy(&ctx, args).await,
 		Command::Access(command) => rights::access(&ctx, command).await,
+		Command::AcceptBeneficiary { miner } => beneficiary::accept(&ctx, &miner).await,
 		Command::Log { file_id, from, limit } => {
 			rights::log(&ctx, context::parse_file_id(&file_id)?, from, limit).await
 		},

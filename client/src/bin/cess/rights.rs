@@ -1,7 +1,7 @@
 //! Data rights: ownership certificates (`rights`), licensing policies (`policy`), access
 //! requests and grants (`access`) and the evidence log (`log`).
 
-use std::{path::Path, str::FromStr, time::Duration};
+use std::{path::Path, time::Duration};
 
 use cess_chain::{
 	api::{
@@ -27,7 +27,7 @@ use cess_primitives::types::FileId;
 use clap::{Args, Subcommand, ValueEnum};
 
 use crate::{
-	context::{CliError, Context},
+	context::{parse_account, CliError, Context},
 	download::owner_data_key,
 };
 
@@ -157,11 +157,6 @@ pub enum ReadingKey {
 	Owner(EncryptionSecret),
 	/// Its holder granted it the key.
 	Granted(DataKey),
-}
-
-fn parse_account(text: &str) -> Result<AccountId, CliError> {
-	AccountId::from_str(text)
-		.map_err(|_| CliError::msg(format!("`{text}` is not an account address (SS58 expected)")))
 }
 
 fn parse_key(text: &str) -> Result<EncryptionPublicKey, CliError> {

@@ -243,3 +243,79 @@ fn removing_a_file_closes_its_orders_and_claims() {
 		assert_eq!(MockMiners::get(spares[0]).locked, 0);
 	});
 }
+
+/// The squatting attack: claim an order, never complete it, claim it again when the claim
+/// runs out, and so hold it forever. A lapsed claimant is barred from the order, its deposit
+/// goes to the reward pot and it loses credit; anyone else may claim and complete at once.
+#[test]
+fn restoral_squatting_is_barred_and_forfeits_the_deposit() {
+	use polkadot_sdk::frame_support::traits::fungible::{Inspect, InspectHold};
+	build_and_execute(|| {
+		let (f, miners, spares) = stored_file();
+		let (squatter, honest) = (spares[0], spares[1]);
+		let claim = |who: u64| FileBank::claim_restoral(RuntimeOrigin::signed(who), f.id, 0);
+		let held =
+			|who: u64| Balances::balance_on_hold(&crate::HoldReason::RestoralClaim.into(), &who);
+		assert_ok!(FileBank::report_loss(RuntimeOrigin::signed(miners[0]), f.id, 0));
+		assert_ok!(claim(squatter));
+		assert_eq!(held(squatter), CLAIM_DEPOSIT);
+		// The claim runs out; the squatter tries to take the order again, now and until its bar
+		// ends.
+		roll_to(2 + CLAIM);
+		assert_noop!(claim(squatter), Error::<Test>::ClaimBarred);
+		roll_to(1 + CLAIM + BAR);
+		assert_noop!(claim(squatter), Error::<Test>::ClaimBarred);
+		// Anyone else takes it over at once: the lapse costs the squatter its deposit and credit.
+		let pot = Balances::balance(&FileBank::account_id());
+		assert_ok!(claim(honest));
+		System::assert_has_event(
+			Event::RestoralClaimLapsed {
+				file_id: f.id,
+				column: 0,
+				restorer: squatter,
+				forfeited: CLAIM_DEPOSIT,
+				barred_until: 1 + CLAIM + BAR,
+			}
+			.into(),
+		);
+		assert_eq!(held(squatter), 0);
+		assert_eq!(Balances::balance(&squatter), MINER_BALANCE - CLAIM_DEPOSIT);
+		assert_eq!(Balances::balance(&FileBank::account_id()), pot + CLAIM_DEPOSIT);
+		assert!(credit_log().contains(&(
+			squatter,
+			crate::RESTORAL_LAPSED_CREDIT,
+			CreditReason::RestoralLapsed
+		)));
+		assert_eq!(MockMiners::get(squatter).locked, 0);
+		// The honest claimant completes and gets its deposit back.
+		roll_to(2 + CLAIM + BAR);
+		assert_ok!(FileBank::complete_restoral(
+			RuntimeOrigin::signed(honest),
+			f.id,
+			0,
+			BoundedVec::truncate_from(f.restoral_proof(0))
+		));
+		assert_eq!(held(honest), 0);
+		assert_eq!(Balances::balance(&honest), MINER_BALANCE);
+	});
+}
+
+#[test]
+fn a_claim_needs_its_deposit_and_a_removed_file_returns_it() {
+	use polkadot_sdk::frame_support::traits::fungible::{InspectHold, Mutate};
+	build_and_execute(|| {
+		let (f, miners, spares) = stored_file();
+		assert_ok!(FileBank::report_loss(RuntimeOrigin::signed(miners[1]), f.id, 1));
+		Balances::set_balance(&spares[0], CLAIM_DEPOSIT / 2);
+		assert_noop!(
+			FileBank::claim_restoral(RuntimeOrigin::signed(spares[0]), f.id, 1),
+			Error::<Test>::InsufficientDeposit
+		);
+		assert_ok!(FileBank::claim_restoral(RuntimeOrigin::signed(spares[1]), f.id, 1));
+		// The owner deletes the file during the claim: the claimant did nothing wrong.
+		assert_ok!(FileBank::delete_file(RuntimeOrigin::signed(1), f.id));
+		let reason = crate::HoldReason::RestoralClaim.into();
+		assert_eq!(Balances::balance_on_hold(&reason, &spares[1]), 0);
+		assert_eq!(MockMiners::get(spares[1]).locked, 0);
+	});
+}
