@@ -207,14 +207,21 @@ fn client_pushes_are_checked(rpc: &str) {
 		);
 		submit(&client, &declare, &alice, Wait::Finalized).await.unwrap();
 
-		let at = client.at_current_block().await.unwrap();
-		let file = at
-			.storage()
-			.fetch(api::storage().file_bank().files(), (file_id,))
-			.await
-			.unwrap()
-			.decode()
-			.unwrap();
+		// The miners are drawn at the start of the next block.
+		let (at, file) = loop {
+			let at = client.at_current_block().await.unwrap();
+			let file = at
+				.storage()
+				.fetch(api::storage().file_bank().files(), (file_id,))
+				.await
+				.unwrap()
+				.decode()
+				.unwrap();
+			if !file.columns.0.is_empty() {
+				break (at, file);
+			}
+			tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+		};
 		let miner = file.columns.0[0].miner;
 		let info = at
 			.storage()

@@ -56,11 +56,15 @@ export const registerMiners = async (api, keyring, send, miners) => {
 
 // `owner` declares `file` ({id, size, segments, k, m}); returns the assigned miners' addresses in
 // column order.
+// The miners are drawn at the start of the block after the declaration's.
 export const declare = async (api, send, owner, file) => {
   await send(api.tx.fileBank.uploadDeclaration(file.id, file.size, file.segments, { k: file.k, m: file.m }, 'report.pdf', 'docs'), owner);
-  const info = await api.call.fileBankApi.fileInfo(file.id);
-  if (info.isNone) throw new Error('file not found through FileBankApi.file_info');
-  return info.unwrap().columns.map(([miner]) => miner.toString());
+  return untilBlock(api, async () => {
+    const info = await api.call.fileBankApi.fileInfo(file.id);
+    if (info.isNone) throw new Error('file not found through FileBankApi.file_info');
+    const columns = info.unwrap().columns;
+    return columns.length ? columns.map(([miner]) => miner.toString()) : undefined;
+  });
 };
 
 // Each assigned miner reports its column with `owner`'s acceptance of its tags.

@@ -120,6 +120,8 @@ fn declared<T: Config>(i: u32) -> (FileId, T::AccountId) {
 		label::<T>(),
 	)
 	.expect("declared");
+	FileBank::<T>::place_declared(frame_system::Pallet::<T>::block_number());
+	assert_eq!(Files::<T>::get(id).map(|f| f.state), Some(FileState::Pending), "placed");
 	(id, uploader)
 }
 
@@ -175,16 +177,40 @@ mod benchmarks {
 		_(RawOrigin::Signed(who.clone()), T::MinLeaseDays::get());
 	}
 
-	// `c` positive miners, all of them candidates: the widest placement.
 	#[benchmark]
-	fn upload_declaration(c: Linear<MAX_FRAGMENTS_PER_SEGMENT, { T::PlacementCandidates::get() }>) {
+	fn upload_declaration() {
 		setup_market::<T>();
-		miners::<T>(c);
 		let who = owner::<T>(0);
 		let (size, segments) = wide_file_size::<T>();
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), file_id(1), size, segments, WIDE, label::<T>(), label::<T>());
-		assert!(Files::<T>::contains_key(file_id(1)));
+		assert_eq!(Files::<T>::get(file_id(1)).map(|f| f.state), Some(FileState::Placing));
+	}
+
+	// `c` positive miners, all of them candidates: the widest placement of one declared file.
+	#[benchmark]
+	fn place_upload(c: Linear<MAX_FRAGMENTS_PER_SEGMENT, { T::PlacementCandidates::get() }>) {
+		setup_market::<T>();
+		miners::<T>(c);
+		let who = owner::<T>(0);
+		let (size, segments) = wide_file_size::<T>();
+		FileBank::<T>::do_upload_declaration(
+			who,
+			file_id(1),
+			size,
+			segments,
+			WIDE,
+			label::<T>(),
+			label::<T>(),
+		)
+		.expect("declared");
+		roll::<T>(1);
+		let now = frame_system::Pallet::<T>::block_number();
+		#[block]
+		{
+			FileBank::<T>::place_declared(now);
+		}
+		assert_eq!(Files::<T>::get(file_id(1)).map(|f| f.state), Some(FileState::Pending));
 	}
 
 	// The last column's report makes the file active.

@@ -262,6 +262,11 @@ pub mod pallet {
 	pub type OwnedFiles<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, T::AccountId, Identity, FileId, OwnedFile<T>>;
 
+	/// Uploads declared in this block, placed at the start of the next one.
+	#[pallet::storage]
+	pub type Unplaced<T: Config> =
+		StorageValue<_, BoundedVec<FileId, T::MaxUploadsPerBlock>, ValueQuery>;
+
 	/// Pending uploads whose transfer deadline falls at a block.
 	#[pallet::storage]
 	pub type TransferDeadlines<T: Config> = StorageMap<
@@ -369,11 +374,18 @@ pub mod pallet {
 			file_id: FileId,
 			/// The uploader.
 			owner: T::AccountId,
+		},
+		/// A declared upload's miners were drawn (at the start of the block after its
+		/// declaration): the uploader pushes each column to its miner before the deadline.
+		UploadPlaced {
+			/// The file.
+			file_id: FileId,
 			/// The miner of each column, in column order.
 			miners: BoundedVec<T::AccountId, MaxColumns>,
 			/// Transfer deadline.
 			deadline: BlockNumberFor<T>,
 		},
+
 		/// An existing file gained an owner (deduplicated upload or ownership transfer).
 		OwnerAdded {
 			/// The file.
@@ -570,7 +582,8 @@ pub mod pallet {
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
-			Self::process_deadlines(n)
+			Self::place_declared(n)
+				.saturating_add(Self::process_deadlines(n))
 				.saturating_add(Self::process_expiries(n))
 				.saturating_add(Self::background_work())
 		}
@@ -657,8 +670,8 @@ pub mod pallet {
 			Self::do_renew_space(who, days)
 		}
 
-		/// Declare an upload and get its columns assigned, or become an owner of an existing
-		/// file with this id.
+		/// Declare an upload (its columns are assigned at the start of the next block), or
+		/// become an owner of an existing file with this id.
 		///
 		/// ## Dispatch Origin
 		///
@@ -668,14 +681,21 @@ pub mod pallet {
 		///
 		/// `size` is the encrypted stream's length, cut into `segments` segments of the chain's
 		/// `SegmentSize` and coded with `profile` (one of [`AllowedProfiles`]). The file's stored
-		/// bytes (every fragment, parity included) are reserved in the lease; `k + m` distinct
-		/// positive miners are picked and must report before the deadline.
+		/// bytes (every fragment, parity included) are reserved in the lease. The file is
+		/// `Placing` until the next block starts: then `k + m` distinct positive miners are
+		/// drawn from that block's randomness, which nobody knew when the declaration was
+		/// signed (so an uploader cannot grind file ids to land on miners of its choice), and
+		/// must report before the deadline. At most `MaxUploadsPerBlock` new files per block.
+		/// The declaration pays for its placement.
 		///
 		/// ## Events
 		///
-		/// [`Event::UploadDeclared`], or [`Event::OwnerAdded`] for an existing file.
+		/// [`Event::UploadDeclared`] (then [`Event::UploadPlaced`], or [`Event::UploadFailed`]
+		/// when too few miners have room, in the next block), or [`Event::OwnerAdded`] for an
+		/// existing file.
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::upload_declaration(T::PlacementCandidates::get()))]
+		#[pallet::weight(T::WeightInfo::upload_declaration()
+			.saturating_add(T::WeightInfo::place_upload(T::PlacementCandidates::get())))]
 		pub fn upload_declaration(
 			origin: OriginFor<T>,
 			file_id: FileId,

@@ -3,6 +3,7 @@
 use crate::{
 	BalanceOf, ColumnState, Config, FileState, Files, HoldReason, HoldingClasses, HoldingPosition,
 	HoldingSince, Holdings, Leases, OutstandingRestorals, OwnedFiles, Pallet, RestoralOrders,
+	Unplaced,
 };
 use alloc::collections::BTreeMap;
 use polkadot_sdk::{
@@ -19,12 +20,19 @@ impl<T: Config> Pallet<T> {
 	///   current round has the same shape (every slot below its class count filled);
 	/// * restoring columns and open orders match one to one, and the per-miner outstanding counts
 	///   equal the orders; every claimant's hold is the sum of its claims' deposits;
-	/// * active files have every column stored.
+	/// * active files have every column stored; files still to be placed have no columns and
+	///   are queued.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let mut lease_use: BTreeMap<T::AccountId, (u64, u32)> = BTreeMap::new();
 		let mut stored_columns = 0u64;
+		let unplaced = Unplaced::<T>::get();
 		for (file_id, file) in Files::<T>::iter() {
-			ensure!(file.columns.len() as u32 == file.profile.total(), "column count ≠ k + m");
+			if file.state == FileState::Placing {
+				ensure!(file.columns.is_empty(), "columns of a file not placed yet");
+				ensure!(unplaced.contains(&file_id), "a placing file not queued for placement");
+			} else {
+				ensure!(file.columns.len() as u32 == file.profile.total(), "column count ≠ k + m");
+			}
 			for owner in &file.owners {
 				ensure!(OwnedFiles::<T>::contains_key(owner, file_id), "owner without entry");
 				let e = lease_use.entry(owner.clone()).or_default();

@@ -81,6 +81,9 @@ pub enum FileState {
 	Pending,
 	/// Every column is held by its miner.
 	Active,
+	/// Declared in this block; its miners are drawn at the start of the next one, from
+	/// randomness the declarer could not know (so it cannot grind file ids for a placement).
+	Placing,
 }
 
 /// State of one column of a file.

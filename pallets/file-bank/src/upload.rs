@@ -3,7 +3,7 @@
 
 use crate::{
 	lease::SCHEDULE_SPREAD, AllowedProfiles, ColumnInfo, ColumnState, Config, Error, Event,
-	FileInfo, FileState, Files, NameOf, OwnedFile, OwnedFiles, Pallet, TransferDeadlines,
+	FileInfo, FileState, Files, NameOf, OwnedFile, OwnedFiles, Pallet, TransferDeadlines, Unplaced,
 	WeightInfo, TRANSFER_MISSED_CREDIT,
 };
 use alloc::vec::Vec;
@@ -14,9 +14,9 @@ use cess_primitives::{
 };
 use codec::Encode;
 use polkadot_sdk::{
-	frame_support::pallet_prelude::*,
+	frame_support::{pallet_prelude::*, storage::with_storage_layer},
 	frame_system::{self, pallet_prelude::BlockNumberFor},
-	sp_runtime::traits::{Saturating, Verify},
+	sp_runtime::traits::{Saturating, Verify, Zero},
 };
 
 impl<T: Config> Pallet<T> {
@@ -39,24 +39,9 @@ impl<T: Config> Pallet<T> {
 			ensure!(file.size == size && file.profile == profile, Error::<T>::FileMismatch);
 			return Self::add_owner(file, file_id, who, OwnedFile { name, bucket });
 		}
-		let column_bytes = layout.column_bytes();
-		let stored = layout.stored_bytes();
-		Self::charge_lease(&who, stored)?;
-		let seed = Self::upload_seed(&file_id, &who);
-		let miners = Self::pick_miners(seed, profile.total(), column_bytes, &[])?;
-		let now = frame_system::Pallet::<T>::block_number();
-		let deadline =
-			Self::schedule_deadline(file_id, now.saturating_add(T::TransferDeadline::get()))?;
-		// Last: nothing below fails, so the registry never holds a stray lock.
-		for miner in &miners {
-			T::Miners::lock_space(miner, column_bytes).map_err(|_| Error::<T>::NotEnoughMiners)?;
-		}
-		let columns: BoundedVec<ColumnInfo<T>, _> = miners
-			.iter()
-			.map(|m| ColumnInfo { miner: m.clone(), state: ColumnState::Assigned { attempts: 1 } })
-			.collect::<Vec<_>>()
-			.try_into()
-			.map_err(|_| Error::<T>::BadColumn)?;
+		Self::charge_lease(&who, layout.stored_bytes())?;
+		Unplaced::<T>::try_mutate(|queue| queue.try_push(file_id))
+			.map_err(|_| Error::<T>::ScheduleFull)?;
 		let owners = BoundedVec::truncate_from(alloc::vec![who.clone()]);
 		Files::<T>::insert(
 			file_id,
@@ -64,19 +49,66 @@ impl<T: Config> Pallet<T> {
 				size,
 				segments,
 				profile,
-				column_bytes,
+				column_bytes: layout.column_bytes(),
 				uploader: who.clone(),
-				state: FileState::Pending,
-				declared_at: now,
-				deadline,
-				columns,
+				state: FileState::Placing,
+				declared_at: frame_system::Pallet::<T>::block_number(),
+				deadline: Zero::zero(),
+				columns: BoundedVec::new(),
 				owners,
 			},
 		);
 		OwnedFiles::<T>::insert(&who, file_id, OwnedFile { name, bucket });
-		Self::deposit_event(Event::UploadDeclared {
+		Self::deposit_event(Event::UploadDeclared { file_id, owner: who });
+		Ok(())
+	}
+
+	/// Places the uploads declared in the previous block, from this block's randomness (BABE's
+	/// VRF output of the previous block: unknown to whoever signed a declaration in it).
+	pub fn place_declared(n: BlockNumberFor<T>) -> Weight {
+		let queue = Unplaced::<T>::take();
+		let mut weight = T::DbWeight::get().reads_writes(1, 1);
+		for file_id in queue {
+			weight = weight.saturating_add(T::WeightInfo::place_upload(
+				T::Miners::positive_count().min(T::PlacementCandidates::get()),
+			));
+			let Some(file) = Files::<T>::get(file_id) else { continue };
+			if file.state != FileState::Placing {
+				continue;
+			}
+			if with_storage_layer(|| Self::place(file_id, file, n)).is_err() {
+				for owner in Files::<T>::get(file_id).map(|f| f.owners).unwrap_or_default() {
+					Self::remove_owner(&owner, &file_id);
+				}
+				Self::deposit_event(Event::UploadFailed { file_id });
+			}
+		}
+		weight
+	}
+
+	/// Draws the miners of `file` (declared, `Placing`) and schedules its transfer deadline;
+	/// changes nothing on error (run in a storage layer).
+	fn place(file_id: FileId, mut file: FileInfo<T>, n: BlockNumberFor<T>) -> DispatchResult {
+		let seed = Self::upload_seed(&file_id, &file.uploader);
+		let miners = Self::pick_miners(seed, file.profile.total(), file.column_bytes, &[])?;
+		let deadline =
+			Self::schedule_deadline(file_id, n.saturating_add(T::TransferDeadline::get()))?;
+		// Last: nothing below fails, so the registry never holds a stray lock.
+		for miner in &miners {
+			T::Miners::lock_space(miner, file.column_bytes)
+				.map_err(|_| Error::<T>::NotEnoughMiners)?;
+		}
+		file.columns = miners
+			.iter()
+			.map(|m| ColumnInfo { miner: m.clone(), state: ColumnState::Assigned { attempts: 1 } })
+			.collect::<Vec<_>>()
+			.try_into()
+			.map_err(|_| Error::<T>::BadColumn)?;
+		file.state = FileState::Pending;
+		file.deadline = deadline;
+		Files::<T>::insert(file_id, file);
+		Self::deposit_event(Event::UploadPlaced {
 			file_id,
-			owner: who,
 			miners: BoundedVec::truncate_from(miners),
 			deadline,
 		});

@@ -44,7 +44,8 @@ pub trait WeightInfo {
 	fn buy_space() -> Weight;
 	fn expand_space() -> Weight;
 	fn renew_space() -> Weight;
-	fn upload_declaration(c: u32, ) -> Weight;
+	fn upload_declaration() -> Weight;
+	fn place_upload(c: u32, ) -> Weight;
 	fn transfer_report() -> Weight;
 	fn delete_file() -> Weight;
 	fn transfer_ownership() -> Weight;
@@ -141,7 +142,14 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `FileBank::OwnedFiles` (r:0 w:1)
 	/// Proof: `FileBank::OwnedFiles` (`max_values`: None, `max_size`: Some(332), added: 2807, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[32, 64]`.
-	fn upload_declaration(c: u32, ) -> Weight {
+	/// Not measured yet (the declaration without its placement): an estimate.
+	fn upload_declaration() -> Weight {
+		Weight::from_parts(60_000_000, 5674)
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Measured as the whole declaration with its placement (an upper bound of the placement).
+	fn place_upload(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `500 + c * (313 ±0)`
 		//  Estimated: `5674 + c * (3803 ±0)`
@@ -480,7 +488,12 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
-	fn upload_declaration(c: u32, ) -> Weight {
+	fn upload_declaration() -> Weight {
+		Weight::from_parts(60_000_000, 5674)
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
+	fn place_upload(c: u32, ) -> Weight {
 		Weight::from_parts(155_601_003, 5674)
 			.saturating_add(Weight::from_parts(14_556_217, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(8_u64))

@@ -51,6 +51,7 @@ fn state_name(state: &FileState) -> &'static str {
 	match state {
 		FileState::Pending => "pending",
 		FileState::Active => "active",
+		FileState::Placing => "placing (miners are drawn in the next block)",
 	}
 }
 

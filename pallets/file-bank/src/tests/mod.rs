@@ -87,7 +87,15 @@ pub fn buy(who: u64, gib: u32, days: u32) {
 	assert_ok!(FileBank::buy_space(RuntimeOrigin::signed(who), gib, days));
 }
 
+/// Declares `file` and places it as the next block's start would (without moving the block).
 pub fn declare(who: u64, file: &TestFile) -> DispatchResult {
+	declare_only(who, file)?;
+	FileBank::place_declared(System::block_number());
+	Ok(())
+}
+
+/// Declares `file`; it stays `Placing` until the next block.
+pub fn declare_only(who: u64, file: &TestFile) -> DispatchResult {
 	FileBank::upload_declaration(
 		RuntimeOrigin::signed(who),
 		file.id,

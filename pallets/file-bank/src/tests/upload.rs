@@ -26,10 +26,10 @@ fn declaration_assigns_distinct_miners_and_reserves_space() {
 			assert_eq!(MockMiners::get(*m).locked, file.column_bytes);
 		}
 		assert_eq!(TransferDeadlines::<Test>::get(1 + DEADLINE).to_vec(), vec![f.id]);
+		System::assert_has_event(Event::UploadDeclared { file_id: f.id, owner: 1 }.into());
 		System::assert_last_event(
-			Event::UploadDeclared {
+			Event::UploadPlaced {
 				file_id: f.id,
-				owner: 1,
 				miners: BoundedVec::truncate_from(miners.clone()),
 				deadline: 1 + DEADLINE,
 			}
@@ -67,12 +67,21 @@ fn declaration_errors_change_nothing() {
 			Error::<Test>::ProfileNotAllowed
 		);
 		assert_noop!(upload(50_000, 3, p), Error::<Test>::SegmentCountMismatch);
-		// Two miners cannot hold three distinct columns.
+		// Two miners cannot hold three distinct columns: the placement in the next block fails,
+		// the file goes and the lease is released.
 		add_miners(100, 2, GIB);
-		assert_noop!(declare(1, &f), Error::<Test>::NotEnoughMiners);
+		let placement_fails = |f: &TestFile| {
+			assert_ok!(declare(1, f));
+			System::assert_last_event(Event::UploadFailed { file_id: f.id }.into());
+			assert!(!Files::<Test>::contains_key(f.id));
+			assert!(!OwnedFiles::<Test>::contains_key(1, f.id));
+			assert_eq!(Leases::<Test>::get(1).unwrap().used, 0);
+			assert!((100..103).all(|m| MockMiners::get(m).locked == 0));
+		};
+		placement_fails(&f);
 		// A third miner without room for a column does not count either.
 		MockMiners::add(102, 100);
-		assert_noop!(declare(1, &f), Error::<Test>::NotEnoughMiners);
+		placement_fails(&f);
 		MockMiners::add(103, GIB);
 		// The lease is too small for a 2 GiB file.
 		let big = FileBank::upload_declaration(
@@ -452,17 +461,20 @@ fn runtime_api_reports_the_file() {
 }
 
 #[test]
-fn deadline_schedule_is_bounded() {
+fn declarations_per_block_are_bounded() {
 	build_and_execute(|| {
 		add_miners(100, 3, GIB);
 		buy(1, 1, 10);
-		// 4 uploads per deadline block, spread over 11 blocks: 44 fit in one block.
-		for i in 0..44 {
-			assert_ok!(declare(1, &TestFile::new(100, 2, 1, i)));
+		// MaxUploadsPerBlock = 4 new files wait for placement in one block.
+		for i in 0..4 {
+			assert_ok!(declare_only(1, &TestFile::new(100, 2, 1, i)));
 		}
-		assert_noop!(declare(1, &TestFile::new(100, 2, 1, 44)), Error::<Test>::ScheduleFull);
+		assert_noop!(declare_only(1, &TestFile::new(100, 2, 1, 4)), Error::<Test>::ScheduleFull);
 		roll_to(2);
-		assert_ok!(declare(1, &TestFile::new(100, 2, 1, 44)));
+		assert!((0..4).all(|i| {
+			Files::<Test>::get(TestFile::new(100, 2, 1, i).id).unwrap().state == FileState::Pending
+		}));
+		assert_ok!(declare_only(1, &TestFile::new(100, 2, 1, 4)));
 	});
 }
 
@@ -482,5 +494,38 @@ fn holdings_index_is_bounded() {
 		let f = TestFile::new(100, 2, 1, 100);
 		assert_ok!(declare(1, &f));
 		assert_noop!(report(1, f.id, 0), Error::<Test>::TooManyHoldings);
+	});
+}
+
+/// The placement-grinding attack: an uploader that runs miners 100..103 of 12 tries file ids
+/// offline, with every value on chain when it signs (the randomness of its block), until the
+/// placement lands all three columns of a (2, 1) file on its own miners. Placement now draws
+/// from the next block's randomness (the VRF output of the declaration's block in the runtime),
+/// so the ground ids land on its miners no more often than any ids.
+#[test]
+fn placement_grinding_does_not_pick_the_miners() {
+	build_and_execute(|| {
+		add_miners(100, 12, GIB);
+		buy(1, 1, 10);
+		let own = [100u64, 101, 102];
+		let bytes = TestFile::new(1_000, 2, 1, 0).layout.column_bytes();
+		let predicted_own = |f: &TestFile| {
+			let seed = FileBank::upload_seed(&f.id, &1);
+			FileBank::pick_miners(seed, 3, bytes, &[]).unwrap().iter().all(|m| own.contains(m))
+		};
+		// 1 in 220 ids land on a given 3 of 12 miners: grind 4 of them (the per-block limit).
+		let ground: Vec<TestFile> = (0..20_000u64)
+			.map(|i| TestFile::new(1_000, 2, 1, i))
+			.filter(|f| predicted_own(f))
+			.take(4)
+			.collect();
+		assert_eq!(ground.len(), 4, "grinding finds ids");
+		for f in &ground {
+			assert_ok!(declare_only(1, f));
+			assert_eq!(Files::<Test>::get(f.id).unwrap().state, FileState::Placing);
+		}
+		roll_to(2);
+		let landed = ground.iter().filter(|f| miners_of(f.id).iter().all(|m| own.contains(m)));
+		assert_eq!(landed.count(), 0, "the ground ids are placed like any others");
 	});
 }
