@@ -249,7 +249,19 @@ mod benchmarks {
 		let (id, uploader) = stored::<T>(1);
 		let to = owner::<T>(1);
 		#[extrinsic_call]
-		_(RawOrigin::Signed(uploader), id, to.clone());
+		_(RawOrigin::Signed(uploader.clone()), id, to.clone());
+		assert_eq!(OwnershipOffers::<T>::get(id, &uploader), Some(to));
+	}
+
+	#[benchmark]
+	fn accept_ownership() {
+		setup_market::<T>();
+		miners::<T>(MAX_FRAGMENTS_PER_SEGMENT);
+		let (id, uploader) = stored::<T>(1);
+		let to = owner::<T>(1);
+		FileBank::<T>::do_offer_ownership(uploader.clone(), id, to.clone()).expect("offered");
+		#[extrinsic_call]
+		_(RawOrigin::Signed(to.clone()), id, uploader);
 		assert!(OwnedFiles::<T>::contains_key(&to, id));
 	}
 

@@ -262,6 +262,11 @@ pub mod pallet {
 	pub type OwnedFiles<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, T::AccountId, Identity, FileId, OwnedFile<T>>;
 
+	/// Open ownership offers: `(file, owner) → the account that may accept`.
+	#[pallet::storage]
+	pub type OwnershipOffers<T: Config> =
+		StorageDoubleMap<_, Identity, FileId, Twox64Concat, T::AccountId, T::AccountId>;
+
 	/// Uploads declared in this block, placed at the start of the next one.
 	#[pallet::storage]
 	pub type Unplaced<T: Config> =
@@ -433,6 +438,15 @@ pub mod pallet {
 			owner: T::AccountId,
 		},
 		/// A file's ownership moved to another account.
+		OwnershipOffered {
+			/// The file.
+			file_id: FileId,
+			/// The owner offering.
+			from: T::AccountId,
+			/// Who may accept.
+			to: T::AccountId,
+		},
+		/// An offered ownership was accepted: `to` owns the file in `from`'s place.
 		OwnershipTransferred {
 			/// The file.
 			file_id: FileId,
@@ -577,6 +591,10 @@ pub mod pallet {
 		BadProfiles,
 		/// The transfer target is the owner itself.
 		SelfTransfer,
+		/// Only an active file (every column stored) can change hands.
+		FileNotActive,
+		/// That owner has not offered this file to the caller.
+		NoOwnershipOffer,
 	}
 
 	#[pallet::hooks]
@@ -752,15 +770,17 @@ pub mod pallet {
 			Self::do_delete_file(who, file_id)
 		}
 
-		/// Move the caller's ownership of a file to `to`, who is billed from then on.
+		/// Offer the caller's ownership of an active file to `to`; nothing moves until `to`
+		/// accepts (`accept_ownership`), which bills its lease from then on. A new offer replaces
+		/// the caller's previous one for this file.
 		///
 		/// ## Dispatch Origin
 		///
-		/// Signed by an owner; `to` needs an unexpired lease with room for the file.
+		/// Signed by an owner of the file.
 		///
 		/// ## Events
 		///
-		/// [`Event::OwnershipTransferred`].
+		/// [`Event::OwnershipOffered`].
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::transfer_ownership())]
 		pub fn transfer_ownership(
@@ -769,7 +789,28 @@ pub mod pallet {
 			to: T::AccountId,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_transfer_ownership(who, file_id, to)
+			Self::do_offer_ownership(who, file_id, to)
+		}
+
+		/// Accept `from`'s offer of its ownership of `file_id`: the caller becomes an owner in
+		/// its place and its lease is billed for the file.
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed by the account the offer names; it needs an unexpired lease with room.
+		///
+		/// ## Events
+		///
+		/// [`Event::OwnershipTransferred`].
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::accept_ownership())]
+		pub fn accept_ownership(
+			origin: OriginFor<T>,
+			file_id: FileId,
+			from: T::AccountId,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_accept_ownership(who, file_id, from)
 		}
 
 		/// Report that the caller lost a column it holds, opening a restoral order. If the

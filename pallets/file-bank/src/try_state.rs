@@ -19,7 +19,8 @@ impl<T: Config> Pallet<T> {
 	///   columns of that miner, and every stored column is held exactly once; the snapshot of the
 	///   current round has the same shape (every slot below its class count filled);
 	/// * restoring columns and open orders match one to one, and the per-miner outstanding counts
-	///   equal the orders; every claimant's hold is the sum of its claims' deposits;
+	///   equal the orders; every claimant's hold is the sum of its claims' deposits; ownership
+	///   offers are made by owners of existing files;
 	/// * active files have every column stored; files still to be placed have no columns and
 	///   are queued.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
@@ -145,6 +146,11 @@ impl<T: Config> Pallet<T> {
 				T::Currency::balance_on_hold(&reason, restorer) == *deposit,
 				"claim deposits ≠ the claimant's hold"
 			);
+		}
+		for (file_id, from, to) in OwnershipOffers::<T>::iter() {
+			let file = Files::<T>::get(file_id).ok_or("offer of a missing file")?;
+			ensure!(file.owners.contains(&from), "offer by a non-owner");
+			ensure!(from != to, "offer to the owner itself");
 		}
 		for (miner, n) in OutstandingRestorals::<T>::iter() {
 			ensure!(outstanding.remove(&miner) == Some(n), "outstanding count ≠ orders");

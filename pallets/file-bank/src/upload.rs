@@ -3,8 +3,8 @@
 
 use crate::{
 	lease::SCHEDULE_SPREAD, AllowedProfiles, ColumnInfo, ColumnState, Config, Error, Event,
-	FileInfo, FileState, Files, NameOf, OwnedFile, OwnedFiles, Pallet, TransferDeadlines, Unplaced,
-	WeightInfo, TRANSFER_MISSED_CREDIT,
+	FileInfo, FileState, Files, NameOf, OwnedFile, OwnedFiles, OwnershipOffers, Pallet,
+	TransferDeadlines, Unplaced, WeightInfo, TRANSFER_MISSED_CREDIT,
 };
 use alloc::vec::Vec;
 use cess_primitives::{
@@ -76,11 +76,8 @@ impl<T: Config> Pallet<T> {
 			if file.state != FileState::Placing {
 				continue;
 			}
-			if with_storage_layer(|| Self::place(file_id, file, n)).is_err() {
-				for owner in Files::<T>::get(file_id).map(|f| f.owners).unwrap_or_default() {
-					Self::remove_owner(&owner, &file_id);
-				}
-				Self::deposit_event(Event::UploadFailed { file_id });
+			if with_storage_layer(|| Self::place(file_id, file.clone(), n)).is_err() {
+				Self::fail_upload(file_id, file);
 			}
 		}
 		weight
@@ -277,8 +274,8 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Removes a pending upload that cannot complete: assigned columns are unlocked, reported
-	/// ones released, every owner's lease reservation returned.
+	/// Removes an upload that cannot complete (pending, or not placeable): assigned columns are
+	/// unlocked, reported ones released, every owner's lease reservation returned.
 	fn fail_upload(file_id: FileId, file: FileInfo<T>) {
 		Self::release_columns(file_id, &file);
 		for owner in &file.owners {
@@ -317,6 +314,7 @@ impl<T: Config> Pallet<T> {
 	/// Removes `who`'s ownership of `file_id` (which it owns); the last owner removes the file.
 	pub(crate) fn remove_owner(who: &T::AccountId, file_id: &FileId) {
 		OwnedFiles::<T>::remove(who, file_id);
+		OwnershipOffers::<T>::remove(file_id, who);
 		let Some(mut file) = Files::<T>::get(file_id) else { return };
 		Self::release_lease(who, file.stored_bytes());
 		file.owners.retain(|o| o != who);
@@ -332,29 +330,48 @@ impl<T: Config> Pallet<T> {
 		Self::deposit_event(Event::FileRemoved { file_id: *file_id, miners });
 	}
 
-	pub(crate) fn do_transfer_ownership(
+	pub(crate) fn do_offer_ownership(
 		who: T::AccountId,
 		file_id: FileId,
 		to: T::AccountId,
 	) -> DispatchResult {
 		ensure!(who != to, Error::<T>::SelfTransfer);
-		let mut file = Files::<T>::get(file_id).ok_or(Error::<T>::UnknownFile)?;
-		let entry = OwnedFiles::<T>::get(&who, file_id).ok_or(Error::<T>::NotOwner)?;
+		let file = Files::<T>::get(file_id).ok_or(Error::<T>::UnknownFile)?;
+		ensure!(OwnedFiles::<T>::contains_key(&who, file_id), Error::<T>::NotOwner);
+		ensure!(file.state == FileState::Active, Error::<T>::FileNotActive);
 		ensure!(!file.owners.contains(&to), Error::<T>::AlreadyOwner);
-		Self::charge_lease(&to, file.stored_bytes())?;
-		Self::release_lease(&who, file.stored_bytes());
+		OwnershipOffers::<T>::insert(file_id, &who, &to);
+		Self::deposit_event(Event::OwnershipOffered { file_id, from: who, to });
+		Ok(())
+	}
+
+	pub(crate) fn do_accept_ownership(
+		who: T::AccountId,
+		file_id: FileId,
+		from: T::AccountId,
+	) -> DispatchResult {
+		ensure!(
+			OwnershipOffers::<T>::get(file_id, &from).as_ref() == Some(&who),
+			Error::<T>::NoOwnershipOffer
+		);
+		let mut file = Files::<T>::get(file_id).ok_or(Error::<T>::UnknownFile)?;
+		let entry = OwnedFiles::<T>::get(&from, file_id).ok_or(Error::<T>::NotOwner)?;
+		ensure!(!file.owners.contains(&who), Error::<T>::AlreadyOwner);
+		Self::charge_lease(&who, file.stored_bytes())?;
+		Self::release_lease(&from, file.stored_bytes());
 		for owner in file.owners.iter_mut() {
-			if *owner == who {
-				*owner = to.clone();
+			if *owner == from {
+				*owner = who.clone();
 			}
 		}
-		if file.uploader == who {
-			file.uploader = to.clone();
+		if file.uploader == from {
+			file.uploader = who.clone();
 		}
 		Files::<T>::insert(file_id, file);
-		OwnedFiles::<T>::remove(&who, file_id);
-		OwnedFiles::<T>::insert(&to, file_id, entry);
-		Self::deposit_event(Event::OwnershipTransferred { file_id, from: who, to });
+		OwnershipOffers::<T>::remove(file_id, &from);
+		OwnedFiles::<T>::remove(&from, file_id);
+		OwnedFiles::<T>::insert(&who, file_id, entry);
+		Self::deposit_event(Event::OwnershipTransferred { file_id, from, to: who });
 		Ok(())
 	}
 }

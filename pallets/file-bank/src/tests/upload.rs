@@ -398,21 +398,60 @@ fn ownership_transfer_moves_billing() {
 		};
 		assert_noop!(transfer(1, 1), Error::<Test>::SelfTransfer);
 		assert_noop!(transfer(3, 2), Error::<Test>::NotOwner);
-		assert_noop!(transfer(1, 3), Error::<Test>::NoLease);
 		assert_noop!(
 			FileBank::transfer_ownership(RuntimeOrigin::signed(1), [7; 32], 2),
 			Error::<Test>::UnknownFile
 		);
+		let accept =
+			|to: u64, from: u64| FileBank::accept_ownership(RuntimeOrigin::signed(to), f.id, from);
+		assert_ok!(transfer(1, 3));
+		assert_noop!(accept(3, 1), Error::<Test>::NoLease);
 		assert_ok!(transfer(1, 2));
+		System::assert_last_event(Event::OwnershipOffered { file_id: f.id, from: 1, to: 2 }.into());
+		assert_noop!(accept(3, 1), Error::<Test>::NoOwnershipOffer);
+		assert_ok!(accept(2, 1));
 		System::assert_last_event(
 			Event::OwnershipTransferred { file_id: f.id, from: 1, to: 2 }.into(),
 		);
+		assert_noop!(accept(2, 1), Error::<Test>::NoOwnershipOffer);
 		assert_eq!(Leases::<Test>::get(1).unwrap().used, 0);
 		assert_eq!(Leases::<Test>::get(2).unwrap().used, f.layout.stored_bytes());
 		assert_eq!(Files::<Test>::get(f.id).unwrap().owners.to_vec(), vec![2]);
 		assert!(OwnedFiles::<Test>::contains_key(2, f.id));
 		assert_ok!(declare(1, &f));
 		assert_noop!(transfer(1, 2), Error::<Test>::AlreadyOwner);
+	});
+}
+
+/// The forced-transfer attack: an owner hands its file to a stranger, whose lease is billed
+/// without its consent, or hands a pending upload to someone who cannot sign its acceptances.
+/// A transfer is now an offer the recipient accepts, and only for active files.
+#[test]
+fn ownership_cannot_be_pushed_onto_anyone() {
+	build_and_execute(|| {
+		add_miners(100, 3, GIB);
+		buy(1, 1, 10);
+		buy(2, 1, 10);
+		let f = TestFile::new(40_000, 2, 1, 7);
+		assert_ok!(declare(1, &f));
+		assert_noop!(
+			FileBank::transfer_ownership(RuntimeOrigin::signed(1), f.id, 2),
+			Error::<Test>::FileNotActive
+		);
+		for c in 0..3 {
+			assert_ok!(report(1, f.id, c));
+		}
+		assert_ok!(FileBank::transfer_ownership(RuntimeOrigin::signed(1), f.id, 2));
+		// Nothing is billed, nothing moves until the recipient accepts.
+		assert_eq!(Leases::<Test>::get(2).unwrap().used, 0);
+		assert_eq!(Files::<Test>::get(f.id).unwrap().owners.to_vec(), vec![1]);
+		// An offer dies with its owner's ownership.
+		assert_ok!(FileBank::delete_file(RuntimeOrigin::signed(1), f.id));
+		assert!(crate::OwnershipOffers::<Test>::iter().next().is_none());
+		assert_noop!(
+			FileBank::accept_ownership(RuntimeOrigin::signed(2), f.id, 1),
+			Error::<Test>::NoOwnershipOffer
+		);
 	});
 }
 
