@@ -2,8 +2,8 @@
 
 use crate::{
 	BalanceOf, ColumnState, Config, FileState, Files, HoldReason, HoldingClasses, HoldingPosition,
-	HoldingSince, Holdings, Leases, OutstandingRestorals, OwnedFiles, Pallet, RestoralOrders,
-	Unplaced,
+	HoldingSince, Holdings, Leases, OutstandingRestorals, OwnedFiles, OwnershipOffers, Pallet,
+	RestoralOrders, Unplaced,
 };
 use alloc::collections::BTreeMap;
 use polkadot_sdk::{
