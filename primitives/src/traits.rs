@@ -136,6 +136,8 @@ pub trait StorageHoldings<AccountId, BlockNumber> {
 	/// Restoral orders opened for columns lost by `who` that are not completed yet, plus the
 	/// holdings not yet turned into orders.
 	fn outstanding_restorals(who: &AccountId) -> u32;
+	/// Bytes of `who`'s lost columns whose restoral orders are still open.
+	fn outstanding_bytes(who: &AccountId) -> u64;
 }
 
 impl<AccountId, BlockNumber> StorageHoldings<AccountId, BlockNumber> for () {
@@ -155,6 +157,9 @@ impl<AccountId, BlockNumber> StorageHoldings<AccountId, BlockNumber> for () {
 		alloc::vec::Vec::new()
 	}
 	fn miner_leaving(_: &AccountId, _: bool) {}
+	fn outstanding_bytes(_: &AccountId) -> u64 {
+		0
+	}
 	fn outstanding_restorals(_: &AccountId) -> u32 {
 		0
 	}

@@ -309,6 +309,9 @@ impl StorageHoldings<u64, u64> for MockMiners {
 	fn outstanding_restorals(_: &u64) -> u32 {
 		0
 	}
+	fn outstanding_bytes(_: &u64) -> u64 {
+		0
+	}
 }
 
 impl pallet_audit::Config for Test {

@@ -381,6 +381,7 @@ mod benchmarks {
 			},
 		);
 		OutstandingRestorals::<T>::insert(&holders[column as usize], 1);
+		crate::OutstandingBytes::<T>::insert(&holders[column as usize], layout.column_bytes());
 		roll::<T>(1);
 		let samples = FileBank::<T>::restoral_challenge(file_id, column).expect("challenge");
 		let proof = prove(&samples, |s| {

@@ -249,6 +249,10 @@ impl<T: Config> StorageHoldings<T::AccountId, BlockNumberFor<T>> for Pallet<T> {
 		LeavingMiners::<T>::insert(who, reason);
 	}
 
+	fn outstanding_bytes(who: &T::AccountId) -> u64 {
+		crate::OutstandingBytes::<T>::get(who)
+	}
+
 	fn outstanding_restorals(who: &T::AccountId) -> u32 {
 		OutstandingRestorals::<T>::get(who).saturating_add(Self::holding_count(who))
 	}

@@ -315,6 +315,12 @@ pub mod pallet {
 	pub type RestoralOrders<T: Config> =
 		CountedStorageMap<_, Twox64Concat, (FileId, Column), RestoralOrder<T>>;
 
+	/// Per miner: bytes of the columns it lost whose orders are not completed yet (a leaving
+	/// miner's collateral answers for them).
+	#[pallet::storage]
+	pub type OutstandingBytes<T: Config> =
+		StorageMap<_, Twox64Concat, T::AccountId, u64, ValueQuery>;
+
 	/// Per miner: orders for columns it lost that are not completed yet.
 	#[pallet::storage]
 	pub type OutstandingRestorals<T: Config> =

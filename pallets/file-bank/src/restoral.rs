@@ -4,8 +4,8 @@
 
 use crate::{
 	ColumnInfo, ColumnState, Config, Error, Event, Files, HoldReason, HoldingEntry,
-	OutstandingRestorals, Pallet, RestoralClaim, RestoralOrder, RestoralOrders, RestoralReason,
-	LOSS_REPORTED_CREDIT, RESTORAL_CREDIT, RESTORAL_LAPSED_CREDIT,
+	OutstandingBytes, OutstandingRestorals, Pallet, RestoralClaim, RestoralOrder, RestoralOrders,
+	RestoralReason, LOSS_REPORTED_CREDIT, RESTORAL_CREDIT, RESTORAL_LAPSED_CREDIT,
 };
 use alloc::vec::Vec;
 use cess_primitives::{
@@ -46,6 +46,7 @@ impl<T: Config> Pallet<T> {
 		}
 		col.state = ColumnState::Restoring;
 		let lost_by = col.miner.clone();
+		let column_bytes = file.column_bytes;
 		Self::remove_holding(&lost_by, file_id, column);
 		T::Miners::release_space(&lost_by, file.column_bytes);
 		Files::<T>::insert(file_id, file);
@@ -60,6 +61,7 @@ impl<T: Config> Pallet<T> {
 			},
 		);
 		OutstandingRestorals::<T>::mutate(&lost_by, |n| *n = n.saturating_add(1));
+		OutstandingBytes::<T>::mutate(&lost_by, |b| *b = b.saturating_add(column_bytes));
 		Self::deposit_event(Event::RestoralOrderOpened { file_id, column, lost_by, reason });
 	}
 
@@ -71,7 +73,7 @@ impl<T: Config> Pallet<T> {
 			T::Miners::unlock_space(&claim.restorer, column_bytes);
 			Self::release_claim_deposit(&claim);
 		}
-		Self::decrement_outstanding(&order.lost_by);
+		Self::decrement_outstanding(&order.lost_by, column_bytes);
 	}
 
 	fn release_claim_deposit(claim: &RestoralClaim<T>) {
@@ -116,7 +118,11 @@ impl<T: Config> Pallet<T> {
 		});
 	}
 
-	fn decrement_outstanding(miner: &T::AccountId) {
+	fn decrement_outstanding(miner: &T::AccountId, column_bytes: u64) {
+		OutstandingBytes::<T>::mutate_exists(miner, |b| {
+			let left = b.unwrap_or(0).saturating_sub(column_bytes);
+			*b = (left > 0).then_some(left);
+		});
 		OutstandingRestorals::<T>::mutate_exists(miner, |n| {
 			let left = n.unwrap_or(0).saturating_sub(1);
 			*n = (left > 0).then_some(left);
@@ -204,6 +210,7 @@ impl<T: Config> Pallet<T> {
 		proof: &[u8],
 	) -> DispatchResult {
 		let mut file = Files::<T>::get(file_id).ok_or(Error::<T>::UnknownFile)?;
+		let column_bytes = file.column_bytes;
 		let order =
 			RestoralOrders::<T>::get((file_id, column)).ok_or(Error::<T>::NoRestoralOrder)?;
 		let claim = order.claim.as_ref().ok_or(Error::<T>::NotClaimant)?;
@@ -228,7 +235,7 @@ impl<T: Config> Pallet<T> {
 		Files::<T>::insert(file_id, file);
 		RestoralOrders::<T>::remove((file_id, column));
 		Self::release_claim_deposit(claim);
-		Self::decrement_outstanding(&order.lost_by);
+		Self::decrement_outstanding(&order.lost_by, column_bytes);
 		T::Penalties::adjust_credit(&who, RESTORAL_CREDIT, CreditReason::RestoralCompleted);
 		Self::deposit_event(Event::RestoralCompleted { file_id, column, restorer: who });
 		if activated {

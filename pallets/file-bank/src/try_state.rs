@@ -2,8 +2,8 @@
 
 use crate::{
 	BalanceOf, ColumnState, Config, FileState, Files, HoldReason, HoldingClasses, HoldingPosition,
-	HoldingSince, Holdings, Leases, OutstandingRestorals, OwnedFiles, OwnershipOffers, Pallet,
-	RestoralOrders, Unplaced,
+	HoldingSince, Holdings, Leases, OutstandingBytes, OutstandingRestorals, OwnedFiles,
+	OwnershipOffers, Pallet, RestoralOrders, Unplaced,
 };
 use alloc::collections::BTreeMap;
 use polkadot_sdk::{
@@ -128,12 +128,14 @@ impl<T: Config> Pallet<T> {
 			ensure!(Self::holding_count(&miner) > 0, "start block of a miner without data");
 		}
 		let mut outstanding: BTreeMap<T::AccountId, u32> = BTreeMap::new();
+		let mut outstanding_bytes: BTreeMap<T::AccountId, u64> = BTreeMap::new();
 		let mut deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		for ((file_id, column), order) in RestoralOrders::<T>::iter() {
 			let file = Files::<T>::get(file_id).ok_or("order for a missing file")?;
 			let col = file.columns.get(column as usize).ok_or("order for a bad column")?;
 			ensure!(col.state == ColumnState::Restoring, "order for a column not restoring");
-			*outstanding.entry(order.lost_by).or_default() += 1;
+			*outstanding.entry(order.lost_by.clone()).or_default() += 1;
+			*outstanding_bytes.entry(order.lost_by).or_default() += file.column_bytes;
 			if let Some(claim) = order.claim {
 				let held = deposits.entry(claim.restorer).or_default();
 				*held = held.saturating_add(claim.deposit);
@@ -152,6 +154,10 @@ impl<T: Config> Pallet<T> {
 			ensure!(file.owners.contains(&from), "offer by a non-owner");
 			ensure!(from != to, "offer to the owner itself");
 		}
+		for (miner, bytes) in OutstandingBytes::<T>::iter() {
+			ensure!(outstanding_bytes.remove(&miner) == Some(bytes), "outstanding bytes ≠ orders");
+		}
+		ensure!(outstanding_bytes.is_empty(), "orders missing from the outstanding bytes");
 		for (miner, n) in OutstandingRestorals::<T>::iter() {
 			ensure!(outstanding.remove(&miner) == Some(n), "outstanding count ≠ orders");
 		}

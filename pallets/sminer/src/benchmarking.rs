@@ -125,9 +125,15 @@ mod benchmarks {
 		assert!(Miners::<T>::get(&who).is_some_and(|i| Sminer::<T>::is_leaving(&i.state)));
 	}
 
+	// Worst case: data left unrestored after the cooling period, so collateral is slashed.
 	#[benchmark]
 	fn withdraw() {
 		let who = registered::<T>();
+		Miners::<T>::mutate(&who, |info| {
+			if let Some(info) = info {
+				info.used = info.declared;
+			}
+		});
 		Sminer::<T>::request_exit(RawOrigin::Signed(who.clone()).into()).expect("registered");
 		let now = frame_system::Pallet::<T>::block_number();
 		frame_system::Pallet::<T>::set_block_number(

@@ -238,6 +238,16 @@ pub mod pallet {
 			/// The miner.
 			miner: T::AccountId,
 		},
+		/// A leaving miner withdrew after the cooling period with data not yet restored: the
+		/// collateral backing it was slashed.
+		UnrestoredDataSlashed {
+			/// The miner.
+			miner: T::AccountId,
+			/// Bytes held or awaiting restoral.
+			bytes: u64,
+			/// Collateral slashed.
+			amount: BalanceOf<T>,
+		},
 		/// A miner asked to exit; its columns go to restoral.
 		ExitRequested {
 			/// The miner.
@@ -572,11 +582,12 @@ pub mod pallet {
 		/// ## Details
 		///
 		/// Allowed once the miner holds nothing and none of its lost columns awaits restoral, or
-		/// `ExitCoolingPeriod` blocks after the exit started.
+		/// `ExitCoolingPeriod` blocks after the exit started: then the collateral backing the
+		/// data still unrestored (`CollateralPerTiB` per TiB of it, pro rata) is slashed first.
 		///
 		/// ## Events
 		///
-		/// [`Event::Exited`].
+		/// [`Event::Exited`], after [`Event::UnrestoredDataSlashed`] if data was left.
 		#[pallet::call_index(6)]
 		#[pallet::weight(T::WeightInfo::withdraw())]
 		pub fn withdraw(origin: OriginFor<T>) -> DispatchResult {
@@ -587,10 +598,21 @@ pub mod pallet {
 				_ => return Err(Error::<T>::NotLeaving.into()),
 			};
 			let now = frame_system::Pallet::<T>::block_number();
-			let restored = T::Holdings::holding_count(&who) == 0
+			let restored = info.used == 0
+				&& T::Holdings::holding_count(&who) == 0
 				&& T::Holdings::outstanding_restorals(&who) == 0;
 			let cooled = now >= since.saturating_add(T::ExitCoolingPeriod::get());
 			ensure!(restored || cooled, Error::<T>::ExitNotReady);
+			if !restored {
+				// Its data is not all restored: the collateral backing what is left goes.
+				let bytes = info.used.saturating_add(T::Holdings::outstanding_bytes(&who));
+				let amount = Self::do_slash(&who, Self::collateral_for_bytes(bytes));
+				Self::deposit_event(Event::UnrestoredDataSlashed {
+					miner: who.clone(),
+					bytes,
+					amount,
+				});
+			}
 			let released = T::Currency::release_all(
 				&HoldReason::Collateral.into(),
 				&who,
@@ -623,6 +645,11 @@ pub mod pallet {
 				ProposedBeneficiary::<T>::insert(who, &beneficiary);
 				Self::deposit_event(Event::BeneficiaryProposed { miner: who.clone(), beneficiary });
 			}
+		}
+
+		/// The collateral backing `bytes` of data: `CollateralPerTiB` per TiB, pro rata.
+		pub fn collateral_for_bytes(bytes: u64) -> BalanceOf<T> {
+			T::CollateralPerTiB::get().saturating_mul(bytes.saturated_into()) / TIB.saturated_into()
 		}
 
 		/// Collateral required for `capacity` bytes: `CollateralPerTiB` per started TiB.

@@ -69,6 +69,9 @@ thread_local! {
 	pub static HOLDINGS: RefCell<BTreeMap<u64, (u32, u32)>> = const { RefCell::new(BTreeMap::new()) };
 	/// Miners announced as leaving, in order.
 	pub static LEAVING: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+	/// Per miner: bytes of lost columns awaiting restoral.
+	pub static OUTSTANDING_BYTES: RefCell<BTreeMap<u64, u64>> =
+		const { RefCell::new(BTreeMap::new()) };
 }
 
 /// Scripted stand-in for the file market: tests set what each miner holds.
@@ -78,6 +81,10 @@ impl MockHoldings {
 	/// Sets `who`'s holdings count and outstanding restorals.
 	pub fn set(who: u64, holdings: u32, outstanding: u32) {
 		HOLDINGS.with(|h| h.borrow_mut().insert(who, (holdings, outstanding)));
+	}
+	/// Sets the bytes of `who`'s lost columns awaiting restoral.
+	pub fn set_bytes(who: u64, bytes: u64) {
+		OUTSTANDING_BYTES.with(|b| b.borrow_mut().insert(who, bytes));
 	}
 	/// Miners announced as leaving so far.
 	pub fn leaving() -> Vec<u64> {
@@ -107,6 +114,9 @@ impl StorageHoldings<u64, u64> for MockHoldings {
 	fn outstanding_restorals(who: &u64) -> u32 {
 		HOLDINGS.with(|h| h.borrow().get(who).map_or(0, |v| v.1))
 	}
+	fn outstanding_bytes(who: &u64) -> u64 {
+		OUTSTANDING_BYTES.with(|b| b.borrow().get(who).copied().unwrap_or(0))
+	}
 }
 
 impl pallet_sminer::Config for Test {
@@ -133,6 +143,7 @@ pub const START_BALANCE: u64 = 100_000;
 /// Test externalities with funded accounts 1..=9 and 1000, at block 1.
 pub fn new_test_ext() -> TestExternalities {
 	HOLDINGS.with(|h| h.borrow_mut().clear());
+	OUTSTANDING_BYTES.with(|b| b.borrow_mut().clear());
 	LEAVING.with(|l| l.borrow_mut().clear());
 	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {

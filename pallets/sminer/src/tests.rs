@@ -307,6 +307,31 @@ fn exit_completes_after_cooling_period() {
 	});
 }
 
+/// The abandonment attack: a miner with data exits and waits out the cooling period without
+/// its columns being restored, and got all its collateral back (abandoning 1 TiB cost only the
+/// slashes of a few missed rounds). The collateral backing what is left is now slashed.
+#[test]
+fn abandoning_data_forfeits_the_collateral_backing_it() {
+	use crate::types::TIB;
+	build_and_execute(|| {
+		assert_ok!(register(1, 4 * TIB, 4 * PER_TIB));
+		// 1 TiB of columns turned into orders nobody completed, ½ TiB still held.
+		Miners::<Test>::mutate(1, |info| info.as_mut().unwrap().used = TIB / 2);
+		MockHoldings::set(1, 1, 1);
+		MockHoldings::set_bytes(1, TIB);
+		assert_ok!(Sminer::request_exit(RuntimeOrigin::signed(1)));
+		roll_to(1 + COOLING);
+		assert_ok!(Sminer::withdraw(RuntimeOrigin::signed(1)));
+		let slashed = PER_TIB * 3 / 2;
+		System::assert_has_event(
+			Event::UnrestoredDataSlashed { miner: 1, bytes: TIB + TIB / 2, amount: slashed }.into(),
+		);
+		System::assert_last_event(
+			Event::Exited { miner: 1, collateral: 4 * PER_TIB - slashed }.into(),
+		);
+	});
+}
+
 /// The credit-washing attack: a miner with a bad record exits, withdraws and registers again to
 /// start over with `InitialCredit`. Its low credit survives; a good record is not carried over
 /// (nor stored), and a fresh registration starts at `InitialCredit`.
