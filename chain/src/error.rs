@@ -63,6 +63,13 @@ impl ChainError {
 		Self::Rpc(e.to_string())
 	}
 
+	/// Whether the node refused a transaction because its nonce was already used (by one in a
+	/// block that is not finalized yet, or in the pool).
+	pub fn is_stale_nonce(&self) -> bool {
+		matches!(self, Self::Rejected { reason, .. }
+			if reason.contains("Transaction is outdated") || reason.contains("stale"))
+	}
+
 	pub(crate) fn rejected(reason: String) -> Self {
 		let hint = if reason.contains("Inability to pay") || reason.contains("balance too low") {
 			NO_FUNDS

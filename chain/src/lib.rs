@@ -98,6 +98,9 @@ pub async fn submit<Call: subxt::tx::Payload>(
 	Submitter::new(signer.clone()).submit(client, call, wait).await
 }
 
+/// How many used nonces [`Submitter::submit`] skips before it gives up.
+const STALE_NONCE_RETRIES: u32 = 16;
+
 /// Submits an account's transactions one after another without waiting for finality between
 /// them: it remembers the next nonce, since the chain's view (the finalized block) lags behind
 /// transactions still in the pool or in unfinalized blocks.
@@ -138,13 +141,26 @@ impl Submitter {
 				.account_nonce(&self.account())
 				.await
 				.map_err(ChainError::from_submission)?;
-			let nonce = next.map_or(on_chain, |n| n.max(on_chain));
-			let params = subxt::config::PolkadotExtrinsicParamsBuilder::new().nonce(nonce).build();
-			let submitted = at
-				.transactions()
-				.sign_and_submit_then_watch(call, &self.key, params)
-				.await
-				.map_err(ChainError::from_submission);
+			let mut nonce = next.map_or(on_chain, |n| n.max(on_chain));
+			// The finalized state may not count this account's transactions in unfinalized
+			// blocks: a nonce the node calls stale is skipped.
+			let mut tries = 0;
+			let submitted = loop {
+				let params =
+					subxt::config::PolkadotExtrinsicParamsBuilder::new().nonce(nonce).build();
+				let submitted = at
+					.transactions()
+					.sign_and_submit_then_watch(call, &self.key, params)
+					.await
+					.map_err(ChainError::from_submission);
+				match submitted {
+					Err(e) if e.is_stale_nonce() && tries < STALE_NONCE_RETRIES => {
+						tries += 1;
+						nonce += 1;
+					},
+					other => break other,
+				}
+			};
 			*next = submitted.as_ref().ok().map(|_| nonce + 1);
 			submitted?
 		};
