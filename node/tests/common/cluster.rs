@@ -40,7 +40,9 @@ impl Miner {
 	pub fn register(&self) {
 		let out = self
 			.cmd()
-			.args(["register", "--capacity", "8GiB", "--p2p-addr"])
+			// 1 000 TCESS above the requirement: a failed or missed round's slash must not
+			// freeze the miner (tests then place new files on it).
+			.args(["register", "--capacity", "8GiB", "--collateral", "5000", "--p2p-addr"])
 			.arg(format!("/ip4/127.0.0.1/tcp/{}", self.p2p))
 			.arg("--http-addr")
 			.arg(format!("/ip4/127.0.0.1/tcp/{}/http", self.http))
