@@ -117,7 +117,7 @@ pub async fn register(ctx: &Context, args: &Register) -> Result<(), MinerError> 
 		None => ctx.account(),
 	};
 	let call = api::tx().sminer().register(
-		beneficiary.clone(),
+		beneficiary,
 		BoundedVec(ctx.identity.peer_id().to_bytes()),
 		BoundedVec(endpoints(&args.endpoints)?),
 		capacity,
@@ -158,7 +158,7 @@ pub async fn status(ctx: &Context, store_dir: &std::path::Path) -> Result<(), Mi
 	let required = required_collateral(&ctx.client, info.declared).await?;
 	println!("state        {state}");
 	println!("credit       {}", info.credit);
-	println!("audits       {}", audit_summary(&ctx.client, account.clone()).await?);
+	println!("audits       {}", audit_summary(&ctx.client, account).await?);
 	println!(
 		"capacity     {} declared, {} used, {} reserved",
 		format_size(info.declared),
@@ -171,12 +171,9 @@ pub async fn status(ctx: &Context, store_dir: &std::path::Path) -> Result<(), Mi
 		format_amount(required)
 	);
 	println!("beneficiary  {}", info.beneficiary);
-	let proposed = cess_chain::fetch(
-		&ctx.client,
-		api::storage().sminer().proposed_beneficiary(),
-		(account.clone(),),
-	)
-	.await?;
+	let proposed =
+		cess_chain::fetch(&ctx.client, api::storage().sminer().proposed_beneficiary(), (account,))
+			.await?;
 	if let Some(proposed) = proposed {
 		println!("proposed     {proposed} (until it runs `cess accept-beneficiary {account}`)");
 	}

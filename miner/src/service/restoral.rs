@@ -66,27 +66,24 @@ async fn open_orders(service: &Service) -> Result<Vec<(FileId, Column, u64)>, Ch
 	let me = service.chain.account();
 	let (now, orders, deposit, free) = service
 		.chain
-		.retrying(|client| {
-			let me = me.clone();
-			async move {
-				let at = client.at_current_block().await.map_err(ChainError::rpc)?;
-				let call = api::runtime_apis().file_bank_api().restoral_orders(None, 64);
-				let orders = at.runtime_apis().call(call).await.map_err(ChainError::rpc)?;
-				let deposit = at
-					.constants()
-					.entry(api::constants().file_bank().restoral_claim_deposit())
-					.map_err(ChainError::rpc)?;
-				let account = at
-					.storage()
-					.try_fetch(api::storage().system().account(), (me,))
-					.await
-					.map_err(ChainError::rpc)?;
-				let free = match account {
-					Some(a) => a.decode().map_err(ChainError::rpc)?.data.free,
-					None => 0,
-				};
-				Ok((at.block_number() as u32, orders, deposit, free))
-			}
+		.retrying(|client| async move {
+			let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+			let call = api::runtime_apis().file_bank_api().restoral_orders(None, 64);
+			let orders = at.runtime_apis().call(call).await.map_err(ChainError::rpc)?;
+			let deposit = at
+				.constants()
+				.entry(api::constants().file_bank().restoral_claim_deposit())
+				.map_err(ChainError::rpc)?;
+			let account = at
+				.storage()
+				.try_fetch(api::storage().system().account(), (me,))
+				.await
+				.map_err(ChainError::rpc)?;
+			let free = match account {
+				Some(a) => a.decode().map_err(ChainError::rpc)?.data.free,
+				None => 0,
+			};
+			Ok((at.block_number() as u32, orders, deposit, free))
 		})
 		.await?;
 	let claimable: Vec<_> = orders

@@ -78,7 +78,7 @@ pub async fn info(ctx: &Context, file_id: FileId) -> Result<(), CliError> {
 			ColumnState::Stored => "stored".into(),
 			ColumnState::Restoring => "restoring".into(),
 		};
-		let audits = audit_summary(&ctx.client, info.miner.clone()).await?;
+		let audits = audit_summary(&ctx.client, info.miner).await?;
 		println!("column {column:<3}   {state:<22} miner {}  audits: {audits}", info.miner);
 	}
 	Ok(())
