@@ -67,7 +67,9 @@ impl ChainError {
 	/// block that is not finalized yet, or in the pool).
 	pub fn is_stale_nonce(&self) -> bool {
 		matches!(self, Self::Rejected { reason, .. }
-			if reason.contains("Transaction is outdated") || reason.contains("stale"))
+			if reason.contains("Transaction is outdated")
+				|| reason.contains("stale")
+				|| reason.contains("Priority is too low"))
 	}
 
 	pub(crate) fn rejected(reason: String) -> Self {

@@ -132,6 +132,27 @@ impl Submitter {
 		call: &Call,
 		wait: Wait,
 	) -> Result<Events, ChainError> {
+		// Another process signing for this account (a running `cess-miner` beside a command of
+		// the same account) can take a nonce first, at submission or while this transaction
+		// waits in the pool: it is then submitted again with a later nonce. An outdated
+		// transaction was never executed, so this cannot apply it twice.
+		let mut skip = 0;
+		loop {
+			match self.submit_once(client, call, wait, skip).await {
+				Err(e) if e.is_stale_nonce() && skip < STALE_NONCE_RETRIES => skip += 1,
+				other => return other,
+			}
+		}
+	}
+
+	/// One submission with the next nonce known, plus `skip`, and its outcome.
+	async fn submit_once<Call: subxt::tx::Payload>(
+		&self,
+		client: &Client,
+		call: &Call,
+		wait: Wait,
+		skip: u32,
+	) -> Result<Events, ChainError> {
 		use subxt::tx::TransactionStatus as Status;
 		let mut progress = {
 			let mut next = self.next_nonce.lock().await;
@@ -141,26 +162,13 @@ impl Submitter {
 				.account_nonce(&self.account())
 				.await
 				.map_err(ChainError::from_submission)?;
-			let mut nonce = next.map_or(on_chain, |n| n.max(on_chain));
-			// The finalized state may not count this account's transactions in unfinalized
-			// blocks: a nonce the node calls stale is skipped.
-			let mut tries = 0;
-			let submitted = loop {
-				let params =
-					subxt::config::PolkadotExtrinsicParamsBuilder::new().nonce(nonce).build();
-				let submitted = at
-					.transactions()
-					.sign_and_submit_then_watch(call, &self.key, params)
-					.await
-					.map_err(ChainError::from_submission);
-				match submitted {
-					Err(e) if e.is_stale_nonce() && tries < STALE_NONCE_RETRIES => {
-						tries += 1;
-						nonce += 1;
-					},
-					other => break other,
-				}
-			};
+			let nonce = next.map_or(on_chain, |n| n.max(on_chain)) + u64::from(skip);
+			let params = subxt::config::PolkadotExtrinsicParamsBuilder::new().nonce(nonce).build();
+			let submitted = at
+				.transactions()
+				.sign_and_submit_then_watch(call, &self.key, params)
+				.await
+				.map_err(ChainError::from_submission);
 			*next = submitted.as_ref().ok().map(|_| nonce + 1);
 			submitted?
 		};

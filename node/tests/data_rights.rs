@@ -1,9 +1,10 @@
 //! Data rights end to end with real processes: a dev node, four `cess-miner run` miners and the
 //! `cess` CLI. Alice stores a text, registers it (SimHash certificate) and sells access; Ferdie
 //! requests and pays, Alice's client delivers the re-wrapped key, and Ferdie downloads and
-//! decrypts the text byte-identical; blacklisted Eve is refused; Dave stores a reformatted copy
-//! of the text, his registration opens a dispute, and root (sudo) resolves it; the evidence log
-//! shows every step.
+//! decrypts the text byte-identical; blacklisted Eve is refused; Ferdie then stores a reformatted
+//! copy of the text, his registration opens a dispute, and root (sudo) resolves it; the evidence
+//! log shows every step. (Users other than the miners' accounts act, so no user transaction
+//! races a miner's proof for a nonce.)
 
 mod common;
 
@@ -132,23 +133,23 @@ fn owners_certify_license_and_share_files() {
 		cess_fails(&rpc, "//Eve", &["download", &file, dir.join("eve.txt").to_str().unwrap()]);
 	assert!(err.contains("you have no access"), "{err}");
 
-	// Dave stores a reformatted copy: his registration opens a dispute that root dismisses.
+	// Ferdie stores a reformatted copy: his registration opens a dispute that root dismisses.
 	let copied = dir.join("copied.txt");
 	std::fs::write(
 		&copied,
 		text(20_000).replace(" the ", " the, ").to_uppercase().replace('\n', "  "),
 	)
 	.unwrap();
-	let claim = upload(&rpc, "//Dave", &copied);
+	let claim = upload(&rpc, "//Ferdie", &copied);
 	let out = cess_as(
 		&rpc,
-		"//Dave",
+		"//Ferdie",
 		&["rights", "register", &claim, "--path", copied.to_str().unwrap()],
 	);
 	assert!(out.contains("registration disputed (dispute 0)"), "{out}");
 	let show = cess(&rpc, &["rights", "show", &claim]);
 	assert!(show.contains("no certificate") && show.contains("dispute      0"), "{show}");
-	let err = cess_fails(&rpc, "//Dave", &["rights", "resolve", "0", "dismiss"]);
+	let err = cess_fails(&rpc, "//Ferdie", &["rights", "resolve", "0", "dismiss"]);
 	assert!(err.contains("RequireSudo") || err.contains("sudo"), "{err}");
 	cess(&rpc, &["rights", "resolve", "0", "dismiss"]);
 	let show = cess(&rpc, &["rights", "show", &claim]);
