@@ -97,6 +97,21 @@ fn label<T: Config>() -> NameOf<T> {
 }
 
 /// Declares a wide file for the helper's signer and returns it with its uploader.
+/// `who` declares the widest file under `id` (not placed yet).
+fn declare_wide<T: Config>(who: &T::AccountId, id: FileId) {
+	let (size, segments) = wide_file_size::<T>();
+	FileBank::<T>::do_upload_declaration(
+		who.clone(),
+		id,
+		size,
+		segments,
+		WIDE,
+		label::<T>(),
+		label::<T>(),
+	)
+	.expect("declared");
+}
+
 fn declared<T: Config>(i: u32) -> (FileId, T::AccountId) {
 	let uploader = T::BenchmarkHelper::signer();
 	fund::<T>(&uploader);
@@ -108,18 +123,8 @@ fn declared<T: Config>(i: u32) -> (FileId, T::AccountId) {
 		)
 		.expect("lease");
 	}
-	let (size, segments) = wide_file_size::<T>();
 	let id = file_id(i);
-	FileBank::<T>::do_upload_declaration(
-		uploader.clone(),
-		id,
-		size,
-		segments,
-		WIDE,
-		label::<T>(),
-		label::<T>(),
-	)
-	.expect("declared");
+	declare_wide::<T>(&uploader, id);
 	FileBank::<T>::place_declared(frame_system::Pallet::<T>::block_number());
 	assert_eq!(Files::<T>::get(id).map(|f| f.state), Some(FileState::Pending), "placed");
 	(id, uploader)
@@ -192,18 +197,7 @@ mod benchmarks {
 	fn place_upload(c: Linear<MAX_FRAGMENTS_PER_SEGMENT, { T::PlacementCandidates::get() }>) {
 		setup_market::<T>();
 		miners::<T>(c);
-		let who = owner::<T>(0);
-		let (size, segments) = wide_file_size::<T>();
-		FileBank::<T>::do_upload_declaration(
-			who,
-			file_id(1),
-			size,
-			segments,
-			WIDE,
-			label::<T>(),
-			label::<T>(),
-		)
-		.expect("declared");
+		declare_wide::<T>(&owner::<T>(0), file_id(1));
 		roll::<T>(1);
 		let now = frame_system::Pallet::<T>::block_number();
 		#[block]

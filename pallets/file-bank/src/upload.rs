@@ -68,10 +68,14 @@ impl<T: Config> Pallet<T> {
 	pub fn place_declared(n: BlockNumberFor<T>) -> Weight {
 		let queue = Unplaced::<T>::take();
 		let mut weight = T::DbWeight::get().reads_writes(1, 1);
+		if queue.is_empty() {
+			return weight;
+		}
+		let each = T::WeightInfo::place_upload(
+			T::Miners::positive_count().min(T::PlacementCandidates::get()),
+		);
 		for file_id in queue {
-			weight = weight.saturating_add(T::WeightInfo::place_upload(
-				T::Miners::positive_count().min(T::PlacementCandidates::get()),
-			));
+			weight = weight.saturating_add(each);
 			let Some(file) = Files::<T>::get(file_id) else { continue };
 			if file.state != FileState::Placing {
 				continue;
