@@ -86,6 +86,52 @@ pub fn http_endpoint(multiaddr: &[u8]) -> Option<String> {
 	Some(format!("http://{host}:{port}"))
 }
 
+/// Whether a multiaddr names a host that is not on the public internet: loopback, private,
+/// link-local, carrier-grade NAT, unspecified, multicast or broadcast IPv4; loopback,
+/// unspecified, unique-local, link-local, multicast or IPv4-mapped private IPv6; `localhost`
+/// and the `.localhost`, `.local` and `.internal` names. Outside development chains validators
+/// do not fetch from such hosts: a probe of one would reach the validator's own machine or
+/// network. (A public DNS name may still resolve to a private address; validators firewall their
+/// nodes' outgoing traffic against that.) `true` for anything malformed.
+pub fn is_private_endpoint(multiaddr: &[u8]) -> bool {
+	let mut at = 0;
+	match varint(multiaddr, &mut at) {
+		Some(code::IP4) => take(multiaddr, &mut at, 4).is_none_or(|ip| private_ip4(ip)),
+		Some(code::IP6) => take(multiaddr, &mut at, 16).is_none_or(|ip| {
+			let ip: [u8; 16] = ip.try_into().expect("16 bytes taken");
+			let head = u16::from_be_bytes([ip[0], ip[1]]);
+			let mapped_v4 = ip[..10].iter().all(|b| *b == 0) && ip[10] == 0xff && ip[11] == 0xff;
+			ip[..15].iter().all(|b| *b == 0) // :: and ::1
+				|| head & 0xfe00 == 0xfc00 // fc00::/7
+				|| head & 0xffc0 == 0xfe80 // fe80::/10
+				|| ip[0] == 0xff // multicast
+				|| (mapped_v4 && private_ip4(&ip[12..]))
+		}),
+		Some(code::DNS | code::DNS4 | code::DNS6) => {
+			let Some(len) = varint(multiaddr, &mut at).and_then(|l| usize::try_from(l).ok()) else {
+				return true;
+			};
+			let Some(name) = take(multiaddr, &mut at, len) else { return true };
+			let name = name.to_ascii_lowercase();
+			let name = name.strip_suffix(b".").unwrap_or(&name);
+			name == b"localhost"
+				|| [&b".localhost"[..], b".local", b".internal"].iter().any(|s| name.ends_with(s))
+		},
+		_ => true,
+	}
+}
+
+fn private_ip4(ip: &[u8]) -> bool {
+	match *ip {
+		[0 | 10 | 127, ..] => true,
+		[100, b, ..] if b & 0xc0 == 64 => true, // 100.64.0.0/10
+		[169, 254, ..] | [192, 168, ..] => true,
+		[172, b, ..] if b & 0xf0 == 16 => true, // 172.16.0.0/12
+		[a, ..] if a >= 224 => true,            // multicast, reserved, broadcast
+		_ => false,
+	}
+}
+
 /// The binary multiaddr `/ip4/A.B.C.D/tcp/PORT/http` (what a miner registers for its probe
 /// endpoint).
 pub fn ip4_http_multiaddr(ip: [u8; 4], port: u16) -> Vec<u8> {
@@ -162,6 +208,49 @@ mod tests {
 		assert_eq!(http_endpoint(&[&ma[..], &[0]].concat()), None);
 		assert_eq!(http_endpoint(&[53, 3, b'a', b'/', b'b', 6, 0, 80, 0xe0, 0x03]), None);
 		assert_eq!(http_endpoint(&[]), None);
+	}
+
+	#[test]
+	fn private_endpoints_are_recognised() {
+		let ip4 = |ip| ip4_http_multiaddr(ip, 80);
+		for private in [
+			[127, 0, 0, 1],
+			[10, 1, 2, 3],
+			[172, 31, 0, 1],
+			[192, 168, 1, 1],
+			[169, 254, 0, 1],
+			[100, 64, 0, 1],
+			[0, 0, 0, 0],
+			[255, 255, 255, 255],
+			[224, 0, 0, 1],
+		] {
+			assert!(is_private_endpoint(&ip4(private)), "{private:?}");
+		}
+		for public in [[8, 8, 8, 8], [172, 32, 0, 1], [100, 128, 0, 1], [193, 168, 1, 1]] {
+			assert!(!is_private_endpoint(&ip4(public)), "{public:?}");
+		}
+		let ip6 = |ip: [u8; 16]| [&[41u8][..], &ip, &[6, 0, 80, 0xe0, 0x03]].concat();
+		let mut loopback = [0u8; 16];
+		loopback[15] = 1;
+		let mut ula = [0u8; 16];
+		ula[0] = 0xfd;
+		let mut mapped = [0u8; 16];
+		mapped[10..].copy_from_slice(&[0xff, 0xff, 192, 168, 0, 1]);
+		let mut global = [0u8; 16];
+		global[..2].copy_from_slice(&[0x20, 0x01]);
+		global[15] = 1;
+		for private in [loopback, [0; 16], ula, mapped] {
+			assert!(is_private_endpoint(&ip6(private)), "{private:?}");
+		}
+		assert!(!is_private_endpoint(&ip6(global)));
+		let dns =
+			|name: &[u8]| [&[53u8, name.len() as u8][..], name, &[6, 0, 80, 0xe0, 0x03]].concat();
+		for private in [&b"localhost"[..], b"LOCALHOST.", b"miner.local", b"db.internal"] {
+			assert!(is_private_endpoint(&dns(private)));
+		}
+		assert!(!is_private_endpoint(&dns(b"miner.example")));
+		assert!(is_private_endpoint(&[]), "malformed");
+		assert!(is_private_endpoint(&[4, 8, 8]), "truncated");
 	}
 
 	#[test]

@@ -3,7 +3,7 @@
 //! The node's chain specs only name a preset; everything in the genesis state is decided here.
 
 use crate::{
-	AccountId, BabeConfig, Balance, BalancesConfig, FileBankConfig, RuntimeGenesisConfig,
+	AccountId, AuditConfig, BabeConfig, Balance, BalancesConfig, FileBankConfig, RuntimeGenesisConfig,
 	SessionConfig, SessionKeys, StakingConfig, SudoConfig, BABE_GENESIS_EPOCH_CONFIG, CENTS,
 	DOLLARS,
 };
@@ -55,11 +55,14 @@ impl GenesisValidator {
 	}
 }
 
-/// The genesis state of a chain with the given validators, funded accounts and sudo key.
+/// The genesis state of a chain with the given validators, funded accounts and sudo key;
+/// `private_endpoints`: whether validators probe miners on loopback and private networks (only
+/// on chains whose nodes all run on one machine or network).
 pub fn testnet_genesis(
 	validators: Vec<GenesisValidator>,
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
+	private_endpoints: bool,
 ) -> Value {
 	let validator_count = validators.len() as u32;
 	build_struct_json_patch!(RuntimeGenesisConfig {
@@ -96,6 +99,7 @@ pub fn testnet_genesis(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		audit: AuditConfig { allow_private_endpoints: private_endpoints },
 		file_bank: FileBankConfig {
 			unit_price: STORAGE_UNIT_PRICE,
 			profiles: GENESIS_PROFILES.to_vec(),
@@ -109,6 +113,7 @@ fn development_config_genesis() -> Value {
 		vec![GenesisValidator::from_keyring((Sr25519Keyring::Alice, Ed25519Keyring::Alice))],
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
+		true,
 	)
 }
 
@@ -130,6 +135,7 @@ fn local_config_genesis() -> Value {
 		.collect(),
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
+		true,
 	)
 }
 

@@ -49,7 +49,8 @@ fn start_round<T: Config>(index: u32) -> BlockNumberFor<T> {
 
 /// A full authority set (one key repeated) in round 1, and a probe record of `miner` one failure
 /// short of the quorum with every other authority reported: the report of the last authority is
-/// the most expensive one (largest record, penalty, two events).
+/// the most expensive one (largest record, penalty, two events). The miner is the only positive
+/// one, so slot 0 targets it.
 fn probe_worst_case<T: Config>(
 	miner: &T::AccountId,
 ) -> (ProbeReport<T::AccountId>, <T::AuthorityId as RuntimeAppPublic>::Signature) {
@@ -65,6 +66,7 @@ fn probe_worst_case<T: Config>(
 	Probes::<T>::insert(miner, record);
 	let report = ProbeReport {
 		round: 1,
+		slot: 0,
 		authority_index: n - 1,
 		miner: miner.clone(),
 		file_id: [1; 32],

@@ -214,6 +214,28 @@ pub mod pallet {
 	pub type Probes<T: Config> =
 		StorageMap<_, Twox64Concat, T::AccountId, ProbeRecord<T>, OptionQuery>;
 
+	/// Whether validators probe loopback and private-network endpoints (development chains only:
+	/// elsewhere a miner could point validators' off-chain workers at their own machines).
+	#[pallet::storage]
+	pub type PrivateEndpointsAllowed<T: Config> = StorageValue<_, bool, ValueQuery>;
+
+	#[pallet::genesis_config]
+	#[derive(polkadot_sdk::frame_support::DefaultNoBound)]
+	pub struct GenesisConfig<T: Config> {
+		/// Sets [`PrivateEndpointsAllowed`]: `true` for development and local test chains.
+		pub allow_private_endpoints: bool,
+		#[serde(skip)]
+		#[doc(hidden)]
+		pub _config: core::marker::PhantomData<T>,
+	}
+
+	#[pallet::genesis_build]
+	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
+		fn build(&self) {
+			PrivateEndpointsAllowed::<T>::put(self.allow_private_endpoints);
+		}
+	}
+
 	/// Events of this pallet.
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -280,6 +302,9 @@ pub mod pallet {
 		NoRound,
 		/// This validator already reported a probe of this miner in this round.
 		AlreadyReported,
+		/// The reported miner is not a target of the report's probe slot (or the slot has not
+		/// begun).
+		NotAProbeTarget,
 	}
 
 	#[pallet::hooks]

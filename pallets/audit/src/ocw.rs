@@ -3,11 +3,13 @@
 //! byte-fair from its holdings from the miner's HTTP endpoint, checks the one-sample PoDR² proof
 //! it answers with against the file id and submits a report signed with its probe key.
 
-use crate::{Authorities, Call, Config, CurrentRound, Pallet, ProbeReport};
+use crate::{
+	Authorities, Call, Config, CurrentRound, Pallet, PrivateEndpointsAllowed, ProbeReport,
+};
 use alloc::{string::String, vec::Vec};
 use cess_primitives::{
 	possession::{self, expand},
-	probe::{http_endpoint, probe_path},
+	probe::{http_endpoint, is_private_endpoint, probe_path},
 	traits::{MinerEndpoints, StorageHoldings},
 };
 use codec::Encode;
@@ -49,7 +51,8 @@ impl<T: Config> Pallet<T> {
 
 		let seed = sp_io::offchain::random_seed();
 		for miner in Self::probe_targets(&round.seed, slot) {
-			let Some(report) = Self::probe(&miner, round.index, authority_index, &seed) else {
+			let Some(report) = Self::probe(&miner, round.index, slot, authority_index, &seed)
+			else {
 				continue;
 			};
 			let Some(signature) = key.sign(&report.encode()) else {
@@ -82,10 +85,12 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Probes one leaf of `miner`'s holdings, sampled byte-fair with this node's `seed` (`None`
-	/// if it holds nothing).
+	/// if it holds nothing). A private endpoint, outside development chains, is not fetched
+	/// (and the miner counts as not serving).
 	fn probe(
 		miner: &T::AccountId,
 		round: u32,
+		slot: u32,
 		authority_index: u32,
 		seed: &[u8; 32],
 	) -> Option<ProbeReport<T::AccountId>> {
@@ -96,13 +101,22 @@ impl<T: Config> Pallet<T> {
 		})
 		.first()?;
 		let path = probe_path(&sample.file_id, sample.segment, sample.column, sample.leaf);
+		let allow_private = PrivateEndpointsAllowed::<T>::get();
 		let served = T::Endpoints::multiaddrs(miner)
 			.iter()
-			.find_map(|m| http_endpoint(m))
-			.and_then(|endpoint| fetch(&endpoint, &path))
+			.find_map(|m| http_endpoint(m).map(|endpoint| (m, endpoint)))
+			.filter(|(m, endpoint)| {
+				let refused = !allow_private && is_private_endpoint(m);
+				if refused {
+					log::info!(target: crate::LOG_TARGET, "probe: {endpoint} is private, not fetched");
+				}
+				!refused
+			})
+			.and_then(|(_, endpoint)| fetch(&endpoint, &path))
 			.is_some_and(|proof| possession::verify(&[sample], &proof).is_ok());
 		Some(ProbeReport {
 			round,
+			slot,
 			authority_index,
 			miner: miner.clone(),
 			file_id: sample.file_id,

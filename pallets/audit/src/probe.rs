@@ -18,7 +18,7 @@ use cess_primitives::{
 use codec::Encode;
 use polkadot_sdk::{
 	frame_support::pallet_prelude::*,
-	frame_system::pallet_prelude::BlockNumberFor,
+	frame_system::{self, pallet_prelude::BlockNumberFor},
 	sp_runtime::{
 		traits::{SaturatedConversion, Saturating, Zero},
 		transaction_validity::TransactionValidityWithRefund,
@@ -28,6 +28,8 @@ use polkadot_sdk::{
 
 /// Credit lost when validators agree a miner did not serve a probe.
 pub const PROBE_FAILED_CREDIT: i32 = -20;
+/// `InvalidTransaction::Custom` code of a report about a miner its slot does not target.
+pub const NOT_A_PROBE_TARGET: u8 = 1;
 /// Credit earned the first time a miner serves a probe in a round.
 pub const PROBE_PASSED_CREDIT: i32 = 1;
 
@@ -71,6 +73,13 @@ impl<T: Config> Pallet<T> {
 		if Self::already_reported(report) {
 			return Err(InvalidTransaction::Stale.into());
 		}
+		let now = frame_system::Pallet::<T>::block_number();
+		if report.slot > Self::probe_slot(round.start, now) {
+			return Err(InvalidTransaction::Future.into());
+		}
+		if !Self::is_probe_target(&round.seed, report.slot, &report.miner) {
+			return Err(InvalidTransaction::Custom(NOT_A_PROBE_TARGET).into());
+		}
 		if !report.using_encoded(|bytes| authority.verify(&bytes, signature)) {
 			return Err(InvalidTransaction::BadProof.into());
 		}
@@ -81,6 +90,11 @@ impl<T: Config> Pallet<T> {
 			.propagate(true)
 			.build()
 			.map(|v| (v, Weight::zero()))
+	}
+
+	/// Whether `miner` is among the targets of `slot` in the round with `seed`.
+	pub(crate) fn is_probe_target(seed: &[u8; 32], slot: u32, miner: &T::AccountId) -> bool {
+		Self::probe_targets(seed, slot).contains(miner)
 	}
 
 	fn already_reported(report: &ProbeReport<T::AccountId>) -> bool {
@@ -95,6 +109,12 @@ impl<T: Config> Pallet<T> {
 		let round = CurrentRound::<T>::get().ok_or(Error::<T>::NoRound)?;
 		ensure!(report.round == round.index, Error::<T>::WrongRound);
 		ensure!(!Self::already_reported(&report), Error::<T>::AlreadyReported);
+		let now = frame_system::Pallet::<T>::block_number();
+		ensure!(
+			report.slot <= Self::probe_slot(round.start, now)
+				&& Self::is_probe_target(&round.seed, report.slot, &report.miner),
+			Error::<T>::NotAProbeTarget
+		);
 		let mut record = Probes::<T>::get(&report.miner)
 			.filter(|r| r.round == round.index)
 			.unwrap_or_else(|| ProbeRecord::new(round.index));

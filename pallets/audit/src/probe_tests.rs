@@ -1,7 +1,9 @@
 //! Retrievability probes: the off-chain worker against a scripted HTTP responder, and the
 //! chain's quorum over validators' reports.
 
-use crate::{mock::*, Authorities, Call, Error, Event, ProbeReport, Probes};
+use crate::{
+	mock::*, Authorities, Call, Error, Event, PrivateEndpointsAllowed, ProbeReport, Probes,
+};
 use cess_primitives::{
 	merkle::{fragment_hash, FileTree},
 	possession::{challenge_seed, expand_one, prove, Holding, SamplePath},
@@ -69,6 +71,9 @@ enum Answer {
 	Empty,
 	/// The miner registered no HTTP endpoint: nothing is fetched.
 	NoEndpoint,
+	/// Its endpoint (127.0.0.1) is private and the chain is no development chain: nothing is
+	/// fetched.
+	PrivateRefused,
 }
 
 /// Runs the off-chain worker at the first probe slot of round 1 with the miner answering as
@@ -85,17 +90,19 @@ fn probe_with(answer: Answer) -> ProbeReport<u64> {
 		let (file_id, uri, mut body) = give_real(1);
 		set_authorities(&[10, 11, 12]);
 		UintAuthorityId::set_all_keys(vec![11u64]);
+		PrivateEndpointsAllowed::<Test>::put(answer != Answer::PrivateRefused);
 		roll_to(2);
 		match answer {
 			Answer::Honest => {},
 			Answer::Corrupt => body[40] ^= 1,
 			Answer::Empty => body.clear(),
+			Answer::PrivateRefused => {},
 			Answer::NoEndpoint => {
 				let libp2p_only = vec![4, 127, 0, 0, 1, 6, 0x0f, 0xa1];
 				ADDRS.with(|a| a.borrow_mut().insert(1, vec![libp2p_only]));
 			},
 		}
-		if answer != Answer::NoEndpoint {
+		if !matches!(answer, Answer::NoEndpoint | Answer::PrivateRefused) {
 			state.write().expect_request(PendingRequest {
 				method: "GET".into(),
 				uri,
@@ -113,7 +120,8 @@ fn probe_with(answer: Answer) -> ProbeReport<u64> {
 		match xt.function {
 			RuntimeCall::Audit(Call::report_probe { report, signature }) => {
 				assert!(UintAuthorityId(11).verify(&report.encode(), &signature));
-				assert_eq!((report.round, report.authority_index, report.miner), (1, 1, 1));
+				assert_eq!((report.round, report.slot, report.authority_index), (1, 0, 1));
+				assert_eq!(report.miner, 1);
 				assert_eq!(report.file_id, file_id);
 				report
 			},
@@ -132,11 +140,13 @@ fn worker_reports_bad_answers_and_missing_endpoints_as_not_served() {
 	assert!(!probe_with(Answer::Corrupt).served);
 	assert!(!probe_with(Answer::Empty).served);
 	assert!(!probe_with(Answer::NoEndpoint).served);
+	assert!(!probe_with(Answer::PrivateRefused).served);
 }
 
 fn report(authority: u32, served: bool) -> ProbeReport<u64> {
 	ProbeReport {
 		round: 1,
+		slot: 0,
 		authority_index: authority,
 		miner: 1,
 		file_id: [0; 32],
@@ -228,5 +238,39 @@ fn reports_are_authorized_only_from_current_authorities() {
 			),
 			polkadot_sdk::sp_runtime::DispatchError::BadOrigin
 		);
+	});
+}
+
+/// The attack: one probe key floods fee-free, high-priority reports about accounts no slot
+/// targets (on e4b750e 1 000 such reports were accepted and their records never removed).
+#[test]
+fn probe_report_flooding_about_untargeted_accounts_is_refused() {
+	build_and_execute(|| {
+		give(1, 1, 50_000, 0);
+		set_authorities(&[10, 11, 12, 13]);
+		roll_to(2);
+		let not_a_target: &str =
+			TransactionValidityError::Invalid(InvalidTransaction::Custom(1)).into();
+		let future: &str = TransactionValidityError::Invalid(InvalidTransaction::Future).into();
+		for who in 100..1100u64 {
+			assert_eq!(
+				submit(ProbeReport { miner: who, ..report(0, false) }, 10),
+				Err(not_a_target)
+			);
+		}
+		assert_eq!(submit(ProbeReport { slot: 1, ..report(0, false) }, 10), Err(future));
+		assert_noop!(
+			Audit::report_probe(
+				RawOrigin::Authorized.into(),
+				ProbeReport { miner: 100, ..report(0, false) },
+				UintAuthorityId(10)
+					.sign(&ProbeReport { miner: 100, ..report(0, false) }.encode())
+					.unwrap()
+			),
+			Error::<Test>::NotAProbeTarget
+		);
+		// The slot's one target (miner 1, the only positive miner) is still reported.
+		assert_ok!(submit(report(0, false), 10));
+		assert_eq!(Probes::<Test>::iter().count(), 1);
 	});
 }

@@ -99,6 +99,9 @@ pub struct MinerAudit {
 pub struct ProbeReport<AccountId> {
 	/// The round the probe belongs to.
 	pub round: u32,
+	/// The probe slot in that round; `miner` must be one of the slot's targets
+	/// ([`crate::Pallet::probe_targets`]).
+	pub slot: u32,
 	/// The reporter's index in the probe authorities.
 	pub authority_index: u32,
 	/// The probed miner.
