@@ -39,8 +39,6 @@ pub enum CreditReason {
 	RoundMissed,
 	/// Submitted a proof that does not verify.
 	ProofFailed,
-	/// Did not report an assigned fragment before the transfer deadline.
-	TransferMissed,
 	/// Reported a lost fragment itself.
 	LossReported,
 	/// Completed a restoral order.

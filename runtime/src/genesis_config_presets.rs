@@ -3,9 +3,9 @@
 //! The node's chain specs only name a preset; everything in the genesis state is decided here.
 
 use crate::{
-	AccountId, AuditConfig, BabeConfig, Balance, BalancesConfig, FileBankConfig, RuntimeGenesisConfig,
-	SessionConfig, SessionKeys, StakingConfig, SudoConfig, BABE_GENESIS_EPOCH_CONFIG, CENTS,
-	DOLLARS,
+	AccountId, AuditConfig, BabeConfig, Balance, BalancesConfig, FileBankConfig,
+	RuntimeGenesisConfig, SessionConfig, SessionKeys, StakingConfig, SudoConfig,
+	BABE_GENESIS_EPOCH_CONFIG, CENTS, DOLLARS,
 };
 use alloc::{vec, vec::Vec};
 use pallet_audit::crypto::Public as ProbeId;

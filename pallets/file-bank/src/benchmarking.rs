@@ -440,15 +440,20 @@ mod benchmarks {
 		assert_eq!(file.columns[0].state, ColumnState::Assigned { attempts: 2 });
 	}
 
-	// An upload moved to the next block's bucket when the budget is spent.
+	// A 32-column upload none of whose columns reached its miner: abandoned, its deposit
+	// shared by the 32 miners, their locks and the lease released.
 	#[benchmark]
-	fn carry_deadline() {
-		let id = file_id(9);
-		let n: BlockNumberFor<T> = 5u32.into();
+	fn abandon_upload() {
+		setup_market::<T>();
+		miners::<T>(T::PlacementCandidates::get().max(MAX_FRAGMENTS_PER_SEGMENT + 1));
+		let (id, _) = declared::<T>(1);
+		let deadline = Files::<T>::get(id).expect("file").deadline;
+		frame_system::Pallet::<T>::set_block_number(deadline);
 		#[block]
 		{
-			let _ = FileBank::<T>::schedule_deadline(id, n);
+			FileBank::<T>::process_deadlines(deadline);
 		}
+		assert!(!Files::<T>::contains_key(id));
 	}
 
 	#[benchmark]

@@ -67,8 +67,6 @@ pub mod weights;
 /// Log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::file-bank";
 
-/// Credit a miner loses for missing a transfer deadline.
-pub const TRANSFER_MISSED_CREDIT: i32 = -20;
 /// Credit a miner loses for reporting a loss itself (less than failing rounds would cost).
 pub const LOSS_REPORTED_CREDIT: i32 = -5;
 /// Credit a restorer earns for a completed restoral.
@@ -122,6 +120,10 @@ pub mod pallet {
 		/// The deposit of a running restoral claim (forfeited if the claim lapses).
 		#[codec(index = 0)]
 		RestoralClaim,
+		/// The deposit of an upload not yet active (forfeited to its miners if no column
+		/// reaches them).
+		#[codec(index = 1)]
+		UploadDeposit,
 	}
 
 	/// Configuration of the pallet.
@@ -196,6 +198,10 @@ pub mod pallet {
 		/// storage reward pot) if the claim lapses.
 		#[pallet::constant]
 		type RestoralClaimDeposit: Get<BalanceOf<Self>>;
+		/// Held from a declarer until its upload is active; forfeited to the miners assigned to
+		/// it if no column reached them by the transfer deadline.
+		#[pallet::constant]
+		type UploadDeposit: Get<BalanceOf<Self>>;
 		/// Blocks after a lapsed claim's deadline during which its claimant may not claim that
 		/// order again.
 		#[pallet::constant]
@@ -281,6 +287,15 @@ pub mod pallet {
 		BoundedVec<FileId, T::MaxUploadsPerBlock>,
 		ValueQuery,
 	>;
+
+	/// The deposit held from the uploader of each upload not yet active.
+	#[pallet::storage]
+	pub type UploadDeposits<T: Config> = StorageMap<_, Identity, FileId, BalanceOf<T>>;
+
+	/// The oldest transfer-deadline bucket not yet fully handled: buckets are handled in order
+	/// and a file stays in its bucket until handled, so no deadline is ever dropped.
+	#[pallet::storage]
+	pub type DeadlineCursor<T: Config> = StorageValue<_, BlockNumberFor<T>>;
 
 	/// Each miner's holdings per size class (ascending, no zero counts), now and as of the
 	/// current round's start.
@@ -436,6 +451,16 @@ pub mod pallet {
 			/// The file.
 			file_id: FileId,
 		},
+		/// No column of an upload reached its miner by the transfer deadline: the upload failed
+		/// and its deposit went to the miners that kept room for it.
+		UploadAbandoned {
+			/// The file.
+			file_id: FileId,
+			/// Its uploader.
+			uploader: T::AccountId,
+			/// The deposit forfeited, shared by the assigned miners.
+			forfeited: BalanceOf<T>,
+		},
 		/// An owner gave up its ownership of a file.
 		OwnerRemoved {
 			/// The file.
@@ -589,6 +614,9 @@ pub mod pallet {
 		/// The caller cannot put the claim deposit (`RestoralClaimDeposit`) on hold: top up its
 		/// free balance.
 		InsufficientDeposit,
+		/// The declarer cannot put the upload deposit (`UploadDeposit`) on hold: top up its free
+		/// balance.
+		InsufficientUploadDeposit,
 		/// The sampled leaves are drawn from the claim block's hash: complete in a later block.
 		TooEarly,
 		/// The restoral proof does not verify against the file id.
@@ -710,7 +738,11 @@ pub mod pallet {
 		/// drawn from that block's randomness, which nobody knew when the declaration was
 		/// signed (so an uploader cannot grind file ids to land on miners of its choice), and
 		/// must report before the deadline. At most `MaxUploadsPerBlock` new files per block.
-		/// The declaration pays for its placement.
+		/// The declaration pays for its placement and holds `UploadDeposit` until the file is
+		/// active: if no column reached its miner by the deadline, the upload fails and the
+		/// deposit goes to the miners that kept room for it (a miner is never blamed for data
+		/// nobody proves it was given; some columns delivered, the missing ones move to other
+		/// miners).
 		///
 		/// ## Events
 		///

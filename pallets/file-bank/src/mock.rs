@@ -74,6 +74,8 @@ pub const DEADLINE: u64 = 10;
 pub const CLAIM: u64 = 20;
 /// Restoral claim deposit.
 pub const CLAIM_DEPOSIT: u64 = 1_000;
+/// Held from each declarer until its upload is active.
+pub const UPLOAD_DEPOSIT: u64 = 300;
 /// Blocks a lapsed claimant is barred from the order after its claim's deadline.
 pub const BAR: u64 = 30;
 /// Price per GiB-day at genesis.
@@ -265,6 +267,7 @@ impl pallet_file_bank::Config for Test {
 	type MaxHoldingsPerMiner = ConstU32<100>;
 	type RestoralClaimPeriod = ConstU64<CLAIM>;
 	type RestoralClaimDeposit = ConstU64<CLAIM_DEPOSIT>;
+	type UploadDeposit = ConstU64<UPLOAD_DEPOSIT>;
 	type RestoralBarPeriod = ConstU64<BAR>;
 	type RestoralSamples = ConstU32<4>;
 	type MaxRestoralProofLen = ConstU32<65536>;

@@ -3,7 +3,7 @@
 use crate::{
 	BalanceOf, ColumnState, Config, FileState, Files, HoldReason, HoldingClasses, HoldingPosition,
 	HoldingSince, Holdings, Leases, OutstandingBytes, OutstandingRestorals, OwnedFiles,
-	OwnershipOffers, Pallet, RestoralOrders, Unplaced,
+	OwnershipOffers, Pallet, RestoralOrders, TransferDeadlines, Unplaced, UploadDeposits,
 };
 use alloc::collections::BTreeMap;
 use polkadot_sdk::{
@@ -22,7 +22,9 @@ impl<T: Config> Pallet<T> {
 	///   equal the orders; every claimant's hold is the sum of its claims' deposits; ownership
 	///   offers are made by owners of existing files;
 	/// * active files have every column stored; files still to be placed have no columns and
-	///   are queued.
+	///   are queued; every pending file sits in the bucket of its deadline (none dropped);
+	/// * upload deposits exist exactly for files not yet active, and each uploader's hold is
+	///   their sum.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let mut lease_use: BTreeMap<T::AccountId, (u64, u32)> = BTreeMap::new();
 		let mut stored_columns = 0u64;
@@ -148,6 +150,31 @@ impl<T: Config> Pallet<T> {
 				T::Currency::balance_on_hold(&reason, restorer) == *deposit,
 				"claim deposits ≠ the claimant's hold"
 			);
+		}
+		let mut upload_deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		for (file_id, deposit) in UploadDeposits::<T>::iter() {
+			let file = Files::<T>::get(file_id).ok_or("deposit of a missing upload")?;
+			ensure!(file.state != FileState::Active, "deposit of an active file");
+			let held = upload_deposits.entry(file.uploader).or_default();
+			*held = held.saturating_add(deposit);
+		}
+		let reason: T::RuntimeHoldReason = HoldReason::UploadDeposit.into();
+		for (uploader, deposit) in &upload_deposits {
+			ensure!(
+				T::Currency::balance_on_hold(&reason, uploader) == *deposit,
+				"upload deposits ≠ the uploader's hold"
+			);
+		}
+		for (file_id, file) in Files::<T>::iter() {
+			if file.state != FileState::Active {
+				ensure!(UploadDeposits::<T>::contains_key(file_id), "upload without its deposit");
+			}
+			if file.state == FileState::Pending {
+				ensure!(
+					TransferDeadlines::<T>::get(file.deadline).contains(&file_id),
+					"a pending upload outside its deadline bucket"
+				);
+			}
 		}
 		for (file_id, from, to) in OwnershipOffers::<T>::iter() {
 			let file = Files::<T>::get(file_id).ok_or("offer of a missing file")?;

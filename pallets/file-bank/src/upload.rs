@@ -2,22 +2,32 @@
 //! deletion.
 
 use crate::{
-	lease::SCHEDULE_SPREAD, AllowedProfiles, ColumnInfo, ColumnState, Config, Error, Event,
-	FileInfo, FileState, Files, NameOf, OwnedFile, OwnedFiles, OwnershipOffers, Pallet,
-	TransferDeadlines, Unplaced, WeightInfo, TRANSFER_MISSED_CREDIT,
+	lease::SCHEDULE_SPREAD, AllowedProfiles, BalanceOf, ColumnInfo, ColumnState, Config,
+	DeadlineCursor, Error, Event, FileInfo, FileState, Files, HoldReason, NameOf, OwnedFile,
+	OwnedFiles, OwnershipOffers, Pallet, TransferDeadlines, Unplaced, UploadDeposits, WeightInfo,
 };
 use alloc::vec::Vec;
 use cess_primitives::{
 	layout::FileLayout,
-	traits::{acceptance_message, CreditReason, MinerPenalties, MinerRegistry},
+	traits::{acceptance_message, MinerRegistry},
 	types::{Column, ErasureProfile, FileId},
 };
 use codec::Encode;
 use polkadot_sdk::{
-	frame_support::{pallet_prelude::*, storage::with_storage_layer},
+	frame_support::{
+		pallet_prelude::*,
+		storage::with_storage_layer,
+		traits::{
+			fungible::MutateHold,
+			tokens::{Fortitude, Precision, Restriction},
+		},
+	},
 	frame_system::{self, pallet_prelude::BlockNumberFor},
 	sp_runtime::traits::{Saturating, Verify, Zero},
 };
+
+/// Transfer-deadline buckets read per block at most (empty ones included).
+pub(crate) const MAX_DEADLINE_BUCKETS: u32 = 16;
 
 impl<T: Config> Pallet<T> {
 	#[allow(clippy::too_many_arguments)]
@@ -42,6 +52,10 @@ impl<T: Config> Pallet<T> {
 		Self::charge_lease(&who, layout.stored_bytes())?;
 		Unplaced::<T>::try_mutate(|queue| queue.try_push(file_id))
 			.map_err(|_| Error::<T>::ScheduleFull)?;
+		let deposit = T::UploadDeposit::get();
+		T::Currency::hold(&HoldReason::UploadDeposit.into(), &who, deposit)
+			.map_err(|_| Error::<T>::InsufficientUploadDeposit)?;
+		UploadDeposits::<T>::insert(file_id, deposit);
 		let owners = BoundedVec::truncate_from(alloc::vec![who.clone()]);
 		Files::<T>::insert(
 			file_id,
@@ -168,6 +182,7 @@ impl<T: Config> Pallet<T> {
 		let active = file.columns.iter().all(|c| c.state == ColumnState::Stored);
 		if active {
 			file.state = FileState::Active;
+			Self::release_upload_deposit(&file_id, &file.uploader);
 		}
 		Files::<T>::insert(file_id, file);
 		Self::deposit_event(Event::ColumnReported { file_id, column, miner: who });
@@ -177,48 +192,70 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// Handles the uploads whose transfer deadline is `n`: each column still assigned goes to
-	/// another miner (the late one loses credit), or the upload fails. At most `MaxHookWork`
-	/// columns are reassigned per block; the rest waits for the next block.
+	/// Handles the uploads whose transfer deadline has come, oldest bucket first, within
+	/// `MaxHookWork` columns per block (an upload larger than the whole budget is handled alone).
+	/// A file leaves its bucket only when handled, so a deadline the budget cannot reach this
+	/// block is handled in a later one, never dropped. At most `MAX_DEADLINE_BUCKETS` buckets
+	/// are read per block.
 	pub(crate) fn process_deadlines(n: BlockNumberFor<T>) -> Weight {
-		let due = TransferDeadlines::<T>::take(n);
-		if due.is_empty() {
-			return T::WeightInfo::deadlines_base();
-		}
-		let mut budget = T::MaxHookWork::get();
+		let full = T::MaxHookWork::get();
+		let mut budget = full;
 		let mut weight = T::WeightInfo::deadlines_base();
-		let mut carried = 0u32;
-		for file_id in due {
-			let Some(file) = Files::<T>::get(file_id) else { continue };
-			if file.state != FileState::Pending || file.deadline != n {
-				continue;
-			}
-			let missed = file
-				.columns
-				.iter()
-				.filter(|c| matches!(c.state, ColumnState::Assigned { .. }))
-				.count() as u32;
-			if missed > budget {
-				// Not enough budget left in this block: handle it in the next one.
-				carried += 1;
-				if let Ok(at) = Self::schedule_deadline(file_id, n.saturating_add(1u32.into())) {
-					Files::<T>::mutate(file_id, |f| {
-						if let Some(f) = f {
-							f.deadline = at;
-						}
-					});
+		let mut at = DeadlineCursor::<T>::get().unwrap_or(n);
+		let mut buckets = 0;
+		while at <= n && buckets < MAX_DEADLINE_BUCKETS {
+			buckets += 1;
+			let mut due = TransferDeadlines::<T>::get(at);
+			let mut handled = 0;
+			for file_id in due.iter() {
+				let file = Files::<T>::get(file_id)
+					.filter(|f| f.state == FileState::Pending && f.deadline == at);
+				let missed = file.as_ref().map_or(0, |f| {
+					f.columns
+						.iter()
+						.filter(|c| matches!(c.state, ColumnState::Assigned { .. }))
+						.count() as u32
+				});
+				if missed > budget && budget < full {
+					break;
 				}
-				continue;
+				budget = budget.saturating_sub(missed);
+				handled += 1;
+				if let Some(file) = file {
+					let abandoned = !file.columns.iter().any(|c| c.state == ColumnState::Stored);
+					weight = weight.saturating_add(if abandoned {
+						T::WeightInfo::abandon_upload()
+					} else {
+						T::WeightInfo::reassign_column().saturating_mul(missed.into())
+					});
+					Self::handle_missed_deadline(*file_id, file);
+				}
 			}
-			budget -= missed;
-			weight = weight
-				.saturating_add(T::WeightInfo::reassign_column().saturating_mul(missed.into()));
-			Self::handle_missed_deadline(file_id, file, n);
+			weight = weight.saturating_add(T::DbWeight::get().reads_writes(1, 1));
+			if handled < due.len() {
+				due.drain(..handled);
+				TransferDeadlines::<T>::insert(at, due);
+				break;
+			}
+			TransferDeadlines::<T>::remove(at);
+			at = at.saturating_add(1u32.into());
 		}
-		weight.saturating_add(T::WeightInfo::carry_deadline().saturating_mul(carried.into()))
+		DeadlineCursor::<T>::put(at);
+		weight
 	}
 
-	fn handle_missed_deadline(file_id: FileId, mut file: FileInfo<T>, n: BlockNumberFor<T>) {
+	/// A deadline passed with columns still assigned. None reported: the upload is abandoned
+	/// (its deposit goes to the assigned miners). Otherwise the data evidently exists and each
+	/// missing column moves to another miner, up to `MaxTransferAttempts` per column; the late
+	/// miner, given no proven chance to take the data, is not penalised (an unreachable miner
+	/// loses credit to the probes).
+	fn handle_missed_deadline(file_id: FileId, mut file: FileInfo<T>) {
+		if !file.columns.iter().any(|c| c.state == ColumnState::Stored) {
+			Self::fail_upload(file_id, file);
+			return;
+		}
+		// A backlogged bucket is handled late: the new miners get a full period from now.
+		let n = frame_system::Pallet::<T>::block_number();
 		// Each reassigned column draws from the previous column's seed, chained by its index.
 		let mut seed = Self::placement_seed(&(b"reassign", file_id, n).encode());
 		let new_deadline = n.saturating_add(T::TransferDeadline::get());
@@ -228,11 +265,6 @@ impl<T: Config> Pallet<T> {
 			let ColumnState::Assigned { attempts } = file.columns[index].state else { continue };
 			let late = file.columns[index].miner.clone();
 			T::Miners::unlock_space(&late, file.column_bytes);
-			T::Penalties::adjust_credit(
-				&late,
-				TRANSFER_MISSED_CREDIT,
-				CreditReason::TransferMissed,
-			);
 			let exclude: Vec<T::AccountId> = file.columns.iter().map(|c| c.miner.clone()).collect();
 			let replacement = if !failed && u32::from(attempts) < T::MaxTransferAttempts::get() {
 				seed = cess_primitives::merkle::blake2_256_parts(&[&seed, &[index as u8]]);
@@ -278,9 +310,11 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Removes an upload that cannot complete (pending, or not placeable): assigned columns are
-	/// unlocked, reported ones released, every owner's lease reservation returned.
+	/// Removes an upload that cannot complete (pending, or not placeable): its deposit is
+	/// settled, assigned columns are unlocked, reported ones released, every owner's lease
+	/// reservation returned.
 	fn fail_upload(file_id: FileId, file: FileInfo<T>) {
+		Self::settle_upload_deposit(&file_id, &file);
 		Self::release_columns(file_id, &file);
 		for owner in &file.owners {
 			OwnedFiles::<T>::remove(owner, file_id);
@@ -288,6 +322,66 @@ impl<T: Config> Pallet<T> {
 		}
 		Files::<T>::remove(file_id);
 		Self::deposit_event(Event::UploadFailed { file_id });
+	}
+
+	/// Ends the deposit of an upload that is removed before it was active: forfeited, shared
+	/// equally, to the miners its columns are assigned to if none of them reported (the
+	/// uploader delivered nothing while they kept room), else returned to the uploader.
+	fn settle_upload_deposit(file_id: &FileId, file: &FileInfo<T>) {
+		let Some(deposit) = UploadDeposits::<T>::get(file_id) else { return };
+		let assigned: Vec<&T::AccountId> = file
+			.columns
+			.iter()
+			.filter(|c| matches!(c.state, ColumnState::Assigned { .. }))
+			.map(|c| &c.miner)
+			.collect();
+		let delivered = file.columns.iter().any(|c| c.state == ColumnState::Stored);
+		if delivered || assigned.is_empty() {
+			Self::release_upload_deposit(file_id, &file.uploader);
+			return;
+		}
+		UploadDeposits::<T>::remove(file_id);
+		let share = deposit / BalanceOf::<T>::from(assigned.len() as u32);
+		let mut forfeited = BalanceOf::<T>::zero();
+		for miner in assigned {
+			forfeited = forfeited.saturating_add(
+				T::Currency::transfer_on_hold(
+					&HoldReason::UploadDeposit.into(),
+					&file.uploader,
+					miner,
+					share,
+					Precision::BestEffort,
+					Restriction::Free,
+					Fortitude::Force,
+				)
+				.unwrap_or_default(),
+			);
+		}
+		// The rounding remainder goes back.
+		let _ = T::Currency::release(
+			&HoldReason::UploadDeposit.into(),
+			&file.uploader,
+			deposit.saturating_sub(forfeited),
+			Precision::BestEffort,
+		);
+		Self::deposit_event(Event::UploadAbandoned {
+			file_id: *file_id,
+			uploader: file.uploader.clone(),
+			forfeited,
+		});
+	}
+
+	/// Returns the deposit of `file_id` (active now, or failed through no fault of its
+	/// uploader).
+	fn release_upload_deposit(file_id: &FileId, uploader: &T::AccountId) {
+		if let Some(deposit) = UploadDeposits::<T>::take(file_id) {
+			let _ = T::Currency::release(
+				&HoldReason::UploadDeposit.into(),
+				uploader,
+				deposit,
+				Precision::BestEffort,
+			);
+		}
 	}
 
 	/// Returns every column's capacity to its miner and closes the file's restoral orders.
@@ -327,6 +421,7 @@ impl<T: Config> Pallet<T> {
 			Files::<T>::insert(file_id, file);
 			return;
 		}
+		Self::settle_upload_deposit(file_id, &file);
 		Self::release_columns(*file_id, &file);
 		Files::<T>::remove(file_id);
 		let miners =

@@ -57,7 +57,7 @@ pub trait WeightInfo {
 	fn set_allowed_profiles() -> Weight;
 	fn deadlines_base() -> Weight;
 	fn reassign_column() -> Weight;
-	fn carry_deadline() -> Weight;
+	fn abandon_upload() -> Weight;
 	fn expire_leases(n: u32, ) -> Weight;
 	fn background_base() -> Weight;
 	fn leaving_holding() -> Weight;
@@ -411,14 +411,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `FileBank::TransferDeadlines` (r:1 w:1)
 	/// Proof: `FileBank::TransferDeadlines` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
-	fn carry_deadline() -> Weight {
-		// Proof Size summary in bytes:
-		//  Measured:  `48`
-		//  Estimated: `5527`
-		// Minimum execution time: 4_834_000 picoseconds.
-		Weight::from_parts(6_279_000, 5527)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+	fn abandon_upload() -> Weight {
+		Weight::from_parts(2_000_000_000, 200_000)
+			.saturating_add(T::DbWeight::get().reads(100_u64))
+			.saturating_add(T::DbWeight::get().writes(100_u64))
 	}
 	/// Storage: `FileBank::LeaseExpiries` (r:1 w:1)
 	/// Proof: `FileBank::LeaseExpiries` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
@@ -602,10 +598,10 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().reads(104_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
-	fn carry_deadline() -> Weight {
-		Weight::from_parts(6_279_000, 5527)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
+	fn abandon_upload() -> Weight {
+		Weight::from_parts(2_000_000_000, 200_000)
+			.saturating_add(RocksDbWeight::get().reads(100_u64))
+			.saturating_add(RocksDbWeight::get().writes(100_u64))
 	}
 	fn expire_leases(n: u32, ) -> Weight {
 		Weight::from_parts(12_575_349, 5527)

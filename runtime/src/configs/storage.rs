@@ -43,6 +43,9 @@ parameter_types! {
 	pub const ImmediateShare: Perbill = Perbill::from_percent(20);
 	/// Held from a restoral claimant until it completes; forfeited if the claim lapses.
 	pub const RestoralClaimDeposit: Balance = 20 * DOLLARS;
+	/// Held per declared upload until it is active; forfeited to the assigned miners if the
+	/// uploader delivers nothing (64 abandoned declarations a block cost 64 TCESS).
+	pub const UploadDeposit: Balance = DOLLARS;
 	pub const ProbePriority: TransactionPriority = TransactionPriority::MAX / 2;
 	pub const DataRightsPalletId: PalletId = PalletId(*b"cess/drt");
 }
@@ -123,6 +126,7 @@ impl pallet_file_bank::Config for Runtime {
 	type MaxHoldingsPerMiner = ConstU32<50_000_000>;
 	type RestoralClaimPeriod = RestoralClaimPeriod;
 	type RestoralClaimDeposit = RestoralClaimDeposit;
+	type UploadDeposit = UploadDeposit;
 	type RestoralBarPeriod = RestoralBarPeriod;
 	type RestoralSamples = ConstU32<16>;
 	type MaxRestoralProofLen = ConstU32<{ 64 * 1024 }>;

@@ -127,6 +127,12 @@ pub fn report(owner: u64, file_id: FileId, column: Column) -> DispatchResult {
 	)
 }
 
+/// What the upload deposits of `who` hold.
+pub fn upload_deposit_held(who: u64) -> u64 {
+	use polkadot_sdk::frame_support::traits::fungible::InspectHold;
+	Balances::balance_on_hold(&crate::HoldReason::UploadDeposit.into(), &who)
+}
+
 /// Declares and fully reports `file` for `owner`.
 pub fn store(owner: u64, file: &TestFile) {
 	assert_ok!(declare(owner, file));

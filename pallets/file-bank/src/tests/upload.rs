@@ -2,7 +2,6 @@
 
 use super::*;
 use crate::{ColumnState, Error, Event, FileState, Files, Leases, OwnedFiles, TransferDeadlines};
-use cess_primitives::traits::CreditReason;
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok},
 	sp_runtime::DispatchError,
@@ -77,6 +76,7 @@ fn declaration_errors_change_nothing() {
 			assert!(!OwnedFiles::<Test>::contains_key(1, f.id));
 			assert_eq!(Leases::<Test>::get(1).unwrap().used, 0);
 			assert!((100..103).all(|m| MockMiners::get(m).locked == 0));
+			assert_eq!(upload_deposit_held(1), 0, "no miner was assigned: the deposit is back");
 		};
 		placement_fails(&f);
 		// A third miner without room for a column does not count either.
@@ -106,6 +106,12 @@ fn declaration_errors_change_nothing() {
 			),
 			DispatchError::BadOrigin
 		);
+		// Too poor for the deposit (the lease is paid for).
+		let poor = 7;
+		buy(poor, 1, 10);
+		let spend = Balances::free_balance(poor) - UPLOAD_DEPOSIT + 1;
+		assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(poor), 99, spend));
+		assert_noop!(declare_only(poor, &f), Error::<Test>::InsufficientUploadDeposit);
 		assert_ok!(declare(1, &f));
 	});
 }
@@ -199,7 +205,7 @@ fn report_errors_change_nothing() {
 }
 
 #[test]
-fn missed_deadline_reassigns_the_column_and_costs_credit() {
+fn missed_deadline_reassigns_the_column_without_blame() {
 	build_and_execute(|| {
 		add_miners(100, 4, GIB);
 		buy(1, 1, 10);
@@ -226,10 +232,8 @@ fn missed_deadline_reassigns_the_column_and_costs_credit() {
 			}
 			.into(),
 		);
-		assert_eq!(
-			credit_log(),
-			vec![(before[2], crate::TRANSFER_MISSED_CREDIT, CreditReason::TransferMissed)]
-		);
+		assert!(credit_log().is_empty(), "nothing shows the late miner was offered the column");
+		assert_eq!(upload_deposit_held(1), UPLOAD_DEPOSIT, "held until active");
 		assert_eq!(MockMiners::get(before[2]).locked, 0);
 		assert_eq!(MockMiners::get(spare).locked, file.column_bytes);
 		// The late miner can no longer report; the new one can.
@@ -244,6 +248,7 @@ fn missed_deadline_reassigns_the_column_and_costs_credit() {
 		);
 		assert_ok!(report(1, f.id, 2));
 		assert_eq!(Files::<Test>::get(f.id).unwrap().state, FileState::Active);
+		assert_eq!(upload_deposit_held(1), 0, "returned when active");
 	});
 }
 
@@ -276,6 +281,7 @@ fn reassignment_attempts_are_bounded() {
 		buy(1, 1, 10);
 		let f = TestFile::new(40_000, 2, 1, 7);
 		assert_ok!(declare(1, &f));
+		assert_ok!(report(1, f.id, 2));
 		roll_to(1 + DEADLINE);
 		assert_eq!(
 			Files::<Test>::get(f.id).unwrap().columns[0].state,
@@ -290,7 +296,9 @@ fn reassignment_attempts_are_bounded() {
 		roll_to(1 + 3 * DEADLINE);
 		assert!(!Files::<Test>::contains_key(f.id));
 		System::assert_has_event(Event::UploadFailed { file_id: f.id }.into());
-		assert_eq!(credit_log().len(), 9);
+		assert!(credit_log().is_empty());
+		assert_eq!(upload_deposit_held(1), 0, "a column was delivered: the deposit is back");
+		assert_eq!(Balances::free_balance(1), START_BALANCE - PRICE * 10);
 	});
 }
 
@@ -566,5 +574,68 @@ fn placement_grinding_does_not_pick_the_miners() {
 		roll_to(2);
 		let landed = ground.iter().filter(|f| miners_of(f.id).iter().all(|m| own.contains(m)));
 		assert_eq!(landed.count(), 0, "the ground ids are placed like any others");
+	});
+}
+
+/// The attack: declare uploads and never push. On e4b750e each of the three assigned miners lost
+/// 20 credit at the deadline and the declarer lost nothing (its lease was returned).
+#[test]
+fn declaring_without_pushing_costs_the_declarer_not_the_miners() {
+	build_and_execute(|| {
+		add_miners(100, 6, GIB);
+		buy(1, 1, 10);
+		let balance = Balances::free_balance(1);
+		let files: Vec<_> = (0..4).map(|i| TestFile::new(40_000, 2, 1, 20 + i)).collect();
+		for f in &files {
+			assert_ok!(declare(1, f));
+		}
+		let assigned: Vec<Vec<u64>> = files.iter().map(|f| miners_of(f.id)).collect();
+		let miner_balances: Vec<u64> = (100..106).map(Balances::free_balance).collect();
+		// 12 columns, 8 a block (MaxHookWork): two blocks.
+		roll_to(2 + DEADLINE);
+		assert!(credit_log().is_empty(), "no miner is blamed");
+		assert_eq!(Balances::free_balance(1), balance - 4 * UPLOAD_DEPOSIT);
+		assert_eq!(upload_deposit_held(1), 0);
+		let mut earned = vec![0u64; 6];
+		for (f, miners) in files.iter().zip(&assigned) {
+			assert!(!Files::<Test>::contains_key(f.id), "abandoned at the first deadline");
+			System::assert_has_event(
+				Event::UploadAbandoned { file_id: f.id, uploader: 1, forfeited: UPLOAD_DEPOSIT }
+					.into(),
+			);
+			for m in miners {
+				earned[(m - 100) as usize] += UPLOAD_DEPOSIT / 3;
+			}
+		}
+		for (i, m) in (100..106).enumerate() {
+			assert_eq!(Balances::free_balance(m), miner_balances[i] + earned[i]);
+			assert_eq!(MockMiners::get(m).locked, 0);
+		}
+		assert_eq!(Leases::<Test>::get(1).unwrap().used, 0);
+	});
+}
+
+/// The attack: fill the deadline buckets so that the uploads the hook's budget cannot reach in
+/// their block are carried into full buckets. On e4b750e 8 of 52 such uploads were dropped from
+/// every bucket and stayed `Pending` forever, their miners' space locked.
+#[test]
+fn a_carried_deadline_is_never_dropped() {
+	build_and_execute(|| {
+		add_miners(100, 6, GIB);
+		buy(1, 1, 10);
+		let mut files = Vec::new();
+		for block in 1..=13u64 {
+			roll_to(block);
+			for i in 0..4u64 {
+				let f = TestFile::new(4_000, 2, 1, block * 10 + i);
+				assert_ok!(declare(1, &f));
+				files.push(f.id);
+			}
+		}
+		// 52 uploads of 3 columns, 8 columns a block: all handled within 20 blocks.
+		roll_to(13 + DEADLINE + 20);
+		assert!(files.iter().all(|id| !Files::<Test>::contains_key(id)), "every one handled");
+		assert!((100..106).all(|m| MockMiners::get(m).locked == 0));
+		assert_eq!(TransferDeadlines::<Test>::iter().count(), 0);
 	});
 }
