@@ -175,6 +175,12 @@ pub trait AuditClock<AccountId> {
 	/// a miner could report everything it was challenged on and skip the round unpunished).
 	/// Returns whether the round was failed.
 	fn loss_reported(miner: &AccountId, file_id: &FileId, column: Column) -> bool;
+
+	/// `miner`'s last holding is about to go (deleted by its owner, restored away, collected),
+	/// while [`StorageHoldings::holding_since`] still says since when it held data. The rounds
+	/// it was challenged in and has not proven, the current one and any not yet swept, still
+	/// count a miss if it does not prove them: emptying a miner's holdings does not excuse it.
+	fn holdings_emptying(miner: &AccountId);
 }
 
 impl<AccountId> AuditClock<AccountId> for () {
@@ -185,6 +191,8 @@ impl<AccountId> AuditClock<AccountId> for () {
 	fn loss_reported(_: &AccountId, _: &FileId, _: Column) -> bool {
 		false
 	}
+
+	fn holdings_emptying(_: &AccountId) {}
 }
 
 /// A miner's standing when it is scored for rewards.

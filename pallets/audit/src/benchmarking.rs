@@ -153,8 +153,13 @@ mod benchmarks {
 		);
 		let start = start_round::<T>(1);
 		Sweeps::<T>::put(
-			BoundedVec::try_from(alloc::vec![Sweep::<T> { round: 1, start, cursor: None }])
-				.expect("one sweep fits"),
+			BoundedVec::try_from(alloc::vec![Sweep::<T> {
+				round: 1,
+				start,
+				cursor: None,
+				emptied: false,
+			}])
+			.expect("one sweep fits"),
 		);
 
 		#[block]
@@ -163,7 +168,7 @@ mod benchmarks {
 		}
 
 		assert_eq!(Audits::<T>::get(&miner).missed, 1);
-		assert!(Sweeps::<T>::get().is_empty());
+		assert!(Sweeps::<T>::get()[0].emptied, "the emptied holders are next");
 	}
 
 	#[benchmark]

@@ -190,6 +190,12 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Sweeps<T: Config> = StorageValue<_, BoundedVec<Sweep<T>, ConstU32<4>>, ValueQuery>;
 
+	/// Miners challenged in a round (not swept yet) whose holdings were emptied before they
+	/// proved it: the round's sweep checks them after the miners still holding data.
+	#[pallet::storage]
+	pub type EmptiedHolders<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, u32, Twox64Concat, T::AccountId, ()>;
+
 	/// Each miner's audit record.
 	#[pallet::storage]
 	pub type Audits<T: Config> = StorageMap<_, Twox64Concat, T::AccountId, MinerAudit, ValueQuery>;

@@ -1,7 +1,9 @@
 //! Proof submission: the challenge expanded on chain from the miner's holdings snapshot, the
 //! proof verified in the runtime (PoDR² v2, plain BLAKE2b in wasm).
 
-use crate::{Audits, Config, CurrentRound, Error, Event, MinerAudit, Outcome, Pallet};
+use crate::{
+	Audits, Config, CurrentRound, EmptiedHolders, Error, Event, MinerAudit, Outcome, Pallet, Sweeps,
+};
 use alloc::vec::Vec;
 use cess_primitives::{
 	possession::{self, challenge_seed, expand, Sample},
@@ -106,5 +108,17 @@ impl<T: Config> AuditClock<T::AccountId> for Pallet<T> {
 		}
 		Self::fail_round(miner, round, audit);
 		true
+	}
+
+	fn holdings_emptying(miner: &T::AccountId) {
+		let Some(since) = T::Holdings::holding_since(miner) else { return };
+		let current = CurrentRound::<T>::get().map(|r| (r.index, r.start));
+		let pending = Sweeps::<T>::get().into_iter().map(|s| (s.round, s.start));
+		let audit = Audits::<T>::get(miner);
+		for (round, start) in pending.chain(current) {
+			if since < start && !Self::outcome_known(miner, &audit, round) {
+				EmptiedHolders::<T>::insert(round, miner, ());
+			}
+		}
 	}
 }

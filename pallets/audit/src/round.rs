@@ -1,9 +1,10 @@
 //! Round starts and the bounded sweeps that count misses.
 
 use crate::{
-	Audits, Config, CurrentRound, Event, History, MinerAudit, Outcome, Pallet, RoundInfo, Sweep,
-	Sweeps, WeightInfo,
+	Audits, Config, CurrentRound, EmptiedHolders, Event, History, MinerAudit, Outcome, Pallet,
+	RoundInfo, Sweep, Sweeps, WeightInfo,
 };
+use alloc::vec::Vec;
 use cess_primitives::traits::{CreditReason, MinerPenalties, StorageHoldings};
 use polkadot_sdk::{
 	frame_support::{pallet_prelude::*, traits::Randomness},
@@ -36,8 +37,9 @@ impl<T: Config> Pallet<T> {
 		let index = current.map_or(1, |r| r.index + 1);
 		if let Some(done) = current {
 			Sweeps::<T>::mutate(|s| {
-				if s.try_push(Sweep { round: done.index, start: done.start, cursor: None }).is_err()
-				{
+				let sweep =
+					Sweep { round: done.index, start: done.start, cursor: None, emptied: false };
+				if s.try_push(sweep).is_err() {
 					log::error!(target: crate::LOG_TARGET, "sweep queue full, round {} not swept", done.index);
 				}
 			});
@@ -52,50 +54,87 @@ impl<T: Config> Pallet<T> {
 		Self::start_round(frame_system::Pallet::<T>::block_number(), CurrentRound::<T>::get());
 	}
 
-	/// Processes up to `SweepBatch` miners of the oldest round being swept.
+	/// Processes up to `SweepBatch` miners of the oldest round being swept: first the miners
+	/// holding data (those holding it since before the round's start were challenged), then the
+	/// challenged miners whose holdings were emptied during the round.
 	pub(crate) fn sweep_step(_n: BlockNumberFor<T>) -> Weight {
-		let mut sweeps = Sweeps::<T>::get();
-		let Some(sweep) = sweeps.first().cloned() else { return T::WeightInfo::sweep_idle() };
-		let batch = T::Holdings::miners_page(sweep.cursor.as_ref(), T::SweepBatch::get());
-		let processed = batch.len() as u32;
+		let mut sweeps = Sweeps::<T>::get().into_inner();
+		let Some(sweep) = sweeps.first_mut() else { return T::WeightInfo::sweep_idle() };
+		let limit = T::SweepBatch::get();
 		let current = CurrentRound::<T>::get().map_or(0, |r| r.index);
-		for miner in &batch {
-			Self::check_miss(miner, sweep.round, sweep.start);
-			Self::forget_old_probes(miner, current);
-		}
-		if processed < T::SweepBatch::get() {
+		let (processed, done) = if sweep.emptied {
+			let batch: Vec<T::AccountId> = EmptiedHolders::<T>::drain_prefix(sweep.round)
+				.take(limit as usize)
+				.map(|(miner, ())| miner)
+				.collect();
+			for miner in &batch {
+				Self::count_miss(miner, sweep.round);
+				Self::forget_old_probes(miner, current);
+			}
+			(batch.len() as u32, (batch.len() as u32) < limit)
+		} else {
+			let batch = T::Holdings::miners_page(sweep.cursor.as_ref(), limit);
+			for miner in &batch {
+				Self::check_miss(miner, sweep.round, sweep.start);
+				Self::forget_old_probes(miner, current);
+			}
+			if (batch.len() as u32) < limit {
+				sweep.emptied = true;
+				sweep.cursor = None;
+			} else {
+				sweep.cursor = batch.last().cloned();
+			}
+			(batch.len() as u32, false)
+		};
+		if done {
 			sweeps.remove(0);
-		} else if let Some(first) = sweeps.get_mut(0) {
-			first.cursor = batch.last().cloned();
 		}
-		Sweeps::<T>::put(sweeps);
+		Sweeps::<T>::put(BoundedVec::truncate_from(sweeps));
 		T::WeightInfo::sweep_miner().saturating_mul(processed.max(1).into())
 	}
 
-	/// Applies the consequences of a miss if `miner` was challenged in `round` and did not
-	/// submit.
+	/// Counts a miss of `round` if `miner`, holding data, was challenged in it (held data since
+	/// before its `start`) and did not submit.
 	fn check_miss(miner: &T::AccountId, round: u32, start: BlockNumberFor<T>) {
 		let Some(since) = T::Holdings::holding_since(miner) else { return };
-		if since >= start {
-			return;
+		if since < start {
+			Self::count_miss(miner, round);
 		}
+	}
+
+	/// Applies the consequences of a miss of `round`, in which `miner` was challenged, unless it
+	/// submitted or the round's outcome is already recorded.
+	fn count_miss(miner: &T::AccountId, round: u32) {
 		let mut audit: MinerAudit = Audits::<T>::get(miner);
-		if audit.last_submitted.is_some_and(|r| r >= round) {
+		if Self::outcome_known(miner, &audit, round) {
 			return;
 		}
-		audit.consecutive_misses = audit.consecutive_misses.saturating_add(1);
+		// A miss recorded after the miner proved a later round does not lengthen its streak.
+		let streak = audit.last_submitted.is_none_or(|r| r < round);
+		if streak {
+			audit.consecutive_misses = audit.consecutive_misses.saturating_add(1);
+		}
 		audit.missed = audit.missed.saturating_add(1);
 		Audits::<T>::insert(miner, audit);
 		Self::record(miner, round, Outcome::Missed);
 		T::Penalties::adjust_credit(miner, MISS_CREDIT, CreditReason::RoundMissed);
-		let slash = T::MissSlash::get().saturating_mul(audit.consecutive_misses.into());
+		let slash = T::MissSlash::get().saturating_mul(audit.consecutive_misses.max(1).into());
 		T::Penalties::slash(miner, slash);
 		Self::deposit_event(Event::RoundMissed {
 			miner: miner.clone(),
 			round,
 			consecutive: audit.consecutive_misses,
 		});
-		Self::maybe_force_out(miner, audit.consecutive_misses);
+		if streak {
+			Self::maybe_force_out(miner, audit.consecutive_misses);
+		}
+	}
+
+	/// Whether `miner`'s outcome of `round` is settled: it submitted in that round, or an outcome
+	/// is recorded for it.
+	pub(crate) fn outcome_known(miner: &T::AccountId, audit: &MinerAudit, round: u32) -> bool {
+		audit.last_submitted == Some(round)
+			|| History::<T>::get(miner).iter().any(|(r, _)| *r == round)
 	}
 
 	/// Forces `miner` out once `bad_rounds` in a row reach `MaxConsecutiveMisses`.
@@ -105,13 +144,15 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Appends `(round, outcome)` to `miner`'s bounded history.
+	/// Adds `(round, outcome)` to `miner`'s bounded history, in round order (a sweep may record
+	/// a miss after the miner proved the next round), dropping the oldest when full.
 	pub(crate) fn record(miner: &T::AccountId, round: u32, outcome: Outcome) {
 		History::<T>::mutate(miner, |h| {
 			if h.is_full() {
 				h.remove(0);
 			}
-			let _ = h.try_push((round, outcome));
+			let at = h.iter().position(|(r, _)| *r > round).unwrap_or(h.len());
+			let _ = h.try_insert(at, (round, outcome));
 		});
 	}
 }

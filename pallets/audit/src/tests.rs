@@ -1,7 +1,7 @@
 //! Audit rounds: honest proofs pass, lost data fails, misses escalate, bad submissions are
 //! rejected with their own errors.
 
-use crate::{mock::*, Audits, Error, Event, Outcome};
+use crate::{mock::*, Audits, EmptiedHolders, Error, Event, Outcome, Sweeps};
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok, BoundedVec},
 	sp_runtime::DispatchError,
@@ -225,5 +225,56 @@ fn reporting_a_challenged_column_lost_fails_the_round() {
 		assert!(!<Audit as AuditClock<u64>>::loss_reported(&1, &big, 1));
 		let audit = Audits::<Test>::get(1);
 		assert_eq!((audit.passed, audit.failed, audit.missed), (1, 1, 0));
+	});
+}
+
+/// Empties `who`'s holdings as file-bank does (telling the audit clock first).
+fn empty_holdings(who: u64) {
+	use cess_primitives::traits::AuditClock;
+	<Audit as AuditClock<u64>>::holdings_emptying(&who);
+	MINERS.with(|m| {
+		let mut m = m.borrow_mut();
+		let miner = m.get_mut(&who).unwrap();
+		miner.holdings.clear();
+		miner.since = None;
+	});
+}
+
+/// The attack: a miner challenged in a round that cannot prove it has its files deleted (or
+/// restored away) before the round ends. On e4b750e the round's sweep no longer saw it and no
+/// miss was counted; now the miss is counted against that round, once, refilled or not.
+#[test]
+fn emptying_a_challenged_miners_holdings_does_not_excuse_its_miss() {
+	build_and_execute(|| {
+		give(1, 1, 50_000, 0);
+		give(2, 2, 50_000, 0);
+		give(3, 3, 50_000, 0);
+		roll_to(round_start(1) + 1);
+		assert!(Audit::current_challenge(&1).is_some());
+		// Miner 1 is emptied and stays empty; miner 2 is emptied and gets new data at once;
+		// miner 3 proves, then is emptied.
+		empty_holdings(1);
+		empty_holdings(2);
+		give(2, 4, 50_000, round_start(1) + 1);
+		let (round, proof) = proof_of(3);
+		assert_ok!(submit(3, round, proof));
+		empty_holdings(3);
+		empty_holdings(1);
+		// Miner 2 proves round 2 before the sweep of round 1 reaches the emptied holders.
+		roll_to(round_start(2));
+		let (round, proof) = proof_of(2);
+		assert_eq!(round, 2);
+		assert_ok!(submit(2, round, proof));
+		roll_to(round_start(2) + 4);
+		assert_eq!(slashes(), vec![(1, MISS_SLASH), (2, MISS_SLASH)]);
+		assert_eq!(Audit::history_of(&1).1, vec![(1, Outcome::Missed)]);
+		assert_eq!(
+			Audit::history_of(&2).1,
+			vec![(1, Outcome::Missed), (2, Outcome::Passed)],
+			"in round order"
+		);
+		assert_eq!(EmptiedHolders::<Test>::iter().count(), 0, "the sweep drained them");
+		assert!(Sweeps::<Test>::get().is_empty());
+		assert!(Audit::current_challenge(&1).is_none(), "round 2 challenges only held data");
 	});
 }

@@ -43,6 +43,9 @@ pub struct Sweep<T: Config> {
 	pub start: BlockNumberFor<T>,
 	/// The last miner processed (the sweep continues after it).
 	pub cursor: Option<T::AccountId>,
+	/// Whether the miners holding data are done and the round's [`crate::EmptiedHolders`] are
+	/// being checked.
+	pub emptied: bool,
 }
 
 /// What happened to a miner in a round.

@@ -115,6 +115,7 @@ impl<T: Config> Pallet<T> {
 		Self::set_slot(miner, round, class, last, None);
 		Self::set_count(miner, round, class, last);
 		if total == 1 {
+			T::Rounds::holdings_emptying(miner);
 			HoldingSince::<T>::remove(miner);
 		}
 	}

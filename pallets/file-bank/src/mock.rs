@@ -240,6 +240,8 @@ impl AuditClock<u64> for MockRounds {
 		LOSS_REPORTS.with(|l| l.borrow_mut().push((*miner, *file_id, column)));
 		false
 	}
+
+	fn holdings_emptying(_: &u64) {}
 }
 
 impl pallet_file_bank::Config for Test {
