@@ -745,8 +745,9 @@ pub mod pallet {
 		}
 
 		/// Checks the pallet's invariants: the positive index is dense and matches the positive
-		/// miners, space accounting never exceeds the declared capacity, credit is in range and
-		/// the collateral on hold matches the records.
+		/// miners, space accounting never exceeds the declared capacity, credit is in range, the
+		/// collateral on hold matches the records and backs every positive miner's capacity (so
+		/// every byte placed on it), and former credit is kept only for unregistered accounts.
 		#[cfg(any(test, feature = "try-runtime"))]
 		pub fn do_try_state() -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 			let count = PositiveCount::<T>::get();
@@ -769,6 +770,10 @@ pub mod pallet {
 				match info.state {
 					MinerState::Positive => {
 						positive += 1;
+						ensure!(
+							info.collateral >= Self::collateral_required(info.declared),
+							"a positive miner's collateral does not back its capacity"
+						);
 						let index = PositiveIndexOf::<T>::get(&who)
 							.ok_or("positive miner missing from the index")?;
 						ensure!(
@@ -788,6 +793,10 @@ pub mod pallet {
 				ensure!(PositiveMiners::<T>::contains_key(i), "hole in the positive index");
 			}
 			ensure!(!PositiveMiners::<T>::contains_key(count), "entry past the positive index");
+			for (who, credit) in FormerCredit::<T>::iter() {
+				ensure!(!Miners::<T>::contains_key(&who), "former credit of a registered miner");
+				ensure!(credit < T::InitialCredit::get(), "former credit not below the initial");
+			}
 			Ok(())
 		}
 	}
