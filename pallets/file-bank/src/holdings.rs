@@ -189,14 +189,41 @@ impl<T: Config> Pallet<T> {
 			.collect()
 	}
 
-	/// Spends up to `MaxHookWork` units on leaving miners' holdings (each becomes a restoral
-	/// order) and then on expired leases (one file collected per unit).
+	/// Spends up to `MaxHookWork` units, taking turns, on leaving miners' holdings (each becomes
+	/// a restoral order) and on expired leases (one file collected per unit): one exiting miner
+	/// with many holdings does not hold up the collection of expired leases, nor the reverse.
 	pub(crate) fn background_work() -> Weight {
 		let mut budget = T::MaxHookWork::get();
-		let mut orders = 0u32;
-		let mut collected = 0u32;
-		while budget > 0 {
-			let Some((miner, reason)) = LeavingMiners::<T>::iter().next() else { break };
+		let (mut orders, mut collected) = (0u32, 0u32);
+		let (mut leaving, mut expired) = (true, true);
+		while budget > 0 && (leaving || expired) {
+			if leaving {
+				leaving = Self::leaving_step();
+				if leaving {
+					orders += 1;
+					budget -= 1;
+				}
+			}
+			if expired && budget > 0 {
+				match ExpiredOwners::<T>::iter_keys().next() {
+					Some(owner) => {
+						Self::collect_one(&owner);
+						collected += 1;
+						budget -= 1;
+					},
+					None => expired = false,
+				}
+			}
+		}
+		T::WeightInfo::background_base()
+			.saturating_add(T::WeightInfo::leaving_holding().saturating_mul(orders.into()))
+			.saturating_add(T::WeightInfo::collect_file().saturating_mul(collected.into()))
+	}
+
+	/// Turns one holding of a leaving miner into a restoral order (dropping the miners with
+	/// none left); `false` when no leaving miner holds anything.
+	fn leaving_step() -> bool {
+		while let Some((miner, reason)) = LeavingMiners::<T>::iter().next() {
 			let Some(entry) = Self::last_holding(&miner) else {
 				LeavingMiners::<T>::remove(&miner);
 				continue;
@@ -204,18 +231,9 @@ impl<T: Config> Pallet<T> {
 			Self::open_order(entry.file_id, entry.column, reason);
 			// An entry whose file is gone cannot become an order: drop it rather than loop.
 			Self::remove_holding(&miner, entry.file_id, entry.column);
-			orders += 1;
-			budget -= 1;
+			return true;
 		}
-		while budget > 0 {
-			let Some(owner) = ExpiredOwners::<T>::iter_keys().next() else { break };
-			Self::collect_one(&owner);
-			collected += 1;
-			budget -= 1;
-		}
-		T::WeightInfo::background_base()
-			.saturating_add(T::WeightInfo::leaving_holding().saturating_mul(orders.into()))
-			.saturating_add(T::WeightInfo::collect_file().saturating_mul(collected.into()))
+		false
 	}
 }
 

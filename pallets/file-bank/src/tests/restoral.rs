@@ -319,3 +319,34 @@ fn a_claim_needs_its_deposit_and_a_removed_file_returns_it() {
 		assert_eq!(MockMiners::get(spares[1]).locked, 0);
 	});
 }
+
+/// The attack: a miner with many holdings exits just before a lease's grace period ends. On
+/// e4b750e its holdings took the whole background budget (8 units a block) and the expired
+/// lease's files were not collected until every holding had become an order.
+#[test]
+fn one_exiting_miner_does_not_starve_lease_collection() {
+	build_and_execute(|| {
+		add_miners(100, 3, GIB);
+		buy(1, 1, 10);
+		buy(2, 1, 1);
+		for i in 0..20 {
+			store(1, &TestFile::new(100, 2, 1, i));
+		}
+		for i in 20..30 {
+			store(2, &TestFile::new(100, 2, 1, i));
+		}
+		roll_to(1 + DAY + GRACE - 1);
+		FileBank::miner_leaving(&100, true);
+		roll_to(1 + DAY + GRACE);
+		// Turns: 4 units each; 4 holdings became orders, 4 files of the expired lease went.
+		assert_eq!(crate::OwnedFiles::<Test>::iter_prefix(2).count(), 6);
+		// (Collection may close some of the new orders again.)
+		assert!(FileBank::holding_count(&100) <= 30 - 4);
+		// The lease is collected within two more blocks; then the exit gets the whole budget.
+		roll_to(1 + DAY + GRACE + 2);
+		assert!(!crate::ExpiredOwners::<Test>::contains_key(2));
+		roll_to(1 + DAY + GRACE + 6);
+		assert!(!crate::LeavingMiners::<Test>::contains_key(100));
+		assert_eq!(FileBank::holding_count(&100), 0);
+	});
+}
