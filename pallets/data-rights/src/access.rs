@@ -113,7 +113,8 @@ impl<T: Config> Pallet<T> {
 					key: None,
 				};
 				Accesses::<T>::insert(file, &who, access);
-				Self::log(file, Action::Requested, &who, None, offer);
+				// Not logged: anyone may request and cancel, and the log is a ring the holder's
+				// records must not be pushed out of. The grant or denial is logged.
 				Self::deposit_event(Event::AccessRequested { file, who, offer });
 			},
 		}
@@ -166,7 +167,6 @@ impl<T: Config> Pallet<T> {
 
 	pub(crate) fn do_cancel(who: T::AccountId, file: FileId) -> DispatchResult {
 		let refunded = Self::take_pending(file, &who)?;
-		Self::log(file, Action::Cancelled, &who, None, refunded);
 		Self::deposit_event(Event::RequestCancelled { file, who, refunded });
 		Ok(())
 	}

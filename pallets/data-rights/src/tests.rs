@@ -327,10 +327,7 @@ fn deny_and_cancel_refund_the_offer() {
 			Error::<Test>::NoAccess
 		);
 		assert_eq!(balance(DataRights::account_id()), ED);
-		assert_eq!(
-			actions(1)[1..],
-			[Action::Requested, Action::Requested, Action::Denied, Action::Cancelled]
-		);
+		assert_eq!(actions(1)[1..], [Action::Denied], "waiting requests are not logged");
 	});
 }
 
@@ -506,13 +503,36 @@ fn transfer_moves_the_right_to_grant() {
 	});
 }
 
+/// The attack: a stranger requests access and cancels, again and again. On e4b750e every cycle
+/// wrote two records into the file's ring of 8 and pushed the holder's out (after 5 cycles the
+/// registration was gone); now waiting requests and cancellations are not logged.
+#[test]
+fn request_spam_cannot_overwrite_the_evidence_log() {
+	build_and_execute(|| {
+		assert_ok!(register(ALICE, 1, Fingerprint::SimHash(TEXT)));
+		for _ in 0..50 {
+			assert_ok!(DataRights::request_access(RuntimeOrigin::signed(BOB), file(1), 10, ENC));
+			assert_ok!(DataRights::cancel_request(RuntimeOrigin::signed(BOB), file(1)));
+		}
+		let page = DataRights::evidence_page(file(1), 0, 100);
+		assert_eq!((page.total, page.first_kept), (1, 0));
+		assert_eq!(page.records[0].action, Action::Registered);
+		assert_eq!(balance(BOB), FUNDS, "every offer refunded");
+	});
+}
+
 #[test]
 fn evidence_log_is_a_paged_ring() {
 	build_and_execute(|| {
 		assert_ok!(register(ALICE, 1, Fingerprint::SimHash(TEXT)));
 		for _ in 0..5 {
 			assert_ok!(DataRights::request_access(RuntimeOrigin::signed(BOB), file(1), 0, ENC));
-			assert_ok!(DataRights::cancel_request(RuntimeOrigin::signed(BOB), file(1)));
+			assert_ok!(DataRights::deny_access(RuntimeOrigin::signed(ALICE), file(1), BOB));
+			assert_ok!(DataRights::set_policy(
+				RuntimeOrigin::signed(ALICE),
+				file(1),
+				policy(Terms::PerAccess(5))
+			));
 		}
 		// 11 records, 8 kept.
 		let max: u32 = <Test as Config>::MaxEvidence::get();
@@ -524,8 +544,8 @@ fn evidence_log_is_a_paged_ring() {
 		);
 		let page = DataRights::evidence_page(file(1), 9, 5);
 		assert_eq!(page.records.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![9, 10]);
-		assert_eq!(page.records[0].action, Action::Requested);
-		assert_eq!(page.records[1].action, Action::Cancelled);
+		assert_eq!(page.records[0].action, Action::Denied);
+		assert_eq!(page.records[1].action, Action::PolicyChanged);
 		assert!(DataRights::evidence_page(file(1), 11, 5).records.is_empty());
 	});
 }

@@ -202,7 +202,9 @@ pub enum Action {
 	DisputeResolved(DisputeId, Verdict),
 	/// The holder changed the policy.
 	PolicyChanged,
-	/// `actor` requested access, offering `amount` (pending).
+	/// `actor` requested access that the policy grants at once, offering `amount`. (Requests
+	/// that wait are not logged: a stranger's request-and-cancel spam must not push the
+	/// holder's records out of the ring; their grant or denial is.)
 	Requested,
 	/// `actor` (the holder, or the policy) granted `counterpart` access.
 	Granted,
@@ -212,8 +214,6 @@ pub enum Action {
 	Denied,
 	/// The holder revoked `counterpart`'s access.
 	Revoked,
-	/// `actor` withdrew its pending request; the offer was refunded.
-	Cancelled,
 	/// `actor` paid `amount` to `counterpart` (the holder, or the pallet's pool account).
 	Paid,
 	/// The revenue pool paid `amount` to `counterpart`.

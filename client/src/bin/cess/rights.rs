@@ -584,7 +584,6 @@ fn action_name(action: &Action) -> String {
 		Action::KeyDelivered => "key delivered".into(),
 		Action::Denied => "denied".into(),
 		Action::Revoked => "revoked".into(),
-		Action::Cancelled => "cancelled".into(),
 		Action::Paid => "paid".into(),
 		Action::RevenuePaid => "revenue paid".into(),
 		Action::Transferred => "transferred".into(),
