@@ -2,7 +2,7 @@
 
 use crate::{
 	BalanceOf, Config, Error, Event, ExpiredOwners, Lease, LeaseExpiries, Leases, OwnedFiles,
-	Pallet, UnitPrice, WeightInfo,
+	Pallet, ReleaseChanges, ReleaseRate, UnitPrice, Unreleased, WeightInfo,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -54,6 +54,38 @@ impl<T: Config> Pallet<T> {
 		Ok(lease)
 	}
 
+	/// The day index of block `n`.
+	fn day_of(n: BlockNumberFor<T>) -> u32 {
+		(n / T::BlocksPerDay::get().max(1u32.into())).saturated_into()
+	}
+
+	/// Schedules `cost`, paid at block `from` for `days` days, for release in equal daily parts
+	/// at the `days` day boundaries after `from` (the rounding remainder is earned at once).
+	fn stream_payment(cost: BalanceOf<T>, from: BlockNumberFor<T>, days: u32) {
+		let per_day = cost / BalanceOf::<T>::from(days.max(1));
+		if per_day.is_zero() {
+			return;
+		}
+		let first = Self::day_of(from).saturating_add(1);
+		ReleaseChanges::<T>::mutate(first, |c| c.0 = c.0.saturating_add(per_day));
+		ReleaseChanges::<T>::mutate(first.saturating_add(days), |c| {
+			c.1 = c.1.saturating_add(per_day)
+		});
+		Unreleased::<T>::mutate(|u| *u = u.saturating_add(per_day.saturating_mul(days.into())));
+	}
+
+	/// At a day boundary, releases the day's part of every running lease payment.
+	pub(crate) fn release_revenue(n: BlockNumberFor<T>) -> Weight {
+		if !(n % T::BlocksPerDay::get().max(1u32.into())).is_zero() {
+			return Weight::zero();
+		}
+		let (started, ended) = ReleaseChanges::<T>::take(Self::day_of(n));
+		let rate = ReleaseRate::<T>::get().saturating_add(started).saturating_sub(ended);
+		ReleaseRate::<T>::put(rate);
+		Unreleased::<T>::mutate(|u| *u = u.saturating_sub(rate));
+		T::DbWeight::get().reads_writes(3, 3)
+	}
+
 	pub(crate) fn do_buy_space(who: T::AccountId, gib: u32, days: u32) -> DispatchResult {
 		ensure!(!Leases::<T>::contains_key(&who), Error::<T>::LeaseExists);
 		ensure!(gib > 0 && gib <= T::MaxLeaseGib::get(), Error::<T>::BadLeaseSize);
@@ -65,6 +97,7 @@ impl<T: Config> Pallet<T> {
 		let cost = Self::quote(gib, days);
 		Self::schedule_expiry(&who, expires)?;
 		Self::pay(&who, cost)?;
+		Self::stream_payment(cost, Self::now(), days);
 		Leases::<T>::insert(&who, Lease { gib, used: 0, expires, files: 0 });
 		Self::deposit_event(Event::SpaceBought { owner: who, gib, expires, cost });
 		Ok(())
@@ -80,6 +113,7 @@ impl<T: Config> Pallet<T> {
 		let days: u32 = remaining.div_ceil(per_day.max(1)).saturated_into();
 		let cost = Self::quote(gib, days.max(1));
 		Self::pay(&who, cost)?;
+		Self::stream_payment(cost, Self::now(), days.max(1));
 		lease.gib = total;
 		Leases::<T>::insert(&who, lease);
 		Self::deposit_event(Event::SpaceExpanded { owner: who, gib: total, cost });
@@ -99,6 +133,8 @@ impl<T: Config> Pallet<T> {
 		let cost = Self::quote(lease.gib, days);
 		Self::schedule_expiry(&who, expires)?;
 		Self::pay(&who, cost)?;
+		// The added days follow the paid ones.
+		Self::stream_payment(cost, lease.expires.max(now), days);
 		lease.expires = expires;
 		Leases::<T>::insert(&who, lease);
 		Self::deposit_event(Event::SpaceRenewed { owner: who, expires, cost });

@@ -288,6 +288,22 @@ pub mod pallet {
 		ValueQuery,
 	>;
 
+	/// Lease payments in the pallet account not yet earned: each is released in equal daily
+	/// parts at the day boundaries of the days it pays for, so the reward pools receive it pro
+	/// rata over the lease's life (the storage-rewards pallet leaves this much in the account).
+	#[pallet::storage]
+	pub type Unreleased<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	/// What is released at each day boundary now.
+	#[pallet::storage]
+	pub type ReleaseRate<T: Config> = StorageValue<_, BalanceOf<T>, ValueQuery>;
+
+	/// Changes of the daily release at a day boundary (day index = block / `BlocksPerDay`):
+	/// `(started, ended)`.
+	#[pallet::storage]
+	pub type ReleaseChanges<T: Config> =
+		StorageMap<_, Twox64Concat, u32, (BalanceOf<T>, BalanceOf<T>), ValueQuery>;
+
 	/// The deposit held from the uploader of each upload not yet active.
 	#[pallet::storage]
 	pub type UploadDeposits<T: Config> = StorageMap<_, Identity, FileId, BalanceOf<T>>;
@@ -635,6 +651,7 @@ pub mod pallet {
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(n: BlockNumberFor<T>) -> Weight {
 			Self::place_declared(n)
+				.saturating_add(Self::release_revenue(n))
 				.saturating_add(Self::process_deadlines(n))
 				.saturating_add(Self::process_expiries(n))
 				.saturating_add(Self::background_work())

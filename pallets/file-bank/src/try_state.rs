@@ -3,12 +3,19 @@
 use crate::{
 	BalanceOf, ColumnState, Config, FileState, Files, HoldReason, HoldingClasses, HoldingPosition,
 	HoldingSince, Holdings, Leases, OutstandingBytes, OutstandingRestorals, OwnedFiles,
-	OwnershipOffers, Pallet, RestoralOrders, TransferDeadlines, Unplaced, UploadDeposits,
+	OwnershipOffers, Pallet, ReleaseChanges, ReleaseRate, RestoralOrders, TransferDeadlines,
+	Unplaced, Unreleased, UploadDeposits,
 };
 use alloc::collections::BTreeMap;
 use polkadot_sdk::{
-	frame_support::{ensure, traits::fungible::InspectHold},
-	sp_runtime::{traits::Saturating, TryRuntimeError},
+	frame_support::{
+		ensure,
+		traits::fungible::{Inspect, InspectHold},
+	},
+	sp_runtime::{
+		traits::{Saturating, Zero},
+		TryRuntimeError,
+	},
 };
 
 impl<T: Config> Pallet<T> {
@@ -176,6 +183,16 @@ impl<T: Config> Pallet<T> {
 				);
 			}
 		}
+		// Every daily release that started ends, and the account holds what is unreleased.
+		let (started, ended) = ReleaseChanges::<T>::iter_values()
+			.fold((ReleaseRate::<T>::get(), BalanceOf::<T>::zero()), |(s, e), (a, b)| {
+				(s.saturating_add(a), e.saturating_add(b))
+			});
+		ensure!(started == ended, "a lease payment's release never ends");
+		ensure!(
+			T::Currency::balance(&Self::account_id()) >= Unreleased::<T>::get(),
+			"the pallet account holds less than the unreleased lease payments"
+		);
 		for (file_id, from, to) in OwnershipOffers::<T>::iter() {
 			let file = Files::<T>::get(file_id).ok_or("offer of a missing file")?;
 			ensure!(file.owners.contains(&from), "offer by a non-owner");

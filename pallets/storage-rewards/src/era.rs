@@ -4,7 +4,7 @@ use crate::{
 	BalanceOf, Carry, Config, CurrentEra, EraIndex, EraPool, EraScore, EraStart, Event, Expiring,
 	Pallet, Pools, Scores, WeightInfo,
 };
-use cess_primitives::traits::{MinerStanding, ProofRewards};
+use cess_primitives::traits::{MinerStanding, ProofRewards, MAX_CREDIT};
 use polkadot_sdk::{
 	frame_support::{
 		pallet_prelude::*,
@@ -56,16 +56,15 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 
-		let issued = T::Currency::mint_into(&pot, T::EraIssuance::get()).unwrap_or_else(|e| {
-			log::error!(target: crate::LOG_TARGET, "era {era}: issuance not minted: {e:?}");
-			Zero::zero()
-		});
+		let total_score = EraScore::<T>::take();
+		let cap = Self::storage_cap(total_score);
 		let fee_account = T::FeeAccount::get();
 		let available = T::Currency::reducible_balance(
 			&fee_account,
 			Preservation::Expendable,
 			Fortitude::Polite,
-		);
+		)
+		.saturating_sub(T::Unreleased::get());
 		let fees = if available.is_zero() {
 			available
 		} else {
@@ -76,16 +75,35 @@ impl<T: Config> Pallet<T> {
 				})
 		};
 
-		let pool = carry.saturating_add(issued).saturating_add(fees);
-		let total_score = EraScore::<T>::take();
-		if total_score == 0 {
-			Carry::<T>::put(pool);
+		// Mint only what the funds at hand leave of the cap.
+		let funds = carry.saturating_add(fees);
+		let to_mint = T::EraIssuance::get().min(cap.saturating_sub(funds));
+		let issued = if to_mint.is_zero() {
+			to_mint
 		} else {
+			T::Currency::mint_into(&pot, to_mint).unwrap_or_else(|e| {
+				log::error!(target: crate::LOG_TARGET, "era {era}: issuance not minted: {e:?}");
+				Zero::zero()
+			})
+		};
+		let funds = funds.saturating_add(issued);
+		let pool = funds.min(cap);
+		let carried = funds.saturating_sub(pool);
+		Carry::<T>::put(carried);
+		if total_score != 0 {
 			Pools::<T>::insert(era, EraPool { pool, total_score, paid: Zero::zero() });
 		}
 		CurrentEra::<T>::put(era.saturating_add(1));
 		EraStart::<T>::put(n);
-		Self::deposit_event(Event::EraClosed { era, pool, issued, fees, total_score });
+		Self::deposit_event(Event::EraClosed {
+			era,
+			pool,
+			issued,
+			fees,
+			total_score,
+			cap,
+			carried,
+		});
 		T::WeightInfo::era_close()
 	}
 
@@ -100,6 +118,17 @@ impl<T: Config> Pallet<T> {
 			Expiring::<T>::put(expiring);
 		}
 		T::WeightInfo::cleanup(result.backend)
+	}
+
+	/// The lease price of the storage behind `score` (Σ stored bytes × credit over passed
+	/// rounds): `StoragePrice × score / (GiB × RoundsPerDay × MAX_CREDIT)`, rounded down.
+	pub fn storage_cap(score: u128) -> BalanceOf<T> {
+		let price: u128 = T::StoragePrice::get().unique_saturated_into();
+		let per_day = u128::from(T::RoundsPerDay::get().max(1));
+		let divisor = (1u128 << 30) * per_day * u128::from(MAX_CREDIT);
+		multiply_by_rational_with_rounding(price, score, divisor, Rounding::Down)
+			.unwrap_or(u128::MAX)
+			.unique_saturated_into()
 	}
 
 	/// The score a passed round earns: stored bytes × credit.

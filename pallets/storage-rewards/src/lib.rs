@@ -15,9 +15,15 @@
 //!   [`cess_primitives::traits::ProofRewards::round_passed`]) adds `stored bytes × credit` to its
 //!   score of the current era. An era's score is therefore *proven bytes × rounds passed × a
 //!   credit factor* (`credit / 1000`, from 0 to 1).
-//! * **Pools.** Every `EraLength` blocks the era closes: its pool is `EraIssuance` (minted) plus
-//!   the fees in the file market's account plus whatever earlier eras left (an era nobody scored
-//!   in, expired claims, rounding dust). A miner's share is `⌊pool × score / total score⌋`.
+//! * **Pools.** Every `EraLength` blocks the era closes. Its pool is what earlier eras left (an
+//!   era nobody scored in, expired claims, rounding dust, funds above a cap), the fees the file
+//!   market has earned (its account's balance but `Unreleased`, the prepaid leases not yet
+//!   due), and issuance minted up to `EraIssuance`, all **capped at the lease price of the
+//!   proven storage**: `StoragePrice` per GiB-day × proven GiB-days × credit / 1000 (each round
+//!   a miner passes proves its stored bytes for `1 / RoundsPerDay` of a day). Nothing is minted
+//!   beyond the cap and funds above it wait for a later era, so a GiB-day of storage never earns
+//!   more than a GiB-day of lease costs: uploading junk to one's own miners cannot pay
+//!   (`docs/economics.md`). A miner's share is `⌊pool × score / total score⌋`.
 //! * **Claims.** `claim_rewards(era)` by the miner pays `ImmediateShare` of its share to its
 //!   beneficiary and vests the rest linearly over `VestingPeriod` blocks (at most
 //!   `MaxSchedules` schedules per beneficiary); `withdraw_vested` pays what has vested so far.
@@ -86,9 +92,17 @@ pub mod pallet {
 		/// Blocks per reward era.
 		#[pallet::constant]
 		type EraLength: Get<BlockNumberFor<Self>>;
-		/// Minted into each era's pool.
+		/// Minted into each era's pool at most (less when the pool's cap is lower).
 		#[pallet::constant]
 		type EraIssuance: Get<BalanceOf<Self>>;
+		/// Fees in `FeeAccount` that are not yet earned (prepaid leases, released day by day);
+		/// they stay out of the pools.
+		type Unreleased: Get<BalanceOf<Self>>;
+		/// The lease price of one GiB for one day: what a GiB-day of proven storage earns at most.
+		type StoragePrice: Get<BalanceOf<Self>>;
+		/// Audit rounds per day: a passed round proves its bytes for `1 / RoundsPerDay` of a day.
+		#[pallet::constant]
+		type RoundsPerDay: Get<u32>;
 		/// Part of a claim paid at once; the rest vests.
 		#[pallet::constant]
 		type ImmediateShare: Get<Perbill>;
@@ -164,6 +178,10 @@ pub mod pallet {
 			fees: BalanceOf<T>,
 			/// Total score; zero carries the pool to the next era.
 			total_score: u128,
+			/// The lease price of the era's proven storage, which the pool may not exceed.
+			cap: BalanceOf<T>,
+			/// Funds left for later eras (above the cap, or nobody scored).
+			carried: BalanceOf<T>,
 		},
 		/// A miner claimed its share of an era.
 		RewardClaimed {

@@ -69,6 +69,11 @@ parameter_types! {
 	pub const EraIssuance: u64 = ISSUANCE;
 	pub const ImmediateShare: Perbill = Perbill::from_percent(20);
 	pub const VestingPeriod: u64 = VESTING;
+	/// The lease price of a GiB-day: high enough by default that no cap binds the tests that
+	/// are not about it.
+	pub storage StoragePrice: u64 = u64::MAX / 2;
+	/// Prepaid fees not yet earned.
+	pub storage Unreleased: u64 = 0;
 }
 
 thread_local! {
@@ -95,6 +100,9 @@ impl pallet_storage_rewards::Config for Test {
 	type FeeAccount = FeeAccount;
 	type EraLength = EraLength;
 	type EraIssuance = EraIssuance;
+	type Unreleased = Unreleased;
+	type StoragePrice = StoragePrice;
+	type RoundsPerDay = ConstU32<24>;
 	type ImmediateShare = ImmediateShare;
 	type VestingPeriod = VestingPeriod;
 	type MaxSchedules = ConstU32<3>;

@@ -45,6 +45,8 @@ fn shares_are_proportional_to_bytes_rounds_and_credit() {
 				issued: ISSUANCE,
 				fees: 200_000,
 				total_score: 50_000 + 150_000 + 2 * 100_000,
+				cap: StorageRewards::storage_cap(400_000),
+				carried: 0,
 			}
 			.into(),
 		);
@@ -113,16 +115,19 @@ fn vesting_pays_exactly_the_share_to_the_unit() {
 fn an_era_without_scores_carries_its_pool() {
 	build_and_execute(|| {
 		miner(1, 100, 500, 11);
+		collect_fees(1_000);
+		let before = polkadot_sdk::pallet_balances::TotalIssuance::<Test>::get();
 		close_era(0);
 		assert!(Pools::<Test>::get(0).is_none());
-		assert_eq!(Carry::<Test>::get(), ISSUANCE);
+		assert_eq!(Carry::<Test>::get(), 1_000, "the fees wait; nothing is minted for nothing");
+		assert_eq!(polkadot_sdk::pallet_balances::TotalIssuance::<Test>::get(), before);
 		assert_noop!(claim(1, 0), Error::<Test>::NothingToClaim);
 		pass(1);
 		close_era(1);
-		assert_eq!(Pools::<Test>::get(1).unwrap().pool, 2 * ISSUANCE);
+		assert_eq!(Pools::<Test>::get(1).unwrap().pool, ISSUANCE + 1_000);
 		assert_eq!(Carry::<Test>::get(), 0);
 		assert_ok!(claim(1, 1));
-		assert_eq!(balance(11), immediate_of(2 * ISSUANCE));
+		assert_eq!(balance(11), immediate_of(ISSUANCE + 1_000));
 	});
 }
 
@@ -141,8 +146,8 @@ fn unclaimed_shares_expire_into_a_later_pool_and_scores_are_cleared() {
 		close_era(2);
 		System::assert_has_event(Event::EraExpired { era: 0, unclaimed: ISSUANCE * 3 / 5 }.into());
 		assert_noop!(claim(3, 0), Error::<Test>::EraExpired);
-		// Era 1 had no score, so its pool was carried into era 2's, which had none either.
-		assert_eq!(Carry::<Test>::get(), 2 * ISSUANCE + ISSUANCE * 3 / 5);
+		// Eras 1 and 2 had no score: nothing minted, the unclaimed shares wait.
+		assert_eq!(Carry::<Test>::get(), ISSUANCE * 3 / 5);
 		// Three score entries left, cleared two per block.
 		// The three left score entries are cleared at most `CleanupBatch` a block.
 		roll_to(System::block_number() + 2);
@@ -204,5 +209,78 @@ fn claimable_lists_open_shares() {
 		assert_eq!(StorageRewards::claimable_of(&1), vec![(0, ISSUANCE / 4), (1, ISSUANCE)]);
 		assert_ok!(claim(1, 0));
 		assert_eq!(StorageRewards::claimable_of(&1), vec![(1, ISSUANCE)]);
+	});
+}
+
+/// A GiB.
+const GIB: u64 = 1 << 30;
+
+/// The attack: a dealer leases 1 GiB for a day (1 000 units at 1 000 per GiB-day), uploads junk
+/// to its own miner and proves it every round of the day. On e4b750e the era paid it the whole
+/// issuance (1 000 000) plus its own fee back; now the pool is capped at the lease price of the
+/// proven storage, so the dealer gets back at most what it paid, and less below full credit.
+#[test]
+fn self_dealing_junk_uploads_do_not_pay() {
+	build_and_execute(|| {
+		StoragePrice::set(&1_000);
+		for (credit, expected) in [(1000, 1_000), (500, 500)] {
+			let era = crate::CurrentEra::<Test>::get();
+			let dealer = 10 + u64::from(credit);
+			miner(dealer, GIB, credit, dealer);
+			collect_fees(1_000);
+			let minted = polkadot_sdk::pallet_balances::TotalIssuance::<Test>::get();
+			for _ in 0..24 {
+				pass(dealer);
+			}
+			close_era(era);
+			assert_ok!(claim(dealer, era));
+			let paid = Pools::<Test>::get(era).unwrap().paid;
+			assert_eq!(paid, expected, "a GiB-day earns at most its lease price × credit");
+			assert!(paid <= 1_000, "never more than the lease cost");
+			assert_eq!(
+				polkadot_sdk::pallet_balances::TotalIssuance::<Test>::get(),
+				minted,
+				"nothing minted"
+			);
+			miner(dealer, 0, credit, dealer);
+		}
+		// What the cap left over waits in the pot for an era that can use it.
+		assert_eq!(Carry::<Test>::get(), 500);
+	});
+}
+
+#[test]
+fn issuance_tops_the_pool_up_to_the_cap_only() {
+	build_and_execute(|| {
+		StoragePrice::set(&1_000);
+		miner(1, 100 * GIB, 1000, 1);
+		collect_fees(30_000);
+		let before = polkadot_sdk::pallet_balances::TotalIssuance::<Test>::get();
+		for _ in 0..24 {
+			pass(1);
+		}
+		close_era(0);
+		// 100 GiB-days at 1 000: 100 000; fees pay 30 000, issuance the other 70 000.
+		let pool = Pools::<Test>::get(0).unwrap();
+		assert_eq!(pool.pool, 100_000);
+		assert_eq!(polkadot_sdk::pallet_balances::TotalIssuance::<Test>::get(), before + 70_000);
+		// Prepaid fees not yet earned stay in the fee account.
+		Unreleased::set(&5_000);
+		collect_fees(8_000);
+		pass(1);
+		close_era(1);
+		System::assert_has_event(
+			Event::EraClosed {
+				era: 1,
+				pool: 100_000 / 24,
+				issued: 100_000 / 24 - 3_000,
+				fees: 3_000,
+				total_score: 100 * u128::from(GIB) * 1000,
+				cap: 100_000 / 24,
+				carried: 0,
+			}
+			.into(),
+		);
+		assert_eq!(balance(FEES), 5_000);
 	});
 }

@@ -1,8 +1,10 @@
 //! The storage market: miners (`sminer`), files (`file-bank`), audits (`audit`), storage
 //! rewards (`storage-rewards`) and data rights (`data-rights`).
 //!
-//! Money flows: lease payments and slashed collateral go to the file market's account; each
-//! reward era empties it into the reward pool together with the era's issuance.
+//! Money flows: lease payments and slashed collateral go to the file market's account; lease
+//! payments are earned day by day over the days they pay for; each reward era moves what is
+//! earned into the reward pool and mints issuance only up to the lease price of the storage
+//! proven in the era (`docs/economics.md`).
 
 use crate::{
 	AccountId, Balance, Balances, BlockNumber, FileBank, Runtime, RuntimeHoldReason, Signature,
@@ -37,9 +39,15 @@ parameter_types! {
 	/// The file market's account: lease payments and slashes, emptied into each reward pool.
 	pub FileBankAccount: AccountId = FileBankPalletId::get().into_account_truncating();
 	pub const RewardsPalletId: PalletId = PalletId(*b"cess/rwd");
-	/// Minted into each reward era's pool: 40 000 TCESS a day for storage miners, more than the
-	/// validators' share of issuance at the staking curve's ideal rate.
+	/// Minted into a reward era's pool at most: the pool never exceeds the lease price of the
+	/// storage proven in the era, and issuance only tops the earned fees up to that.
 	pub const EraIssuance: Balance = 10_000 * DOLLARS;
+	/// Audit rounds per lease day.
+	pub RoundsPerDay: u32 = (BlocksPerDay::get() / RoundLength::get()) as u32;
+	/// Lease payments not yet earned.
+	pub Unreleased: Balance = pallet_file_bank::Unreleased::<Runtime>::get();
+	/// The lease price of a GiB-day.
+	pub StoragePrice: Balance = pallet_file_bank::UnitPrice::<Runtime>::get();
 	pub const ImmediateShare: Perbill = Perbill::from_percent(20);
 	/// Held from a restoral claimant until it completes; forfeited if the claim lapses.
 	pub const RestoralClaimDeposit: Balance = 20 * DOLLARS;
@@ -180,6 +188,9 @@ impl pallet_storage_rewards::Config for Runtime {
 	type FeeAccount = FileBankAccount;
 	type EraLength = RewardEra;
 	type EraIssuance = EraIssuance;
+	type Unreleased = Unreleased;
+	type StoragePrice = StoragePrice;
+	type RoundsPerDay = RoundsPerDay;
 	type ImmediateShare = ImmediateShare;
 	type VestingPeriod = VestingPeriod;
 	type MaxSchedules = ConstU32<32>;

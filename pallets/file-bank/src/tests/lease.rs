@@ -1,7 +1,10 @@
 //! Leases: purchase, expansion, renewal, expiry and collection; price and profile settings.
 
 use super::*;
-use crate::{Error, Event, ExpiredOwners, Files, Lease, Leases, OwnedFiles, UnitPrice};
+use crate::{
+	Error, Event, ExpiredOwners, Files, Lease, Leases, OwnedFiles, ReleaseChanges, ReleaseRate,
+	UnitPrice, Unreleased,
+};
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok, traits::fungible::Inspect},
 	sp_runtime::DispatchError,
@@ -180,5 +183,37 @@ fn price_and_profiles_need_the_price_origin() {
 		);
 		assert_ok!(FileBank::set_allowed_profiles(RuntimeOrigin::root(), profiles.clone()));
 		System::assert_last_event(Event::ProfilesSet { profiles }.into());
+	});
+}
+
+/// Lease payments reach the reward pools pro rata over the lease's life: a 10-day lease is
+/// released a tenth at each of the 10 day boundaries after its purchase (so a long lease bought
+/// at once cannot swell one era's pool).
+#[test]
+fn lease_payments_are_released_day_by_day() {
+	build_and_execute(|| {
+		buy(1, 10, 10);
+		let cost = PRICE * 10 * 10;
+		assert_eq!(Unreleased::<Test>::get(), cost);
+		roll_to(DAY - 1);
+		assert_eq!(Unreleased::<Test>::get(), cost, "nothing before the first boundary");
+		for day in 1..=10 {
+			roll_to(day * DAY);
+			assert_eq!(Unreleased::<Test>::get(), cost - day * cost / 10, "day {day}");
+		}
+		// Renewed for 5 days and expanded by 10 GiB: each is released over its own days.
+		assert_ok!(FileBank::renew_space(RuntimeOrigin::signed(1), 5));
+		assert_ok!(FileBank::expand_space(RuntimeOrigin::signed(1), 10));
+		let renewal = PRICE * 10 * 5;
+		// 51 blocks left: 6 started days.
+		let expansion = PRICE * 10 * 6;
+		assert_eq!(Unreleased::<Test>::get(), renewal + expansion);
+		roll_to(15 * DAY);
+		assert_eq!(Unreleased::<Test>::get(), expansion / 6);
+		roll_to(16 * DAY);
+		assert_eq!(Unreleased::<Test>::get(), 0);
+		roll_to(17 * DAY);
+		assert_eq!(ReleaseRate::<Test>::get(), 0, "every stream ended");
+		assert_eq!(ReleaseChanges::<Test>::iter().count(), 0);
 	});
 }
