@@ -259,6 +259,27 @@ mod benchmarks {
 		assert!(OwnedFiles::<T>::contains_key(&to, id));
 	}
 
+	// Worst case: every spare but the last holds a column of the file already and is skipped.
+	#[benchmark]
+	fn use_spare() {
+		setup_market::<T>();
+		miners::<T>(MAX_FRAGMENTS_PER_SEGMENT + 1);
+		let (id, uploader) = declared::<T>(1);
+		let file = Files::<T>::get(id).expect("file");
+		let placed: Vec<T::AccountId> = file.columns.iter().map(|c| c.miner.clone()).collect();
+		let spare = (0..T::Miners::positive_count())
+			.filter_map(T::Miners::positive_at)
+			.find(|m| !placed.contains(m))
+			.expect("one miner is not placed");
+		let mut spares: Vec<T::AccountId> =
+			placed.iter().skip(1).take(MAX_SPARE_MINERS as usize - 1).cloned().collect();
+		spares.push(spare.clone());
+		SpareMiners::<T>::insert(id, BoundedVec::truncate_from(spares));
+		#[extrinsic_call]
+		_(RawOrigin::Signed(uploader), id, 0);
+		assert_eq!(Files::<T>::get(id).expect("file").columns[0].miner, spare);
+	}
+
 	#[benchmark]
 	fn report_loss() {
 		setup_market::<T>();

@@ -67,6 +67,8 @@ pub mod weights;
 /// Log target of this pallet.
 pub const LOG_TARGET: &str = "runtime::file-bank";
 
+/// Most spare miners drawn per placement.
+pub const MAX_SPARE_MINERS: u32 = 8;
 /// Credit a miner loses for reporting a loss itself (less than failing rounds would cost).
 pub const LOSS_REPORTED_CREDIT: i32 = -5;
 /// Credit a restorer earns for a completed restoral.
@@ -198,6 +200,11 @@ pub mod pallet {
 		/// storage reward pot) if the claim lapses.
 		#[pallet::constant]
 		type RestoralClaimDeposit: Get<BalanceOf<Self>>;
+		/// Miners drawn beyond the `k + m` of each placement, in order, for the uploader to move
+		/// a column to at once when it cannot reach its miner (`use_spare`); at most
+		/// [`MAX_SPARE_MINERS`].
+		#[pallet::constant]
+		type SpareMiners: Get<u32>;
 		/// Held from a declarer until its upload is active; forfeited to the miners assigned to
 		/// it if no column reached them by the transfer deadline.
 		#[pallet::constant]
@@ -303,6 +310,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type ReleaseChanges<T: Config> =
 		StorageMap<_, Twox64Concat, u32, (BalanceOf<T>, BalanceOf<T>), ValueQuery>;
+
+	/// The spare miners of each pending upload, in the order they are used.
+	#[pallet::storage]
+	pub type SpareMiners<T: Config> =
+		StorageMap<_, Identity, FileId, BoundedVec<T::AccountId, ConstU32<MAX_SPARE_MINERS>>>;
 
 	/// The deposit held from the uploader of each upload not yet active.
 	#[pallet::storage]
@@ -633,6 +645,13 @@ pub mod pallet {
 		/// The declarer cannot put the upload deposit (`UploadDeposit`) on hold: top up its free
 		/// balance.
 		InsufficientUploadDeposit,
+		/// Only the account that declared the upload may move its columns.
+		NotUploader,
+		/// The file is not a pending upload (still being placed, or already active).
+		FileNotPending,
+		/// No spare miner of this upload is left that takes data: wait for the transfer deadline,
+		/// when the chain reassigns the column.
+		NoSpareMiner,
 		/// The sampled leaves are drawn from the claim block's hash: complete in a later block.
 		TooEarly,
 		/// The restoral proof does not verify against the file id.
@@ -669,7 +688,7 @@ pub mod pallet {
 				T::RestoralClaimPeriod::get() < T::BlockHashCount::get(),
 				"the claim block's hash must still be known when the claim ends"
 			);
-			assert!(T::RestoralSamples::get() >= 1, "RestoralSamples must be ≥ 1");
+			assert!(T::SpareMiners::get() <= MAX_SPARE_MINERS, "SpareMiners ≤ MAX_SPARE_MINERS");
 			assert!(
 				T::SegmentSize::get() >= cess_primitives::types::LEAF_BYTES as u64
 					&& T::SegmentSize::get() <= cess_primitives::layout::MAX_SEGMENT_SIZE,
@@ -866,6 +885,31 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			Self::do_accept_ownership(who, file_id, from)
+		}
+
+		/// Move `column` of a pending upload off its miner, which the uploader cannot reach, to
+		/// the upload's next spare miner.
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed by the file's uploader.
+		///
+		/// ## Details
+		///
+		/// Each placement draws `SpareMiners` miners beyond its `k + m`, from the same
+		/// randomness. The column goes to the first spare that is still positive, has room and
+		/// holds no other column of the file; the old miner's room is released and it is not
+		/// blamed. The transfer deadline stays. Without a spare left, `NoSpareMiner`: the chain
+		/// reassigns the column at the deadline.
+		///
+		/// ## Events
+		///
+		/// [`Event::ColumnReassigned`].
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::use_spare())]
+		pub fn use_spare(origin: OriginFor<T>, file_id: FileId, column: Column) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_use_spare(who, file_id, column)
 		}
 
 		/// Report that the caller lost a column it holds, opening a restoral order. If the

@@ -270,6 +270,7 @@ impl pallet_file_bank::Config for Test {
 	type RestoralClaimPeriod = ConstU64<CLAIM>;
 	type RestoralClaimDeposit = ConstU64<CLAIM_DEPOSIT>;
 	type UploadDeposit = ConstU64<UPLOAD_DEPOSIT>;
+	type SpareMiners = ConstU32<2>;
 	type RestoralBarPeriod = ConstU64<BAR>;
 	type RestoralSamples = ConstU32<4>;
 	type MaxRestoralProofLen = ConstU32<65536>;

@@ -43,6 +43,18 @@ impl<T: Config> Pallet<T> {
 		bytes: u64,
 		exclude: &[T::AccountId],
 	) -> Result<Vec<T::AccountId>, Error<T>> {
+		Self::pick_miners_and_spares(seed, wanted, 0, bytes, exclude).map(|(chosen, _)| chosen)
+	}
+
+	/// [`Self::pick_miners`], then up to `spares` more distinct miners drawn the same way (as
+	/// many as there are candidates left).
+	pub(crate) fn pick_miners_and_spares(
+		seed: [u8; 32],
+		wanted: u32,
+		spares: u32,
+		bytes: u64,
+		exclude: &[T::AccountId],
+	) -> Result<(Vec<T::AccountId>, Vec<T::AccountId>), Error<T>> {
 		let mut rng = SeedStream::new(DRAW_DOMAIN, seed);
 		let total = T::Miners::positive_count();
 		let pool = total.min(T::PlacementCandidates::get());
@@ -64,7 +76,8 @@ impl<T: Config> Pallet<T> {
 			return Err(Error::<T>::NotEnoughMiners);
 		}
 		let mut chosen = Vec::with_capacity(wanted as usize);
-		for _ in 0..wanted {
+		let draws = wanted.saturating_add(spares).min(candidates.len() as u32);
+		for _ in 0..draws {
 			let sum: u128 = candidates.iter().map(|c| c.1).sum();
 			// 128 random bits: the bias is below sum / 2^128, negligible for any weight sum.
 			let x = rng.below_u128(sum);
@@ -79,7 +92,8 @@ impl<T: Config> Pallet<T> {
 			}
 			chosen.push(candidates.swap_remove(index).0);
 		}
-		Ok(chosen)
+		let spares = chosen.split_off(wanted as usize);
+		Ok((chosen, spares))
 	}
 
 	/// The seed of an upload's placement.

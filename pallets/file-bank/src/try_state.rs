@@ -3,8 +3,8 @@
 use crate::{
 	BalanceOf, ColumnState, Config, FileState, Files, HoldReason, HoldingClasses, HoldingPosition,
 	HoldingSince, Holdings, Leases, OutstandingBytes, OutstandingRestorals, OwnedFiles,
-	OwnershipOffers, Pallet, ReleaseChanges, ReleaseRate, RestoralOrders, TransferDeadlines,
-	Unplaced, Unreleased, UploadDeposits,
+	OwnershipOffers, Pallet, ReleaseChanges, ReleaseRate, RestoralOrders, SpareMiners,
+	TransferDeadlines, Unplaced, Unreleased, UploadDeposits,
 };
 use alloc::collections::BTreeMap;
 use polkadot_sdk::{
@@ -193,6 +193,11 @@ impl<T: Config> Pallet<T> {
 			T::Currency::balance(&Self::account_id()) >= Unreleased::<T>::get(),
 			"the pallet account holds less than the unreleased lease payments"
 		);
+		for (file_id, spares) in SpareMiners::<T>::iter() {
+			let file = Files::<T>::get(file_id).ok_or("spares of a missing upload")?;
+			ensure!(file.state == FileState::Pending, "spares of an upload not pending");
+			ensure!(!spares.is_empty(), "an empty spare list is kept");
+		}
 		for (file_id, from, to) in OwnershipOffers::<T>::iter() {
 			let file = Files::<T>::get(file_id).ok_or("offer of a missing file")?;
 			ensure!(file.owners.contains(&from), "offer by a non-owner");

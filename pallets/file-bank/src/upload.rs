@@ -4,7 +4,8 @@
 use crate::{
 	lease::SCHEDULE_SPREAD, AllowedProfiles, BalanceOf, ColumnInfo, ColumnState, Config,
 	DeadlineCursor, Error, Event, FileInfo, FileState, Files, HoldReason, NameOf, OwnedFile,
-	OwnedFiles, OwnershipOffers, Pallet, TransferDeadlines, Unplaced, UploadDeposits, WeightInfo,
+	OwnedFiles, OwnershipOffers, Pallet, SpareMiners, TransferDeadlines, Unplaced, UploadDeposits,
+	WeightInfo,
 };
 use alloc::vec::Vec;
 use cess_primitives::{
@@ -105,7 +106,13 @@ impl<T: Config> Pallet<T> {
 	/// changes nothing on error (run in a storage layer).
 	fn place(file_id: FileId, mut file: FileInfo<T>, n: BlockNumberFor<T>) -> DispatchResult {
 		let seed = Self::upload_seed(&file_id, &file.uploader);
-		let miners = Self::pick_miners(seed, file.profile.total(), file.column_bytes, &[])?;
+		let (miners, spares) = Self::pick_miners_and_spares(
+			seed,
+			file.profile.total(),
+			T::SpareMiners::get(),
+			file.column_bytes,
+			&[],
+		)?;
 		let deadline =
 			Self::schedule_deadline(file_id, n.saturating_add(T::TransferDeadline::get()))?;
 		// Last: nothing below fails, so the registry never holds a stray lock.
@@ -122,11 +129,58 @@ impl<T: Config> Pallet<T> {
 		file.state = FileState::Pending;
 		file.deadline = deadline;
 		Files::<T>::insert(file_id, file);
+		if !spares.is_empty() {
+			SpareMiners::<T>::insert(file_id, BoundedVec::truncate_from(spares));
+		}
 		Self::deposit_event(Event::UploadPlaced {
 			file_id,
 			miners: BoundedVec::truncate_from(miners),
 			deadline,
 		});
+		Ok(())
+	}
+
+	/// Moves an unreported column of `file_id` to the first of its spare miners that still takes
+	/// data and holds no other column of the file (the uploader's remedy for a miner it cannot
+	/// reach: no waiting for the deadline, no blame on the miner).
+	pub(crate) fn do_use_spare(
+		who: T::AccountId,
+		file_id: FileId,
+		column: Column,
+	) -> DispatchResult {
+		let mut file = Files::<T>::get(file_id).ok_or(Error::<T>::UnknownFile)?;
+		ensure!(file.uploader == who, Error::<T>::NotUploader);
+		ensure!(file.state == FileState::Pending, Error::<T>::FileNotPending);
+		let col = file.columns.get(column as usize).ok_or(Error::<T>::BadColumn)?;
+		let ColumnState::Assigned { attempts } = col.state else {
+			return Err(Error::<T>::AlreadyReported.into());
+		};
+		let from = col.miner.clone();
+		let mut spares = SpareMiners::<T>::get(file_id).unwrap_or_default();
+		let mut to = None;
+		while !spares.is_empty() {
+			let candidate = spares.remove(0);
+			let free = T::Miners::is_positive(&candidate)
+				&& !file.columns.iter().any(|c| c.miner == candidate);
+			if free && T::Miners::lock_space(&candidate, file.column_bytes).is_ok() {
+				to = Some(candidate);
+				break;
+			}
+		}
+		let to = to.ok_or(Error::<T>::NoSpareMiner)?;
+		T::Miners::unlock_space(&from, file.column_bytes);
+		file.columns[column as usize] = ColumnInfo {
+			miner: to.clone(),
+			state: ColumnState::Assigned { attempts: attempts.saturating_add(1) },
+		};
+		let deadline = file.deadline;
+		Files::<T>::insert(file_id, file);
+		if spares.is_empty() {
+			SpareMiners::<T>::remove(file_id);
+		} else {
+			SpareMiners::<T>::insert(file_id, spares);
+		}
+		Self::deposit_event(Event::ColumnReassigned { file_id, column, from, to, deadline });
 		Ok(())
 	}
 
@@ -183,6 +237,7 @@ impl<T: Config> Pallet<T> {
 		if active {
 			file.state = FileState::Active;
 			Self::release_upload_deposit(&file_id, &file.uploader);
+			SpareMiners::<T>::remove(file_id);
 		}
 		Files::<T>::insert(file_id, file);
 		Self::deposit_event(Event::ColumnReported { file_id, column, miner: who });
@@ -315,6 +370,7 @@ impl<T: Config> Pallet<T> {
 	/// reservation returned.
 	fn fail_upload(file_id: FileId, file: FileInfo<T>) {
 		Self::settle_upload_deposit(&file_id, &file);
+		SpareMiners::<T>::remove(file_id);
 		Self::release_columns(file_id, &file);
 		for owner in &file.owners {
 			OwnedFiles::<T>::remove(owner, file_id);
@@ -422,6 +478,7 @@ impl<T: Config> Pallet<T> {
 			return;
 		}
 		Self::settle_upload_deposit(file_id, &file);
+		SpareMiners::<T>::remove(file_id);
 		Self::release_columns(*file_id, &file);
 		Files::<T>::remove(file_id);
 		let miners =

@@ -58,6 +58,7 @@ pub trait WeightInfo {
 	fn deadlines_base() -> Weight;
 	fn reassign_column() -> Weight;
 	fn abandon_upload() -> Weight;
+	fn use_spare() -> Weight;
 	fn expire_leases(n: u32, ) -> Weight;
 	fn background_base() -> Weight;
 	fn leaving_holding() -> Weight;
@@ -416,6 +417,11 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(100_u64))
 			.saturating_add(T::DbWeight::get().writes(100_u64))
 	}
+	fn use_spare() -> Weight {
+		Weight::from_parts(200_000_000, 50_000)
+			.saturating_add(T::DbWeight::get().reads(20_u64))
+			.saturating_add(T::DbWeight::get().writes(20_u64))
+	}
 	/// Storage: `FileBank::LeaseExpiries` (r:1 w:1)
 	/// Proof: `FileBank::LeaseExpiries` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::Leases` (r:64 w:0)
@@ -602,6 +608,11 @@ impl WeightInfo for () {
 		Weight::from_parts(2_000_000_000, 200_000)
 			.saturating_add(RocksDbWeight::get().reads(100_u64))
 			.saturating_add(RocksDbWeight::get().writes(100_u64))
+	}
+	fn use_spare() -> Weight {
+		Weight::from_parts(200_000_000, 50_000)
+			.saturating_add(RocksDbWeight::get().reads(20_u64))
+			.saturating_add(RocksDbWeight::get().writes(20_u64))
 	}
 	fn expire_leases(n: u32, ) -> Weight {
 		Weight::from_parts(12_575_349, 5527)

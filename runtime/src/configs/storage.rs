@@ -135,6 +135,8 @@ impl pallet_file_bank::Config for Runtime {
 	type RestoralClaimPeriod = RestoralClaimPeriod;
 	type RestoralClaimDeposit = RestoralClaimDeposit;
 	type UploadDeposit = UploadDeposit;
+	// Spares for an uploader that cannot reach a miner: enough for a few dead miners.
+	type SpareMiners = ConstU32<4>;
 	type RestoralBarPeriod = RestoralBarPeriod;
 	type RestoralSamples = ConstU32<16>;
 	type MaxRestoralProofLen = ConstU32<{ 64 * 1024 }>;

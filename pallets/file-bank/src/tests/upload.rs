@@ -1,7 +1,9 @@
 //! Uploads: declaration and placement, reports, deadlines, deduplication, deletion, ownership.
 
 use super::*;
-use crate::{ColumnState, Error, Event, FileState, Files, Leases, OwnedFiles, TransferDeadlines};
+use crate::{
+	ColumnState, Error, Event, FileState, Files, Leases, OwnedFiles, SpareMiners, TransferDeadlines,
+};
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok},
 	sp_runtime::DispatchError,
@@ -637,5 +639,68 @@ fn a_carried_deadline_is_never_dropped() {
 		assert!(files.iter().all(|id| !Files::<Test>::contains_key(id)), "every one handled");
 		assert!((100..106).all(|m| MockMiners::get(m).locked == 0));
 		assert_eq!(TransferDeadlines::<Test>::iter().count(), 0);
+	});
+}
+
+/// Uploads with a dead miner: the uploader moves the column to a spare drawn with the placement
+/// at once, instead of waiting for the transfer deadline (an hour in production); the dead miner
+/// is not blamed.
+#[test]
+fn an_unreachable_miners_column_moves_to_a_spare_at_once() {
+	build_and_execute(|| {
+		add_miners(100, 6, GIB);
+		buy(1, 1, 10);
+		buy(2, 1, 10);
+		let f = TestFile::new(40_000, 2, 1, 7);
+		assert_ok!(declare(1, &f));
+		let before = miners_of(f.id);
+		let spares = SpareMiners::<Test>::get(f.id).unwrap().to_vec();
+		assert_eq!(spares.len(), 2, "SpareMiners = 2");
+		assert!(spares.iter().all(|s| !before.contains(s)), "spares are other miners");
+		let column_bytes = Files::<Test>::get(f.id).unwrap().column_bytes;
+		assert_noop!(
+			FileBank::use_spare(RuntimeOrigin::signed(2), f.id, 0),
+			Error::<Test>::NotUploader
+		);
+		assert_noop!(
+			FileBank::use_spare(RuntimeOrigin::signed(1), f.id, 3),
+			Error::<Test>::BadColumn
+		);
+		assert_ok!(report(1, f.id, 2));
+		assert_noop!(
+			FileBank::use_spare(RuntimeOrigin::signed(1), f.id, 2),
+			Error::<Test>::AlreadyReported
+		);
+		assert_ok!(FileBank::use_spare(RuntimeOrigin::signed(1), f.id, 0));
+		System::assert_last_event(
+			Event::ColumnReassigned {
+				file_id: f.id,
+				column: 0,
+				from: before[0],
+				to: spares[0],
+				deadline: 1 + DEADLINE,
+			}
+			.into(),
+		);
+		assert_eq!(MockMiners::get(before[0]).locked, 0);
+		assert_eq!(MockMiners::get(spares[0]).locked, column_bytes);
+		assert!(credit_log().is_empty(), "the unreachable miner is not blamed");
+		// The second spare has left the market: no spare is left for column 1.
+		MockMiners::set_positive(spares[1], false);
+		assert_noop!(
+			FileBank::use_spare(RuntimeOrigin::signed(1), f.id, 1),
+			Error::<Test>::NoSpareMiner
+		);
+		MockMiners::set_positive(spares[1], true);
+		assert_ok!(FileBank::use_spare(RuntimeOrigin::signed(1), f.id, 1));
+		assert_eq!(miners_of(f.id), vec![spares[0], spares[1], before[2]]);
+		assert!(SpareMiners::<Test>::get(f.id).is_none(), "both spares used");
+		assert_ok!(report(1, f.id, 0));
+		assert_ok!(report(1, f.id, 1));
+		assert_eq!(Files::<Test>::get(f.id).unwrap().state, FileState::Active);
+		assert_noop!(
+			FileBank::use_spare(RuntimeOrigin::signed(1), f.id, 1),
+			Error::<Test>::FileNotPending
+		);
 	});
 }
