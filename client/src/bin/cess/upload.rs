@@ -1,8 +1,9 @@
 //! `cess upload`: encode the file into a staging directory, declare it, push every column to the
 //! miner the chain assigned (in parallel; each miner checks every fragment against the manifest and
 //! the manifest against the file id), sign the acceptance, and wait until the chain marks the file
-//! Active. Columns the chain reassigns (a miner
-//! that did not report in time) are pushed again to their new miner.
+//! Active. A column whose miner cannot be reached or refuses it moves at once to one of the
+//! spare miners the chain drew with the placement (`use_spare`); columns the chain reassigns (a
+//! miner that did not report in time) are pushed again to their new miner.
 
 use std::{
 	collections::BTreeSet,
@@ -211,20 +212,32 @@ async fn push_until_active(
 				})
 			})
 			.collect();
+		let mut moved = false;
 		for task in tasks {
 			let (miner, result) = task.await.map_err(|e| CliError::msg(e.to_string()))?;
 			pushed.insert((miner.column, miner.account.0));
 			if let Err(e) = result {
-				bar.suspend(|| {
-					eprintln!(
-						"column {} (miner {}): {e}; waiting for the chain to reassign it",
-						miner.column, miner.account
-					)
-				});
 				failures.push(format!("column {}: {e}", miner.column));
+				// Move the column to a spare miner at once rather than wait for the deadline.
+				let call = api::tx().file_bank().use_spare(file_id, miner.column);
+				let next = match ctx.submit(&call, Wait::InBlock).await {
+					Ok(_) => {
+						moved = true;
+						"moved it to a spare miner".to_string()
+					},
+					Err(spare) => format!(
+						"no spare miner ({spare}); waiting for the chain to reassign it at the \
+						 transfer deadline"
+					),
+				};
+				bar.suspend(|| {
+					eprintln!("column {} (miner {}): {e}; {next}", miner.column, miner.account)
+				});
 			}
 		}
-		tokio::time::sleep(Duration::from_secs(3)).await;
+		if !moved {
+			tokio::time::sleep(Duration::from_secs(3)).await;
+		}
 	}
 }
 
