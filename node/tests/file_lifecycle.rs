@@ -3,12 +3,14 @@
 //! byte-identical; every column's miner passes a round; a miner whose data is wiped reports the
 //! loss and another miner restores its column; a corrupted fragment is found by the self-check,
 //! reported (credit penalty) and restored; a miner that stops answering and one whose store is
-//! emptied while it runs fail the same round and are penalised; a tampered fragment and a bad acceptance pushed by a client are refused.
+//! emptied while it runs fail the same round and are penalised; with a miner stopped, an upload
+//! moves its column to a spare miner at once and takes at most twice as long as a healthy one;
+//! a tampered fragment and a bad acceptance pushed by a client are refused.
 
 mod common;
 
 use common::{
-	cluster::{cess, start_miners, wait_for, Miner},
+	cluster::{cess, cess_with_stderr, start_miners, wait_for, Miner},
 	temp_dir, Node, NodeConfig,
 };
 use std::{
@@ -34,6 +36,54 @@ fn columns(rpc_url: &str, file_id: &str) -> Vec<(String, String, u32, u32)> {
 		.collect()
 }
 
+/// Writes `mib` MiB of pseudo-random bytes from `seed` to `path`.
+fn random_file(path: &Path, mib: usize, seed: u64) {
+	let mut data = vec![0u8; mib << 20];
+	let mut x = 0x9e37_79b9_7f4a_7c15u64 ^ seed;
+	for chunk in data.chunks_mut(8) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
+	}
+	File::create(path).unwrap().write_all(&data).unwrap();
+}
+
+/// Uploads `path`: (file id, seconds to Active, whether a column moved to a spare miner).
+fn timed_upload(rpc: &str, path: &Path) -> (String, f64, bool) {
+	let started = Instant::now();
+	let (out, err) = cess_with_stderr(rpc, "//Alice", &["upload", path.to_str().unwrap()]);
+	(out.trim().to_string(), started.elapsed().as_secs_f64(), err.contains("moved it to a spare"))
+}
+
+/// With one miner stopped, an upload whose placement drew it moves the column to a spare miner
+/// at once: at most twice the time of a healthy upload of the same size, measured just before.
+fn uploads_do_not_wait_for_a_dead_miner(rpc: &str, dir: &Path, dead: &mut Miner) {
+	let healthy_file = dir.join("healthy.bin");
+	random_file(&healthy_file, 16, 1);
+	let (_, healthy, _) = timed_upload(rpc, &healthy_file);
+	dead.stop();
+	// Four miners, three columns and one spare: the stopped miner is placed with chance 3/4.
+	let mut moved = None;
+	for attempt in 0..6 {
+		let file = dir.join(format!("dead-{attempt}.bin"));
+		random_file(&file, 16, 100 + attempt);
+		let (id, secs, spare) = timed_upload(rpc, &file);
+		eprintln!(
+			"16 MiB with a miner stopped: {secs:.1} s (healthy {healthy:.1} s), spare: {spare}"
+		);
+		if spare {
+			moved = Some((id, secs));
+			break;
+		}
+	}
+	let (id, secs) = moved.expect("the stopped miner was placed in one of six uploads");
+	assert!(secs <= 2.0 * healthy, "{secs:.1} s with a dead miner > 2 × {healthy:.1} s healthy");
+	let placed = columns(rpc, &id);
+	assert!(placed.iter().all(|c| c.1 == "stored"), "{placed:?}");
+	dead.start();
+}
+
 fn download_matches(rpc_url: &str, file_id: &str, original: &Path, dir: &Path) {
 	let copy = dir.join("copy.bin");
 	let _ = std::fs::remove_file(&copy);
@@ -53,15 +103,7 @@ fn files_are_stored_proven_restored_and_retrieved() {
 	// Upload 64 MiB: encrypted, profile 2+1 (the most redundant one four miners can place).
 	cess(&rpc, &["buy-space", "--gib", "2", "--days", "30"]);
 	let original = dir.join("original.bin");
-	let mut data = vec![0u8; 64 << 20];
-	let mut x = 0x9e37_79b9_7f4a_7c15u64;
-	for chunk in data.chunks_mut(8) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
-	}
-	File::create(&original).unwrap().write_all(&data).unwrap();
+	random_file(&original, 64, 0);
 	let started = Instant::now();
 	let file_id = cess(&rpc, &["upload", original.to_str().unwrap()]).trim().to_string();
 	eprintln!("uploaded 64 MiB to Active in {:.1} s", started.elapsed().as_secs_f64());
@@ -156,6 +198,7 @@ fn files_are_stored_proven_restored_and_retrieved() {
 	assert!(miners[emptied].logged("cannot answer the challenge") >= 1);
 	assert!(miners[emptied].logged("loss reported to the chain") > reports);
 
+	uploads_do_not_wait_for_a_dead_miner(&rpc, &dir, &mut miners[lost]);
 	client_pushes_are_checked(&rpc);
 	drop(node);
 }

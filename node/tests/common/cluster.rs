@@ -159,6 +159,17 @@ pub fn cess_as(rpc_url: &str, account: &str, args: &[&str]) -> String {
 	text
 }
 
+/// Runs `cess --account <account> <args>`, which must succeed: (stdout, stderr).
+pub fn cess_with_stderr(rpc_url: &str, account: &str, args: &[&str]) -> (String, String) {
+	let out = run_cess(rpc_url, account, args);
+	let (stdout, stderr) = (
+		String::from_utf8_lossy(&out.stdout).into_owned(),
+		String::from_utf8_lossy(&out.stderr).into_owned(),
+	);
+	assert!(out.status.success(), "cess {args:?} as {account} failed:\n{stdout}\n{stderr}");
+	(stdout, stderr)
+}
+
 /// Runs `cess --account <account> <args>`, which must fail: its stderr.
 pub fn cess_fails(rpc_url: &str, account: &str, args: &[&str]) -> String {
 	let out = run_cess(rpc_url, account, args);
