@@ -232,6 +232,11 @@ impl<AccountId> ProofRewards<AccountId> for () {
 pub trait FileOwnership<AccountId> {
 	/// Whether `who` is one of the owners of the declared file `file`.
 	fn is_owner(file: &FileId, who: &AccountId) -> bool;
+
+	/// Whether `who` owns `file` as its uploader: it declared the upload, or accepted the
+	/// uploader's ownership in a transfer. (An account that joined an existing file by declaring
+	/// its id again owns it too, but showed no knowledge of its content.)
+	fn is_uploader(file: &FileId, who: &AccountId) -> bool;
 }
 
 /// Domain prefix of the owner's transfer acceptance (see [`acceptance_message`]).

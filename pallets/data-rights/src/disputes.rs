@@ -21,6 +21,8 @@ impl<T: Config> Pallet<T> {
 	) -> DispatchResult {
 		ensure!(!owner_key.is_empty(), Error::<T>::EmptyWrappedKey);
 		ensure!(T::Files::is_owner(&file, &who), Error::<T>::NotFileOwner);
+		// A co-owner that joined by declaring the id again showed no knowledge of the content.
+		ensure!(T::Files::is_uploader(&file, &who), Error::<T>::NotUploader);
 		ensure!(!Certificates::<T>::contains_key(file), Error::<T>::AlreadyCertified);
 		ensure!(!FileDisputes::<T>::contains_key(file), Error::<T>::DisputePending);
 		Self::ensure_indexable(&fingerprint)?;

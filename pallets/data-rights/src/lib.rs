@@ -357,6 +357,10 @@ pub mod pallet {
 		NotFileOwner,
 		/// The file already has a certificate.
 		AlreadyCertified,
+		/// Only the file's uploader (who declared it, or took the upload over by an ownership
+		/// transfer) certifies it: an owner that joined by declaring its id again did not show
+		/// it knows the content.
+		NotUploader,
 		/// The file's registration is disputed: wait for the verdict.
 		DisputePending,
 		/// The file has no certificate: its owner must register it first.

@@ -73,6 +73,8 @@ parameter_types! {
 thread_local! {
 	/// (file, owner) pairs `file-bank` would know.
 	pub static OWNED: RefCell<BTreeSet<(FileId, u64)>> = const { RefCell::new(BTreeSet::new()) };
+	/// Each file's uploader (its first owner).
+	pub static UPLOADERS: RefCell<std::collections::BTreeMap<FileId, u64>> = const { RefCell::new(std::collections::BTreeMap::new()) };
 }
 
 /// Scripted file ownership.
@@ -81,6 +83,10 @@ pub struct MockFiles;
 impl FileOwnership<u64> for MockFiles {
 	fn is_owner(file: &FileId, who: &u64) -> bool {
 		OWNED.with(|o| o.borrow().contains(&(*file, *who)))
+	}
+
+	fn is_uploader(file: &FileId, who: &u64) -> bool {
+		Self::is_owner(file, who) && UPLOADERS.with(|u| u.borrow().get(file) == Some(who))
 	}
 }
 
@@ -118,9 +124,12 @@ impl pallet_data_rights::Config for Test {
 	type BenchmarkHelper = MockFiles;
 }
 
-/// Makes `who` an owner of `file` in the scripted file market.
+/// Makes `who` an owner of `file` in the scripted file market, its uploader if it is the first.
 pub fn own(who: u64, file: FileId) {
 	OWNED.with(|o| o.borrow_mut().insert((file, who)));
+	UPLOADERS.with(|u| {
+		u.borrow_mut().entry(file).or_insert(who);
+	});
 }
 
 /// Accounts funded at genesis.
@@ -133,6 +142,7 @@ pub const FUNDS: u64 = 1_000_000;
 
 pub fn new_test_ext() -> TestExternalities {
 	OWNED.with(|o| o.borrow_mut().clear());
+	UPLOADERS.with(|u| u.borrow_mut().clear());
 	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: [ALICE, BOB, CHARLIE, DAVE].map(|a| (a, FUNDS)).to_vec(),

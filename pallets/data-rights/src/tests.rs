@@ -549,3 +549,30 @@ fn evidence_log_is_a_paged_ring() {
 		assert!(DataRights::evidence_page(file(1), 11, 5).records.is_empty());
 	});
 }
+
+/// The attack: Bob declares the id of Alice's public file again, which makes him a co-owner, and
+/// certifies it before her. On e4b750e he got the certificate and Alice `AlreadyCertified`; now
+/// only the uploader certifies.
+#[test]
+fn a_co_owner_that_joined_by_the_id_cannot_certify_the_file() {
+	build_and_execute(|| {
+		own(ALICE, file(1));
+		own(BOB, file(1));
+		assert_noop!(
+			DataRights::register(
+				RuntimeOrigin::signed(BOB),
+				file(1),
+				Fingerprint::SimHash(TEXT),
+				key(2)
+			),
+			Error::<Test>::NotUploader
+		);
+		assert_ok!(DataRights::register(
+			RuntimeOrigin::signed(ALICE),
+			file(1),
+			Fingerprint::SimHash(TEXT),
+			key(1)
+		));
+		assert_eq!(Certificates::<Test>::get(file(1)).unwrap().owner, ALICE);
+	});
+}

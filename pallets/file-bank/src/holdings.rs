@@ -281,13 +281,31 @@ impl<T: Config> cess_primitives::traits::FileOwnership<T::AccountId> for Pallet<
 	fn is_owner(file: &FileId, who: &T::AccountId) -> bool {
 		crate::OwnedFiles::<T>::contains_key(who, file)
 	}
+
+	fn is_uploader(file: &FileId, who: &T::AccountId) -> bool {
+		Self::is_owner(file, who) && crate::Files::<T>::get(file).is_some_and(|f| &f.uploader == who)
+	}
 }
 
 #[cfg(feature = "runtime-benchmarks")]
 impl<T: Config> Pallet<T> {
-	/// Makes `who` an owner of `file` (an unnamed entry), for other pallets' benchmarks.
+	/// Makes `who` the uploader and owner of `file` (an unnamed entry of an active file with no
+	/// columns), for other pallets' benchmarks.
 	pub fn benchmark_own_file(who: &T::AccountId, file: FileId) {
 		let entry = crate::OwnedFile::<T> { name: Default::default(), bucket: Default::default() };
 		crate::OwnedFiles::<T>::insert(who, file, entry);
+		let info = crate::FileInfo::<T> {
+			size: 1,
+			segments: 1,
+			profile: cess_primitives::types::ErasureProfile::new(1, 1),
+			column_bytes: 0,
+			uploader: who.clone(),
+			state: crate::FileState::Active,
+			declared_at: Default::default(),
+			deadline: Default::default(),
+			columns: Default::default(),
+			owners: BoundedVec::truncate_from(alloc::vec![who.clone()]),
+		};
+		crate::Files::<T>::insert(file, info);
 	}
 }
