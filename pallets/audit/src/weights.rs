@@ -82,12 +82,12 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `c` is `[1, 64]`.
 	fn submit_proof(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `895 + c * (60 ±0)`
-		//  Estimated: `4697 + c * (1945 ±45)`
-		// Minimum execution time: 143_482_000 picoseconds.
-		Weight::from_parts(149_060_000, 4697)
-			// Standard Error: 1_676_316
-			.saturating_add(Weight::from_parts(62_471_249, 0).saturating_mul(c.into()))
+		//  Measured:  `915 + c * (60 ±0)`
+		//  Estimated: `4697 + c * (1945 ±31)`
+		// Minimum execution time: 212_249_000 picoseconds.
+		Weight::from_parts(194_844_617, 4697)
+			// Standard Error: 136_111
+			.saturating_add(Weight::from_parts(63_267_687, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -97,10 +97,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Audit::CurrentRound` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	fn round_idle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `105`
+		//  Measured:  `125`
 		//  Estimated: `1525`
-		// Minimum execution time: 4_303_000 picoseconds.
-		Weight::from_parts(6_053_000, 1525)
+		// Minimum execution time: 6_335_000 picoseconds.
+		Weight::from_parts(9_302_000, 1525)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Audit::CurrentRound` (r:1 w:1)
@@ -110,32 +110,32 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Sweeps` (r:1 w:1)
-	/// Proof: `Audit::Sweeps` (`max_values`: Some(1), `max_size`: Some(165), added: 660, mode: `MaxEncodedLen`)
+	/// Proof: `Audit::Sweeps` (`max_values`: Some(1), `max_size`: Some(169), added: 664, mode: `MaxEncodedLen`)
 	fn round_start() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `241`
-		//  Estimated: `1650`
-		// Minimum execution time: 17_904_000 picoseconds.
-		Weight::from_parts(22_516_000, 1650)
+		//  Measured:  `261`
+		//  Estimated: `1654`
+		// Minimum execution time: 19_421_000 picoseconds.
+		Weight::from_parts(33_412_000, 1654)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `Audit::Sweeps` (r:1 w:0)
-	/// Proof: `Audit::Sweeps` (`max_values`: Some(1), `max_size`: Some(165), added: 660, mode: `MaxEncodedLen`)
+	/// Proof: `Audit::Sweeps` (`max_values`: Some(1), `max_size`: Some(169), added: 664, mode: `MaxEncodedLen`)
 	fn sweep_idle() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `43`
-		//  Estimated: `1650`
-		// Minimum execution time: 2_710_000 picoseconds.
-		Weight::from_parts(3_479_000, 1650)
+		//  Measured:  `63`
+		//  Estimated: `1654`
+		// Minimum execution time: 3_720_000 picoseconds.
+		Weight::from_parts(4_615_000, 1654)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Audit::Sweeps` (r:1 w:1)
-	/// Proof: `Audit::Sweeps` (`max_values`: Some(1), `max_size`: Some(165), added: 660, mode: `MaxEncodedLen`)
-	/// Storage: `FileBank::HoldingSince` (r:2 w:0)
-	/// Proof: `FileBank::HoldingSince` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Proof: `Audit::Sweeps` (`max_values`: Some(1), `max_size`: Some(169), added: 664, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::CurrentRound` (r:1 w:0)
 	/// Proof: `Audit::CurrentRound` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::HoldingSince` (r:2 w:0)
+	/// Proof: `FileBank::HoldingSince` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Audits` (r:1 w:1)
 	/// Proof: `Audit::Audits` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::History` (r:1 w:1)
@@ -158,10 +158,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Sminer::PositiveMiners` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn sweep_miner() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `819`
+		//  Measured:  `842`
 		//  Estimated: `7517`
-		// Minimum execution time: 91_414_000 picoseconds.
-		Weight::from_parts(109_994_000, 7517)
+		// Minimum execution time: 102_531_000 picoseconds.
+		Weight::from_parts(144_926_000, 7517)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -169,6 +169,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Audit::CurrentRound` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Probes` (r:1 w:1)
 	/// Proof: `Audit::Probes` (`max_values`: None, `max_size`: Some(4052), added: 6527, mode: `MaxEncodedLen`)
+	/// Storage: `Sminer::PositiveCount` (r:1 w:0)
+	/// Proof: `Sminer::PositiveCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Sminer::PositiveMiners` (r:1 w:0)
+	/// Proof: `Sminer::PositiveMiners` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Authorities` (r:1 w:0)
 	/// Proof: `Audit::Authorities` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
 	/// Storage: `Sminer::Miners` (r:1 w:1)
@@ -177,11 +181,11 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Sminer::CreditHistory` (`max_values`: None, `max_size`: Some(329), added: 2804, mode: `MaxEncodedLen`)
 	fn report_probe() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `36480`
+		//  Measured:  `36531`
 		//  Estimated: `33487`
-		// Minimum execution time: 73_120_000 picoseconds.
-		Weight::from_parts(103_279_000, 33487)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Minimum execution time: 85_496_000 picoseconds.
+		Weight::from_parts(105_636_000, 33487)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Audit::CurrentRound` (r:1 w:0)
@@ -190,50 +194,54 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Audit::Authorities` (`max_values`: Some(1), `max_size`: Some(32002), added: 32497, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::Probes` (r:1 w:0)
 	/// Proof: `Audit::Probes` (`max_values`: None, `max_size`: Some(4052), added: 6527, mode: `MaxEncodedLen`)
+	/// Storage: `Sminer::PositiveCount` (r:1 w:0)
+	/// Proof: `Sminer::PositiveCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Sminer::PositiveMiners` (r:1 w:0)
+	/// Proof: `Sminer::PositiveMiners` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn authorize_report_probe() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `36173`
+		//  Measured:  `36379`
 		//  Estimated: `33487`
-		// Minimum execution time: 88_026_000 picoseconds.
-		Weight::from_parts(107_415_000, 33487)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Minimum execution time: 103_773_000 picoseconds.
+		Weight::from_parts(125_911_000, 33487)
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 	}
 }
 
 // For tests (mock runtimes).
 impl WeightInfo for () {
 	fn submit_proof(c: u32, ) -> Weight {
-		Weight::from_parts(149_060_000, 4697)
-			.saturating_add(Weight::from_parts(62_471_249, 0).saturating_mul(c.into()))
+		Weight::from_parts(194_844_617, 4697)
+			.saturating_add(Weight::from_parts(63_267_687, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn round_idle() -> Weight {
-		Weight::from_parts(6_053_000, 1525)
+		Weight::from_parts(9_302_000, 1525)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 	fn round_start() -> Weight {
-		Weight::from_parts(22_516_000, 1650)
+		Weight::from_parts(33_412_000, 1654)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn sweep_idle() -> Weight {
-		Weight::from_parts(3_479_000, 1650)
+		Weight::from_parts(4_615_000, 1654)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 	fn sweep_miner() -> Weight {
-		Weight::from_parts(109_994_000, 7517)
+		Weight::from_parts(144_926_000, 7517)
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn report_probe() -> Weight {
-		Weight::from_parts(103_279_000, 33487)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(105_636_000, 33487)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn authorize_report_probe() -> Weight {
-		Weight::from_parts(107_415_000, 33487)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
+		Weight::from_parts(125_911_000, 33487)
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 	}
 }

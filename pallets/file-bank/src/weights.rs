@@ -50,6 +50,7 @@ pub trait WeightInfo {
 	fn delete_file() -> Weight;
 	fn transfer_ownership() -> Weight;
 	fn accept_ownership() -> Weight;
+	fn use_spare() -> Weight;
 	fn report_loss() -> Weight;
 	fn claim_restoral() -> Weight;
 	fn complete_restoral() -> Weight;
@@ -58,7 +59,6 @@ pub trait WeightInfo {
 	fn deadlines_base() -> Weight;
 	fn reassign_column() -> Weight;
 	fn abandon_upload() -> Weight;
-	fn use_spare() -> Weight;
 	fn expire_leases(n: u32, ) -> Weight;
 	fn background_base() -> Weight;
 	fn leaving_holding() -> Weight;
@@ -76,14 +76,18 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `FileBank::LeaseExpiries` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::ReleaseChanges` (r:2 w:2)
+	/// Proof: `FileBank::ReleaseChanges` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::Unreleased` (r:1 w:1)
+	/// Proof: `FileBank::Unreleased` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn buy_space() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `264`
 		//  Estimated: `6196`
-		// Minimum execution time: 76_154_000 picoseconds.
-		Weight::from_parts(89_300_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Minimum execution time: 92_047_000 picoseconds.
+		Weight::from_parts(146_831_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `FileBank::Leases` (r:1 w:1)
 	/// Proof: `FileBank::Leases` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
@@ -93,14 +97,18 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `FileBank::UnitPrice` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::ReleaseChanges` (r:2 w:2)
+	/// Proof: `FileBank::ReleaseChanges` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::Unreleased` (r:1 w:1)
+	/// Proof: `FileBank::Unreleased` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn expand_space() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `431`
+		//  Measured:  `587`
 		//  Estimated: `6196`
-		// Minimum execution time: 76_048_000 picoseconds.
-		Weight::from_parts(94_058_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Minimum execution time: 108_341_000 picoseconds.
+		Weight::from_parts(196_971_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `FileBank::Leases` (r:1 w:1)
 	/// Proof: `FileBank::Leases` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
@@ -112,14 +120,18 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `FileBank::LeaseExpiries` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::ReleaseChanges` (r:2 w:2)
+	/// Proof: `FileBank::ReleaseChanges` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::Unreleased` (r:1 w:1)
+	/// Proof: `FileBank::Unreleased` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn renew_space() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `461`
+		//  Measured:  `602`
 		//  Estimated: `6196`
-		// Minimum execution time: 80_430_000 picoseconds.
-		Weight::from_parts(96_731_000, 6196)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Minimum execution time: 110_215_000 picoseconds.
+		Weight::from_parts(127_047_000, 6196)
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `FileBank::AllowedProfiles` (r:1 w:0)
 	/// Proof: `FileBank::AllowedProfiles` (`max_values`: Some(1), `max_size`: Some(17), added: 512, mode: `MaxEncodedLen`)
@@ -131,16 +143,22 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `FileBank::ExpiredOwners` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::Unplaced` (r:1 w:1)
 	/// Proof: `FileBank::Unplaced` (`max_values`: Some(1), `max_size`: Some(2050), added: 2545, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::OwnedFiles` (r:0 w:1)
 	/// Proof: `FileBank::OwnedFiles` (`max_values`: None, `max_size`: Some(332), added: 2807, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::UploadDeposits` (r:0 w:1)
+	/// Proof: `FileBank::UploadDeposits` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn upload_declaration() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `192`
+		//  Measured:  `420`
 		//  Estimated: `5674`
-		// Minimum execution time: 33_168_000 picoseconds.
-		Weight::from_parts(40_694_000, 5674)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(4_u64))
+		// Minimum execution time: 105_344_000 picoseconds.
+		Weight::from_parts(133_885_000, 5674)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `FileBank::Unplaced` (r:1 w:1)
 	/// Proof: `FileBank::Unplaced` (`max_values`: Some(1), `max_size`: Some(2050), added: 2545, mode: `MaxEncodedLen`)
@@ -158,18 +176,20 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Sminer::Miners` (`max_values`: None, `max_size`: Some(1232), added: 3707, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::TransferDeadlines` (r:1 w:1)
 	/// Proof: `FileBank::TransferDeadlines` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::SpareMiners` (r:0 w:1)
+	/// Proof: `FileBank::SpareMiners` (`max_values`: None, `max_size`: Some(289), added: 2764, mode: `MaxEncodedLen`)
 	/// The range of component `c` is `[32, 64]`.
 	fn place_upload(c: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `690 + c * (217 ±0)`
+		//  Measured:  `746 + c * (217 ±0)`
 		//  Estimated: `5674 + c * (3707 ±0)`
-		// Minimum execution time: 549_520_000 picoseconds.
-		Weight::from_parts(111_634_955, 5674)
-			// Standard Error: 498_385
-			.saturating_add(Weight::from_parts(14_874_834, 0).saturating_mul(c.into()))
+		// Minimum execution time: 624_260_000 picoseconds.
+		Weight::from_parts(103_935_059, 5674)
+			// Standard Error: 559_401
+			.saturating_add(Weight::from_parts(23_678_426, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(35_u64))
+			.saturating_add(T::DbWeight::get().writes(36_u64))
 			.saturating_add(Weight::from_parts(0, 3707).saturating_mul(c.into()))
 	}
 	/// Storage: `FileBank::Files` (r:1 w:1)
@@ -182,18 +202,26 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Audit::CurrentRound` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::Holdings` (r:1 w:1)
 	/// Proof: `FileBank::Holdings` (`max_values`: None, `max_size`: Some(156), added: 2631, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::UploadDeposits` (r:1 w:1)
+	/// Proof: `FileBank::UploadDeposits` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::HoldingSince` (r:0 w:1)
 	/// Proof: `FileBank::HoldingSince` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::SpareMiners` (r:0 w:1)
+	/// Proof: `FileBank::SpareMiners` (`max_values`: None, `max_size`: Some(289), added: 2764, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::HoldingPosition` (r:0 w:1)
 	/// Proof: `FileBank::HoldingPosition` (`max_values`: None, `max_size`: Some(47), added: 2522, mode: `MaxEncodedLen`)
 	fn transfer_report() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3049`
+		//  Measured:  `3505`
 		//  Estimated: `5674`
-		// Minimum execution time: 162_026_000 picoseconds.
-		Weight::from_parts(190_229_000, 5674)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Minimum execution time: 299_269_000 picoseconds.
+		Weight::from_parts(436_253_000, 5674)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
+			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `FileBank::Files` (r:1 w:1)
 	/// Proof: `FileBank::Files` (`max_values`: None, `max_size`: Some(2209), added: 4684, mode: `MaxEncodedLen`)
@@ -201,6 +229,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `FileBank::OwnedFiles` (`max_values`: None, `max_size`: Some(332), added: 2807, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::Leases` (r:1 w:1)
 	/// Proof: `FileBank::Leases` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::UploadDeposits` (r:1 w:0)
+	/// Proof: `FileBank::UploadDeposits` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::HoldingPosition` (r:32 w:32)
 	/// Proof: `FileBank::HoldingPosition` (`max_values`: None, `max_size`: Some(47), added: 2522, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::HoldingClasses` (r:32 w:32)
@@ -209,20 +239,26 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Audit::CurrentRound` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::Holdings` (r:32 w:32)
 	/// Proof: `FileBank::Holdings` (`max_values`: None, `max_size`: Some(156), added: 2631, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::HoldingSince` (r:32 w:32)
+	/// Proof: `FileBank::HoldingSince` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Audit::Sweeps` (r:1 w:0)
+	/// Proof: `Audit::Sweeps` (`max_values`: Some(1), `max_size`: Some(169), added: 664, mode: `MaxEncodedLen`)
+	/// Storage: `Audit::Audits` (r:32 w:0)
+	/// Proof: `Audit::Audits` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// Storage: `Sminer::Miners` (r:32 w:32)
 	/// Proof: `Sminer::Miners` (`max_values`: None, `max_size`: Some(1232), added: 3707, mode: `MaxEncodedLen`)
-	/// Storage: `FileBank::HoldingSince` (r:0 w:32)
-	/// Proof: `FileBank::HoldingSince` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::OwnershipOffers` (r:0 w:1)
 	/// Proof: `FileBank::OwnershipOffers` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::SpareMiners` (r:0 w:1)
+	/// Proof: `FileBank::SpareMiners` (`max_values`: None, `max_size`: Some(289), added: 2764, mode: `MaxEncodedLen`)
 	fn delete_file() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `13659`
+		//  Measured:  `15344`
 		//  Estimated: `119614`
-		// Minimum execution time: 1_165_963_000 picoseconds.
-		Weight::from_parts(1_356_742_000, 119614)
-			.saturating_add(T::DbWeight::get().reads(132_u64))
-			.saturating_add(T::DbWeight::get().writes(164_u64))
+		// Minimum execution time: 1_758_099_000 picoseconds.
+		Weight::from_parts(3_014_841_000, 119614)
+			.saturating_add(T::DbWeight::get().reads(198_u64))
+			.saturating_add(T::DbWeight::get().writes(165_u64))
 	}
 	/// Storage: `FileBank::Files` (r:1 w:0)
 	/// Proof: `FileBank::Files` (`max_values`: None, `max_size`: Some(2209), added: 4684, mode: `MaxEncodedLen`)
@@ -232,10 +268,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `FileBank::OwnershipOffers` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	fn transfer_ownership() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `1585`
+		//  Measured:  `1618`
 		//  Estimated: `5674`
-		// Minimum execution time: 54_129_000 picoseconds.
-		Weight::from_parts(71_146_000, 5674)
+		// Minimum execution time: 79_680_000 picoseconds.
+		Weight::from_parts(102_502_000, 5674)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -251,12 +287,27 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `FileBank::ExpiredOwners` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	fn accept_ownership() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2098`
+		//  Measured:  `2165`
 		//  Estimated: `6060`
-		// Minimum execution time: 93_950_000 picoseconds.
-		Weight::from_parts(116_182_000, 6060)
+		// Minimum execution time: 109_322_000 picoseconds.
+		Weight::from_parts(140_746_000, 6060)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
+	}
+	/// Storage: `FileBank::Files` (r:1 w:1)
+	/// Proof: `FileBank::Files` (`max_values`: None, `max_size`: Some(2209), added: 4684, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::SpareMiners` (r:1 w:1)
+	/// Proof: `FileBank::SpareMiners` (`max_values`: None, `max_size`: Some(289), added: 2764, mode: `MaxEncodedLen`)
+	/// Storage: `Sminer::Miners` (r:9 w:2)
+	/// Proof: `Sminer::Miners` (`max_values`: None, `max_size`: Some(1232), added: 3707, mode: `MaxEncodedLen`)
+	fn use_spare() -> Weight {
+		// Proof Size summary in bytes:
+		//  Measured:  `4007`
+		//  Estimated: `34353`
+		// Minimum execution time: 115_936_000 picoseconds.
+		Weight::from_parts(181_867_000, 34353)
+			.saturating_add(T::DbWeight::get().reads(11_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `FileBank::Files` (r:1 w:1)
 	/// Proof: `FileBank::Files` (`max_values`: None, `max_size`: Some(2209), added: 4684, mode: `MaxEncodedLen`)
@@ -278,6 +329,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Audit::History` (`max_values`: None, `max_size`: Some(201), added: 2676, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::HoldingPosition` (r:1 w:1)
 	/// Proof: `FileBank::HoldingPosition` (`max_values`: None, `max_size`: Some(47), added: 2522, mode: `MaxEncodedLen`)
+	/// Storage: `Audit::Sweeps` (r:1 w:0)
+	/// Proof: `Audit::Sweeps` (`max_values`: Some(1), `max_size`: Some(169), added: 664, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::RestoralOrders` (r:1 w:1)
 	/// Proof: `FileBank::RestoralOrders` (`max_values`: None, `max_size`: Some(173), added: 2648, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::CounterForRestoralOrders` (r:1 w:1)
@@ -288,11 +341,11 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `FileBank::OutstandingBytes` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn report_loss() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3988`
+		//  Measured:  `4041`
 		//  Estimated: `5674`
-		// Minimum execution time: 407_096_000 picoseconds.
-		Weight::from_parts(642_093_000, 5674)
-			.saturating_add(T::DbWeight::get().reads(14_u64))
+		// Minimum execution time: 452_153_000 picoseconds.
+		Weight::from_parts(665_462_000, 5674)
+			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
 	/// Storage: `FileBank::Files` (r:1 w:0)
@@ -304,15 +357,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `Sminer::CreditHistory` (r:1 w:1)
 	/// Proof: `Sminer::CreditHistory` (`max_values`: None, `max_size`: Some(329), added: 2804, mode: `MaxEncodedLen`)
 	fn claim_restoral() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3371`
+		//  Measured:  `3404`
 		//  Estimated: `8799`
-		// Minimum execution time: 241_857_000 picoseconds.
-		Weight::from_parts(275_305_000, 8799)
+		// Minimum execution time: 253_400_000 picoseconds.
+		Weight::from_parts(373_208_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -335,7 +388,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::OutstandingBytes` (r:1 w:1)
 	/// Proof: `FileBank::OutstandingBytes` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::OutstandingRestorals` (r:1 w:1)
@@ -348,10 +401,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `FileBank::HoldingPosition` (`max_values`: None, `max_size`: Some(47), added: 2522, mode: `MaxEncodedLen`)
 	fn complete_restoral() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3672`
+		//  Measured:  `3725`
 		//  Estimated: `5674`
-		// Minimum execution time: 479_067_000 picoseconds.
-		Weight::from_parts(945_173_000, 5674)
+		// Minimum execution time: 491_848_000 picoseconds.
+		Weight::from_parts(580_392_000, 5674)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
@@ -361,8 +414,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 6_790_000 picoseconds.
-		Weight::from_parts(9_068_000, 0)
+		// Minimum execution time: 7_916_000 picoseconds.
+		Weight::from_parts(11_490_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `FileBank::AllowedProfiles` (r:0 w:1)
@@ -371,20 +424,25 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 7_438_000 picoseconds.
-		Weight::from_parts(9_256_000, 0)
+		// Minimum execution time: 9_029_000 picoseconds.
+		Weight::from_parts(11_937_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `FileBank::TransferDeadlines` (r:1 w:0)
+	/// Storage: `FileBank::DeadlineCursor` (r:1 w:1)
+	/// Proof: `FileBank::DeadlineCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::TransferDeadlines` (r:1 w:1)
 	/// Proof: `FileBank::TransferDeadlines` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
 	fn deadlines_base() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `48`
 		//  Estimated: `5527`
-		// Minimum execution time: 3_663_000 picoseconds.
-		Weight::from_parts(4_764_000, 5527)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
+		// Minimum execution time: 8_328_000 picoseconds.
+		Weight::from_parts(10_623_000, 5527)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `FileBank::DeadlineCursor` (r:1 w:1)
+	/// Proof: `FileBank::DeadlineCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::TransferDeadlines` (r:2 w:2)
 	/// Proof: `FileBank::TransferDeadlines` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::Files` (r:1 w:1)
@@ -395,32 +453,47 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `Sminer::Miners` (r:33 w:2)
 	/// Proof: `Sminer::Miners` (`max_values`: None, `max_size`: Some(1232), added: 3707, mode: `MaxEncodedLen`)
-	/// Storage: `Sminer::CreditHistory` (r:1 w:1)
-	/// Proof: `Sminer::CreditHistory` (`max_values`: None, `max_size`: Some(329), added: 2804, mode: `MaxEncodedLen`)
 	/// Storage: `Sminer::PositiveCount` (r:1 w:0)
 	/// Proof: `Sminer::PositiveCount` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Sminer::PositiveMiners` (r:64 w:0)
 	/// Proof: `Sminer::PositiveMiners` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn reassign_column() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `11537`
+		//  Measured:  `12061`
 		//  Estimated: `162206`
-		// Minimum execution time: 562_121_000 picoseconds.
-		Weight::from_parts(641_875_000, 162206)
+		// Minimum execution time: 667_507_000 picoseconds.
+		Weight::from_parts(742_519_000, 162206)
 			.saturating_add(T::DbWeight::get().reads(104_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
+	/// Storage: `FileBank::DeadlineCursor` (r:1 w:1)
+	/// Proof: `FileBank::DeadlineCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::TransferDeadlines` (r:1 w:1)
 	/// Proof: `FileBank::TransferDeadlines` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::Files` (r:1 w:1)
+	/// Proof: `FileBank::Files` (`max_values`: None, `max_size`: Some(2209), added: 4684, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::UploadDeposits` (r:1 w:1)
+	/// Proof: `FileBank::UploadDeposits` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:33 w:33)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Sminer::Miners` (r:32 w:32)
+	/// Proof: `Sminer::Miners` (`max_values`: None, `max_size`: Some(1232), added: 3707, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::Leases` (r:1 w:1)
+	/// Proof: `FileBank::Leases` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::OwnedFiles` (r:0 w:1)
+	/// Proof: `FileBank::OwnedFiles` (`max_values`: None, `max_size`: Some(332), added: 2807, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::SpareMiners` (r:0 w:1)
+	/// Proof: `FileBank::SpareMiners` (`max_values`: None, `max_size`: Some(289), added: 2764, mode: `MaxEncodedLen`)
 	fn abandon_upload() -> Weight {
-		Weight::from_parts(2_000_000_000, 200_000)
-			.saturating_add(T::DbWeight::get().reads(100_u64))
-			.saturating_add(T::DbWeight::get().writes(100_u64))
-	}
-	fn use_spare() -> Weight {
-		Weight::from_parts(200_000_000, 50_000)
-			.saturating_add(T::DbWeight::get().reads(20_u64))
-			.saturating_add(T::DbWeight::get().writes(20_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `12024`
+		//  Estimated: `119614`
+		// Minimum execution time: 1_920_065_000 picoseconds.
+		Weight::from_parts(2_109_430_000, 119614)
+			.saturating_add(T::DbWeight::get().reads(71_u64))
+			.saturating_add(T::DbWeight::get().writes(73_u64))
 	}
 	/// Storage: `FileBank::LeaseExpiries` (r:1 w:1)
 	/// Proof: `FileBank::LeaseExpiries` (`max_values`: None, `max_size`: Some(2062), added: 4537, mode: `MaxEncodedLen`)
@@ -433,12 +506,12 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `n` is `[0, 64]`.
 	fn expire_leases(n: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `102 + n * (97 ±0)`
+		//  Measured:  `172 + n * (97 ±0)`
 		//  Estimated: `5527 + n * (2535 ±0)`
-		// Minimum execution time: 4_000_000 picoseconds.
-		Weight::from_parts(12_575_349, 5527)
-			// Standard Error: 42_361
-			.saturating_add(Weight::from_parts(9_431_891, 0).saturating_mul(n.into()))
+		// Minimum execution time: 5_461_000 picoseconds.
+		Weight::from_parts(5_943_000, 5527)
+			// Standard Error: 92_969
+			.saturating_add(Weight::from_parts(14_636_550, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -451,10 +524,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `FileBank::ExpiredOwners` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	fn background_base() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `117`
+		//  Measured:  `137`
 		//  Estimated: `3506`
-		// Minimum execution time: 6_217_000 picoseconds.
-		Weight::from_parts(7_622_000, 3506)
+		// Minimum execution time: 7_295_000 picoseconds.
+		Weight::from_parts(8_727_000, 3506)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `FileBank::LeavingMiners` (r:2 w:0)
@@ -469,6 +542,12 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `FileBank::HoldingPosition` (`max_values`: None, `max_size`: Some(47), added: 2522, mode: `MaxEncodedLen`)
 	/// Storage: `Audit::CurrentRound` (r:1 w:0)
 	/// Proof: `Audit::CurrentRound` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::HoldingSince` (r:1 w:1)
+	/// Proof: `FileBank::HoldingSince` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Audit::Sweeps` (r:1 w:0)
+	/// Proof: `Audit::Sweeps` (`max_values`: Some(1), `max_size`: Some(169), added: 664, mode: `MaxEncodedLen`)
+	/// Storage: `Audit::Audits` (r:1 w:0)
+	/// Proof: `Audit::Audits` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// Storage: `Sminer::Miners` (r:1 w:1)
 	/// Proof: `Sminer::Miners` (`max_values`: None, `max_size`: Some(1232), added: 3707, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::RestoralOrders` (r:1 w:1)
@@ -479,15 +558,13 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `FileBank::OutstandingRestorals` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::OutstandingBytes` (r:1 w:1)
 	/// Proof: `FileBank::OutstandingBytes` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
-	/// Storage: `FileBank::HoldingSince` (r:0 w:1)
-	/// Proof: `FileBank::HoldingSince` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn leaving_holding() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `3532`
+		//  Measured:  `4046`
 		//  Estimated: `6022`
-		// Minimum execution time: 134_586_000 picoseconds.
-		Weight::from_parts(154_468_000, 6022)
-			.saturating_add(T::DbWeight::get().reads(12_u64))
+		// Minimum execution time: 173_697_000 picoseconds.
+		Weight::from_parts(199_132_000, 6022)
+			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `FileBank::ExpiredOwners` (r:1 w:0)
@@ -498,6 +575,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `FileBank::Files` (`max_values`: None, `max_size`: Some(2209), added: 4684, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::Leases` (r:1 w:1)
 	/// Proof: `FileBank::Leases` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::UploadDeposits` (r:1 w:0)
+	/// Proof: `FileBank::UploadDeposits` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::HoldingPosition` (r:32 w:32)
 	/// Proof: `FileBank::HoldingPosition` (`max_values`: None, `max_size`: Some(47), added: 2522, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::HoldingClasses` (r:32 w:32)
@@ -506,134 +585,141 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Audit::CurrentRound` (`max_values`: Some(1), `max_size`: Some(40), added: 535, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::Holdings` (r:32 w:32)
 	/// Proof: `FileBank::Holdings` (`max_values`: None, `max_size`: Some(156), added: 2631, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::HoldingSince` (r:32 w:32)
+	/// Proof: `FileBank::HoldingSince` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `Audit::Sweeps` (r:1 w:0)
+	/// Proof: `Audit::Sweeps` (`max_values`: Some(1), `max_size`: Some(169), added: 664, mode: `MaxEncodedLen`)
+	/// Storage: `Audit::Audits` (r:32 w:0)
+	/// Proof: `Audit::Audits` (`max_values`: None, `max_size`: Some(61), added: 2536, mode: `MaxEncodedLen`)
 	/// Storage: `Sminer::Miners` (r:32 w:32)
 	/// Proof: `Sminer::Miners` (`max_values`: None, `max_size`: Some(1232), added: 3707, mode: `MaxEncodedLen`)
-	/// Storage: `FileBank::HoldingSince` (r:0 w:32)
-	/// Proof: `FileBank::HoldingSince` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::OwnershipOffers` (r:0 w:1)
 	/// Proof: `FileBank::OwnershipOffers` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::SpareMiners` (r:0 w:1)
+	/// Proof: `FileBank::SpareMiners` (`max_values`: None, `max_size`: Some(289), added: 2764, mode: `MaxEncodedLen`)
 	fn collect_file() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `13742`
+		//  Measured:  `15427`
 		//  Estimated: `119614`
-		// Minimum execution time: 987_150_000 picoseconds.
-		Weight::from_parts(1_161_947_000, 119614)
-			.saturating_add(T::DbWeight::get().reads(133_u64))
-			.saturating_add(T::DbWeight::get().writes(164_u64))
+		// Minimum execution time: 1_593_372_000 picoseconds.
+		Weight::from_parts(1_754_765_000, 119614)
+			.saturating_add(T::DbWeight::get().reads(199_u64))
+			.saturating_add(T::DbWeight::get().writes(165_u64))
 	}
 }
 
 // For tests (mock runtimes).
 impl WeightInfo for () {
 	fn buy_space() -> Weight {
-		Weight::from_parts(89_300_000, 6196)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
+		Weight::from_parts(146_831_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn expand_space() -> Weight {
-		Weight::from_parts(94_058_000, 6196)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
-	}
-	fn renew_space() -> Weight {
-		Weight::from_parts(96_731_000, 6196)
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-	}
-	fn upload_declaration() -> Weight {
-		Weight::from_parts(40_694_000, 5674)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(4_u64))
-	}
-	fn place_upload(c: u32, ) -> Weight {
-		Weight::from_parts(111_634_955, 5674)
-			.saturating_add(Weight::from_parts(14_874_834, 0).saturating_mul(c.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(RocksDbWeight::get().writes(35_u64))
-	}
-	fn transfer_report() -> Weight {
-		Weight::from_parts(190_229_000, 5674)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(196_971_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
+	fn renew_space() -> Weight {
+		Weight::from_parts(127_047_000, 6196)
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
+	}
+	fn upload_declaration() -> Weight {
+		Weight::from_parts(133_885_000, 5674)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(7_u64))
+	}
+	fn place_upload(c: u32, ) -> Weight {
+		Weight::from_parts(103_935_059, 5674)
+			.saturating_add(Weight::from_parts(23_678_426, 0).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
+			.saturating_add(RocksDbWeight::get().writes(36_u64))
+	}
+	fn transfer_report() -> Weight {
+		Weight::from_parts(436_253_000, 5674)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
+			.saturating_add(RocksDbWeight::get().writes(10_u64))
+	}
 	fn delete_file() -> Weight {
-		Weight::from_parts(1_356_742_000, 119614)
-			.saturating_add(RocksDbWeight::get().reads(132_u64))
-			.saturating_add(RocksDbWeight::get().writes(164_u64))
+		Weight::from_parts(3_014_841_000, 119614)
+			.saturating_add(RocksDbWeight::get().reads(198_u64))
+			.saturating_add(RocksDbWeight::get().writes(165_u64))
 	}
 	fn transfer_ownership() -> Weight {
-		Weight::from_parts(71_146_000, 5674)
+		Weight::from_parts(102_502_000, 5674)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn accept_ownership() -> Weight {
-		Weight::from_parts(116_182_000, 6060)
+		Weight::from_parts(140_746_000, 6060)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
+	fn use_spare() -> Weight {
+		Weight::from_parts(181_867_000, 34353)
+			.saturating_add(RocksDbWeight::get().reads(11_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
+	}
 	fn report_loss() -> Weight {
-		Weight::from_parts(642_093_000, 5674)
-			.saturating_add(RocksDbWeight::get().reads(14_u64))
+		Weight::from_parts(665_462_000, 5674)
+			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(13_u64))
 	}
 	fn claim_restoral() -> Weight {
-		Weight::from_parts(275_305_000, 8799)
+		Weight::from_parts(373_208_000, 8799)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn complete_restoral() -> Weight {
-		Weight::from_parts(945_173_000, 5674)
+		Weight::from_parts(580_392_000, 5674)
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(13_u64))
 	}
 	fn set_unit_price() -> Weight {
-		Weight::from_parts(9_068_000, 0)
+		Weight::from_parts(11_490_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_allowed_profiles() -> Weight {
-		Weight::from_parts(9_256_000, 0)
+		Weight::from_parts(11_937_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn deadlines_base() -> Weight {
-		Weight::from_parts(4_764_000, 5527)
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
+		Weight::from_parts(10_623_000, 5527)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn reassign_column() -> Weight {
-		Weight::from_parts(641_875_000, 162206)
+		Weight::from_parts(742_519_000, 162206)
 			.saturating_add(RocksDbWeight::get().reads(104_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn abandon_upload() -> Weight {
-		Weight::from_parts(2_000_000_000, 200_000)
-			.saturating_add(RocksDbWeight::get().reads(100_u64))
-			.saturating_add(RocksDbWeight::get().writes(100_u64))
-	}
-	fn use_spare() -> Weight {
-		Weight::from_parts(200_000_000, 50_000)
-			.saturating_add(RocksDbWeight::get().reads(20_u64))
-			.saturating_add(RocksDbWeight::get().writes(20_u64))
+		Weight::from_parts(2_109_430_000, 119614)
+			.saturating_add(RocksDbWeight::get().reads(71_u64))
+			.saturating_add(RocksDbWeight::get().writes(73_u64))
 	}
 	fn expire_leases(n: u32, ) -> Weight {
-		Weight::from_parts(12_575_349, 5527)
-			.saturating_add(Weight::from_parts(9_431_891, 0).saturating_mul(n.into()))
+		Weight::from_parts(5_943_000, 5527)
+			.saturating_add(Weight::from_parts(14_636_550, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 	}
 	fn background_base() -> Weight {
-		Weight::from_parts(7_622_000, 3506)
+		Weight::from_parts(8_727_000, 3506)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 	}
 	fn leaving_holding() -> Weight {
-		Weight::from_parts(154_468_000, 6022)
-			.saturating_add(RocksDbWeight::get().reads(12_u64))
+		Weight::from_parts(199_132_000, 6022)
+			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn collect_file() -> Weight {
-		Weight::from_parts(1_161_947_000, 119614)
-			.saturating_add(RocksDbWeight::get().reads(133_u64))
-			.saturating_add(RocksDbWeight::get().writes(164_u64))
+		Weight::from_parts(1_754_765_000, 119614)
+			.saturating_add(RocksDbWeight::get().reads(199_u64))
+			.saturating_add(RocksDbWeight::get().writes(165_u64))
 	}
 }
