@@ -283,7 +283,8 @@ impl<T: Config> cess_primitives::traits::FileOwnership<T::AccountId> for Pallet<
 	}
 
 	fn is_uploader(file: &FileId, who: &T::AccountId) -> bool {
-		Self::is_owner(file, who) && crate::Files::<T>::get(file).is_some_and(|f| &f.uploader == who)
+		Self::is_owner(file, who)
+			&& crate::Files::<T>::get(file).is_some_and(|f| &f.uploader == who)
 	}
 }
 
