@@ -96,7 +96,7 @@ pub fn http_endpoint(multiaddr: &[u8]) -> Option<String> {
 pub fn is_private_endpoint(multiaddr: &[u8]) -> bool {
 	let mut at = 0;
 	match varint(multiaddr, &mut at) {
-		Some(code::IP4) => take(multiaddr, &mut at, 4).is_none_or(|ip| private_ip4(ip)),
+		Some(code::IP4) => take(multiaddr, &mut at, 4).is_none_or(private_ip4),
 		Some(code::IP6) => take(multiaddr, &mut at, 16).is_none_or(|ip| {
 			let ip: [u8; 16] = ip.try_into().expect("16 bytes taken");
 			let head = u16::from_be_bytes([ip[0], ip[1]]);

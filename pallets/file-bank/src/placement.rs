@@ -26,6 +26,12 @@ const PLACEMENT_DOMAIN: &[u8] = b"cess/placement";
 /// Domain of the placement draws (the seed is already bound to [`PLACEMENT_DOMAIN`]).
 const DRAW_DOMAIN: &[u8] = b"";
 
+/// The miners drawn for the columns, and the spares drawn after them.
+type MinersAndSpares<T> = (
+	Vec<<T as polkadot_sdk::frame_system::Config>::AccountId>,
+	Vec<<T as polkadot_sdk::frame_system::Config>::AccountId>,
+);
+
 impl<T: Config> Pallet<T> {
 	/// A placement seed bound to `subject`, from the chain's randomness (the parent hash before
 	/// BABE randomness exists).
@@ -54,7 +60,7 @@ impl<T: Config> Pallet<T> {
 		spares: u32,
 		bytes: u64,
 		exclude: &[T::AccountId],
-	) -> Result<(Vec<T::AccountId>, Vec<T::AccountId>), Error<T>> {
+	) -> Result<MinersAndSpares<T>, Error<T>> {
 		let mut rng = SeedStream::new(DRAW_DOMAIN, seed);
 		let total = T::Miners::positive_count();
 		let pool = total.min(T::PlacementCandidates::get());

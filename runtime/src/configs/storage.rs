@@ -43,7 +43,7 @@ parameter_types! {
 	/// storage proven in the era, and issuance only tops the earned fees up to that.
 	pub const EraIssuance: Balance = 10_000 * DOLLARS;
 	/// Audit rounds per lease day.
-	pub RoundsPerDay: u32 = (BlocksPerDay::get() / RoundLength::get()) as u32;
+	pub RoundsPerDay: u32 = BlocksPerDay::get() / RoundLength::get();
 	/// Lease payments not yet earned.
 	pub Unreleased: Balance = pallet_file_bank::Unreleased::<Runtime>::get();
 	/// The lease price of a GiB-day.

@@ -598,7 +598,7 @@ fn declaring_without_pushing_costs_the_declarer_not_the_miners() {
 		assert!(credit_log().is_empty(), "no miner is blamed");
 		assert_eq!(Balances::free_balance(1), balance - 4 * UPLOAD_DEPOSIT);
 		assert_eq!(upload_deposit_held(1), 0);
-		let mut earned = vec![0u64; 6];
+		let mut earned = [0u64; 6];
 		for (f, miners) in files.iter().zip(&assigned) {
 			assert!(!Files::<Test>::contains_key(f.id), "abandoned at the first deadline");
 			System::assert_has_event(
