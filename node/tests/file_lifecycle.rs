@@ -3,7 +3,9 @@
 //! byte-identical; every column's miner passes a round; a miner whose data is wiped reports the
 //! loss and another miner restores its column; a corrupted fragment is found by the self-check,
 //! reported (credit penalty) and restored; a miner that stops answering and one whose store is
-//! emptied while it runs fail the same round and are penalised; with a miner stopped, an upload
+//! emptied while it runs fail the same round and are penalised; the validator's off-chain worker
+//! probes the miners over HTTP, crediting a reachable one and reporting the stopped one
+//! unreachable (credit lost); with a miner stopped, an upload
 //! moves its column to a spare miner at once and takes at most twice as long as a healthy one;
 //! a tampered fragment and a bad acceptance pushed by a client are refused.
 
@@ -34,6 +36,36 @@ fn columns(rpc_url: &str, file_id: &str) -> Vec<(String, String, u32, u32)> {
 			(miner, words[2].to_string(), number("passed,"), number("missed)"))
 		})
 		.collect()
+}
+
+/// `(passed, failed)`: the probe credits in `account`'s recent credit history.
+fn probe_credits(rpc: &str, account: &str) -> (usize, usize) {
+	use cess_chain::{
+		api::{self, runtime_types::cess_primitives::traits::CreditReason},
+		AccountId,
+	};
+	let id: AccountId = account.parse().expect("an SS58 account");
+	let runtime = tokio::runtime::Runtime::new().unwrap();
+	runtime.block_on(async {
+		let client = cess_chain::connect(rpc).await.unwrap();
+		let history = client
+			.at_current_block()
+			.await
+			.unwrap()
+			.storage()
+			.fetch(api::storage().sminer().credit_history(), (id,))
+			.await
+			.unwrap()
+			.decode()
+			.unwrap();
+		let count = |reason: fn(&CreditReason) -> bool| {
+			history.0.iter().filter(|e| reason(&e.reason)).count()
+		};
+		(
+			count(|r| matches!(r, CreditReason::ProbePassed)),
+			count(|r| matches!(r, CreditReason::ProbeFailed)),
+		)
+	})
 }
 
 /// Writes `mib` MiB of pseudo-random bytes from `seed` to `path`.
@@ -129,6 +161,12 @@ fn files_are_stored_proven_restored_and_retrieved() {
 	let accounts: Vec<String> = miners.iter().map(|m| account_of(m, &rpc)).collect();
 	let index_of = |account: &str| accounts.iter().position(|a| a == account).expect("known miner");
 
+	// Alice's off-chain worker probes the miners holding data over HTTP (one validator is the
+	// quorum on a dev chain): a served probe is reported and credited.
+	wait_for("a reachable miner's probe to be credited", Duration::from_secs(300), || {
+		placed.iter().any(|c| probe_credits(&rpc, &c.0).0 >= 1)
+	});
+
 	// A miner loses its whole store: it reports the loss and the spare miner restores the column.
 	let lost = index_of(&placed[0].0);
 	let spare = (0..4).find(|i| placed.iter().all(|c| index_of(&c.0) != *i)).unwrap();
@@ -186,11 +224,15 @@ fn files_are_stored_proven_restored_and_retrieved() {
 	let objects = miners[emptied].data_dir.join("store/objects");
 	std::fs::remove_dir_all(&objects).unwrap();
 	std::fs::create_dir(&objects).unwrap();
+	let probes_failed = probe_credits(&rpc, &accounts[silent]).1;
 	miners[silent].signal("-STOP");
 	// The emptied miner cannot answer its challenge and reports the loss at once, which fails
-	// the round (the chain does not wait for the window to close).
+	// the round (the chain does not wait for the window to close); the stopped miner does not
+	// answer the validator's probes either and is reported unreachable.
 	wait_for("the silent and the emptied miner to fail a round", Duration::from_secs(420), || {
-		columns(&rpc, &file_id)[2].3 >= 1 && miners[emptied].audits().1 > failed_emptied
+		columns(&rpc, &file_id)[2].3 >= 1
+			&& miners[emptied].audits().1 > failed_emptied
+			&& probe_credits(&rpc, &accounts[silent]).1 > probes_failed
 	});
 	miners[silent].signal("-CONT");
 	assert!(miners[silent].credit() < credit_silent, "a missed round costs credit");
