@@ -4,7 +4,7 @@
 //! Announce it on chain as a `/ip4/<ip>/tcp/<port>/http` multiaddr (see `update-endpoint`):
 //! validators derive the probe URL from it with [`cess_primitives::probe::http_endpoint`].
 
-use std::{convert::Infallible, io, sync::Arc};
+use std::{convert::Infallible, io, sync::Arc, time::Duration};
 
 use bytes::Bytes;
 use cess_primitives::probe::parse_probe_path;
@@ -13,8 +13,15 @@ use hyper::{
 	body::Incoming, header, server::conn::http1, service::service_fn, Method, Request, Response,
 	StatusCode,
 };
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::{net::TcpListener, sync::Semaphore};
+
+/// HTTP connections served at once; more are closed as soon as they are accepted.
+pub const MAX_HTTP_CONNECTIONS: usize = 256;
+/// How long a client may take to send its request headers.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one connection is served at most (probes and metrics are small answers).
+pub const CONNECTION_TIMEOUT: Duration = Duration::from_secs(60);
 
 use crate::{
 	metrics::Metrics,
@@ -116,15 +123,29 @@ async fn handle(
 
 /// Serves HTTP/1.1 on `listener` until the task is dropped or accepting fails.
 pub async fn serve(listener: TcpListener, state: Arc<HttpState>) -> io::Result<()> {
+	let slots = Arc::new(Semaphore::new(MAX_HTTP_CONNECTIONS));
 	loop {
 		let (stream, peer) = listener.accept().await?;
+		let Ok(slot) = slots.clone().try_acquire_owned() else {
+			tracing::debug!(target: "cess-miner::http", %peer, "too many connections: closed");
+			continue;
+		};
 		let state = state.clone();
 		tokio::spawn(async move {
+			let _slot = slot;
 			let service = service_fn(move |req| handle(state.clone(), req));
-			if let Err(e) =
-				http1::Builder::new().serve_connection(TokioIo::new(stream), service).await
-			{
-				tracing::debug!(target: "cess-miner::http", %peer, error = %e, "connection ended");
+			let connection = http1::Builder::new()
+				.timer(TokioTimer::new())
+				.header_read_timeout(HEADER_TIMEOUT)
+				.serve_connection(TokioIo::new(stream), service);
+			match tokio::time::timeout(CONNECTION_TIMEOUT, connection).await {
+				Ok(Ok(())) => {},
+				Ok(Err(e)) => {
+					tracing::debug!(target: "cess-miner::http", %peer, error = %e, "connection ended")
+				},
+				Err(_) => {
+					tracing::debug!(target: "cess-miner::http", %peer, "connection timed out")
+				},
 			}
 		});
 	}

@@ -5,19 +5,24 @@
 
 use std::{collections::HashMap, time::Duration};
 
+use codec::Encode;
 use futures::StreamExt;
 use libp2p::{
+	connection_limits::{self, ConnectionLimits},
 	identity::Keypair,
 	noise,
-	request_response::{self, OutboundRequestId, ProtocolSupport, ResponseChannel},
+	request_response::{
+		self, InboundRequestId, OutboundRequestId, ProtocolSupport, ResponseChannel,
+	},
 	swarm::{NetworkBehaviour, SwarmEvent},
 	tcp, yamux, Multiaddr, PeerId, StreamProtocol, Swarm,
 };
-use tokio::sync::{mpsc, oneshot};
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit, Semaphore};
 
 use super::{
 	codec::MinerCodec,
-	message::{Request, Response, FETCH_PROTOCOL, PUSH_PROTOCOL},
+	message::{Refusal, Request, Response, FETCH_PROTOCOL, PUSH_PROTOCOL},
 };
 
 /// How long a request may take, the miner's check and durable write included (a 32 MiB fragment
@@ -25,6 +30,18 @@ use super::{
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(600);
 /// How long an idle connection stays open.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+/// Connections peers may hold open to this host at once.
+pub const MAX_INBOUND_CONNECTIONS: u32 = 128;
+/// Connections being set up (TCP accepted, handshake not done) at once.
+pub const MAX_PENDING_INBOUND: u32 = 32;
+/// Connections one peer may hold at once.
+pub const MAX_CONNECTIONS_PER_PEER: u32 = 4;
+/// Requests one connection may have open at once, per protocol.
+pub const MAX_STREAMS_PER_CONNECTION: usize = 16;
+/// Bytes of answers being sent at once (a peer that asks for fragments and reads slowly holds
+/// its answers until they are sent or time out); an answer that finds no room is a refusal
+/// (`Unavailable`: retry).
+pub const RESPONSE_BUDGET_BYTES: usize = 128 << 20;
 
 /// Why a request got no answer.
 #[derive(Clone, Debug, thiserror::Error)]
@@ -53,6 +70,7 @@ pub enum NetError {
 #[derive(NetworkBehaviour)]
 #[behaviour(prelude = "libp2p::swarm::derive_prelude")]
 struct Behaviour {
+	limits: connection_limits::Behaviour,
 	push: request_response::Behaviour<MinerCodec>,
 	fetch: request_response::Behaviour<MinerCodec>,
 }
@@ -78,7 +96,11 @@ pub struct Reply {
 	peer: PeerId,
 	channel: ResponseChannel<Response>,
 	proto: Proto,
+	id: InboundRequestId,
 }
+
+/// Room taken by answers being sent, by request.
+type Sending = HashMap<(Proto, InboundRequestId), OwnedSemaphorePermit>;
 
 enum Command {
 	Request {
@@ -113,15 +135,24 @@ impl Host {
 			if inbound.is_some() { ProtocolSupport::Full } else { ProtocolSupport::Outbound };
 		let config = request_response::Config::default()
 			.with_request_timeout(REQUEST_TIMEOUT)
-			.with_max_concurrent_streams(256);
+			.with_max_concurrent_streams(MAX_STREAMS_PER_CONNECTION);
 		let make = |name: &'static str| {
 			request_response::Behaviour::with_codec(
-				MinerCodec,
+				MinerCodec::default(),
 				[(StreamProtocol::new(name), support.clone())],
 				config.clone(),
 			)
 		};
-		let behaviour = Behaviour { push: make(PUSH_PROTOCOL), fetch: make(FETCH_PROTOCOL) };
+		// Bounded memory under a flood of peers: connections, streams per connection, and (in
+		// the codec) the bytes of inbound requests being read.
+		let limits = connection_limits::Behaviour::new(
+			ConnectionLimits::default()
+				.with_max_established_incoming(Some(MAX_INBOUND_CONNECTIONS))
+				.with_max_pending_incoming(Some(MAX_PENDING_INBOUND))
+				.with_max_established_per_peer(Some(MAX_CONNECTIONS_PER_PEER)),
+		);
+		let behaviour =
+			Behaviour { limits, push: make(PUSH_PROTOCOL), fetch: make(FETCH_PROTOCOL) };
 		let mut swarm = libp2p::SwarmBuilder::with_existing_identity(keypair)
 			.with_tokio()
 			.with_tcp(
@@ -201,6 +232,8 @@ async fn run(
 	inbound: Option<mpsc::Sender<Inbound>>,
 ) {
 	let mut pending: Pending = HashMap::new();
+	let mut sending: Sending = HashMap::new();
+	let room = Arc::new(Semaphore::new(RESPONSE_BUDGET_BYTES / 1024));
 	loop {
 		tokio::select! {
 			command = commands.recv() => match command {
@@ -217,22 +250,35 @@ async fn run(
 					pending.insert((proto, id), reply);
 				},
 				Some(Command::Respond { reply, response }) => {
+					let units = u32::try_from(response.encoded_size().div_ceil(1024).max(1))
+						.unwrap_or(u32::MAX);
+					let response = match room.clone().try_acquire_many_owned(units) {
+						Ok(permit) => {
+							sending.insert((reply.proto, reply.id), permit);
+							response
+						},
+						Err(_) => Response::refused(
+							Refusal::Unavailable,
+							"busy: too many answers are being sent; retry shortly",
+						),
+					};
 					let behaviour = swarm.behaviour_mut();
 					let sent = match reply.proto {
 						Proto::Push => behaviour.push.send_response(reply.channel, response),
 						Proto::Fetch => behaviour.fetch.send_response(reply.channel, response),
 					};
 					if sent.is_err() {
+						sending.remove(&(reply.proto, reply.id));
 						tracing::debug!(peer = %reply.peer, "response not sent: the requester is gone");
 					}
 				},
 			},
 			event = swarm.select_next_some() => match event {
 				SwarmEvent::Behaviour(BehaviourEvent::Push(event)) => {
-					handle(Proto::Push, event, &mut pending, inbound.as_ref()).await
+					handle(Proto::Push, event, &mut pending, &mut sending, inbound.as_ref()).await
 				},
 				SwarmEvent::Behaviour(BehaviourEvent::Fetch(event)) => {
-					handle(Proto::Fetch, event, &mut pending, inbound.as_ref()).await
+					handle(Proto::Fetch, event, &mut pending, &mut sending, inbound.as_ref()).await
 				},
 				SwarmEvent::IncomingConnectionError { error, send_back_addr, .. } => {
 					tracing::debug!(%send_back_addr, %error, "incoming connection failed")
@@ -247,13 +293,14 @@ async fn handle(
 	proto: Proto,
 	event: request_response::Event<Request, Response>,
 	pending: &mut Pending,
+	sending: &mut Sending,
 	inbound: Option<&mpsc::Sender<Inbound>>,
 ) {
 	use request_response::{Event, Message};
 	match event {
-		Event::Message { peer, message: Message::Request { request, channel, .. } } => {
+		Event::Message { peer, message: Message::Request { request, channel, request_id } } => {
 			if let Some(inbound) = inbound {
-				let reply = Reply { peer, channel, proto };
+				let reply = Reply { peer, channel, proto, id: request_id };
 				let _ = inbound.send(Inbound { peer, request, reply }).await;
 			}
 		},
@@ -267,9 +314,12 @@ async fn handle(
 				let _ = reply.send(Err(NetError::Unreachable { peer, reason: error.to_string() }));
 			}
 		},
-		Event::InboundFailure { peer, error, .. } => {
+		Event::InboundFailure { peer, error, request_id } => {
+			sending.remove(&(proto, request_id));
 			tracing::debug!(%peer, %error, "inbound request failed")
 		},
-		Event::ResponseSent { .. } => {},
+		Event::ResponseSent { request_id, .. } => {
+			sending.remove(&(proto, request_id));
+		},
 	}
 }

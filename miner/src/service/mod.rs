@@ -26,6 +26,11 @@ use cess_primitives::types::{Column, FileId};
 use multiaddr::Multiaddr;
 use tokio::sync::mpsc;
 
+/// Requests received but not yet handled.
+const INBOUND_QUEUE: usize = 4;
+/// Requests handled at once.
+const MAX_HANDLERS: usize = 8;
+
 use crate::{
 	cli::Run,
 	http::{self, HttpState},
@@ -81,7 +86,9 @@ pub async fn run(
 		.iter()
 		.map(|a| a.parse().map_err(|e| MinerError::Usage(format!("--p2p-listen `{a}`: {e}"))))
 		.collect::<Result<_, _>>()?;
-	let (inbound_tx, mut inbound_rx) = mpsc::channel(256);
+	// Few requests wait for the handler: with the network's budget for requests being read,
+	// this bounds the memory a flood of maximal frames can take (`docs/security.md`).
+	let (inbound_tx, mut inbound_rx) = mpsc::channel(INBOUND_QUEUE);
 	let host = Host::start(identity.network, &listen, Some(inbound_tx))
 		.await
 		.map_err(|e| MinerError::Usage(e.to_string()))?;
@@ -125,8 +132,16 @@ pub async fn run(
 	if !args.no_restoral {
 		tokio::spawn(restoral::work_orders(service.clone()));
 	}
+	// At most `MAX_HANDLERS` requests handled at once; the next waits here, the queue behind it
+	// fills and the network stops reading (back-pressure to the peers).
+	let handlers = Arc::new(tokio::sync::Semaphore::new(MAX_HANDLERS));
 	while let Some(inbound) = inbound_rx.recv().await {
-		tokio::spawn(inbound::handle(service.clone(), inbound));
+		let Ok(permit) = handlers.clone().acquire_owned().await else { break };
+		let service = service.clone();
+		tokio::spawn(async move {
+			inbound::handle(service, inbound).await;
+			drop(permit);
+		});
 	}
 	Ok(())
 }
