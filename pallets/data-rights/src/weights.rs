@@ -59,6 +59,8 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `FileBank::OwnedFiles` (r:1 w:0)
 	/// Proof: `FileBank::OwnedFiles` (`max_values`: None, `max_size`: Some(332), added: 2807, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::Files` (r:1 w:0)
+	/// Proof: `FileBank::Files` (`max_values`: None, `max_size`: Some(2209), added: 4684, mode: `MaxEncodedLen`)
 	/// Storage: `DataRights::Certificates` (r:1 w:1)
 	/// Proof: `DataRights::Certificates` (`max_values`: None, `max_size`: Some(367), added: 2842, mode: `MaxEncodedLen`)
 	/// Storage: `DataRights::FileDisputes` (r:1 w:0)
@@ -73,11 +75,11 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataRights::Evidence` (`max_values`: None, `max_size`: Some(143), added: 2618, mode: `MaxEncodedLen`)
 	fn register() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `153341`
+		//  Measured:  `153494`
 		//  Estimated: `326846`
-		// Minimum execution time: 531_774_000 picoseconds.
-		Weight::from_parts(804_454_000, 326846)
-			.saturating_add(T::DbWeight::get().reads(73_u64))
+		// Minimum execution time: 555_549_000 picoseconds.
+		Weight::from_parts(624_891_000, 326846)
+			.saturating_add(T::DbWeight::get().reads(74_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `DataRights::Certificates` (r:1 w:0)
@@ -90,14 +92,16 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataRights::Evidence` (`max_values`: None, `max_size`: Some(143), added: 2618, mode: `MaxEncodedLen`)
 	/// The range of component `l` is `[0, 64]`.
 	/// The range of component `s` is `[0, 16]`.
-	fn set_policy(l: u32, _s: u32, ) -> Weight {
+	fn set_policy(l: u32, s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `500`
 		//  Estimated: `3832`
-		// Minimum execution time: 36_175_000 picoseconds.
-		Weight::from_parts(64_417_823, 3832)
-			// Standard Error: 13_935
-			.saturating_add(Weight::from_parts(37_848, 0).saturating_mul(l.into()))
+		// Minimum execution time: 34_443_000 picoseconds.
+		Weight::from_parts(68_686_475, 3832)
+			// Standard Error: 17_686
+			.saturating_add(Weight::from_parts(104_408, 0).saturating_mul(l.into()))
+			// Standard Error: 68_475
+			.saturating_add(Weight::from_parts(15_625, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -121,8 +125,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5657`
 		//  Estimated: `8192`
-		// Minimum execution time: 148_216_000 picoseconds.
-		Weight::from_parts(254_771_000, 8192)
+		// Minimum execution time: 143_409_000 picoseconds.
+		Weight::from_parts(174_898_000, 8192)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -144,8 +148,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5416`
 		//  Estimated: `8192`
-		// Minimum execution time: 83_836_000 picoseconds.
-		Weight::from_parts(135_547_000, 8192)
+		// Minimum execution time: 76_295_000 picoseconds.
+		Weight::from_parts(133_991_000, 8192)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -163,8 +167,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `905`
 		//  Estimated: `6196`
-		// Minimum execution time: 99_123_000 picoseconds.
-		Weight::from_parts(157_349_000, 6196)
+		// Minimum execution time: 99_163_000 picoseconds.
+		Weight::from_parts(112_213_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -180,8 +184,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `921`
 		//  Estimated: `3857`
-		// Minimum execution time: 36_197_000 picoseconds.
-		Weight::from_parts(46_409_000, 3857)
+		// Minimum execution time: 38_721_000 picoseconds.
+		Weight::from_parts(45_468_000, 3857)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -193,8 +197,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `547`
 		//  Estimated: `6196`
-		// Minimum execution time: 77_026_000 picoseconds.
-		Weight::from_parts(90_928_000, 6196)
+		// Minimum execution time: 82_247_000 picoseconds.
+		Weight::from_parts(95_576_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -210,8 +214,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `724`
 		//  Estimated: `20158`
-		// Minimum execution time: 51_691_000 picoseconds.
-		Weight::from_parts(77_156_000, 20158)
+		// Minimum execution time: 53_809_000 picoseconds.
+		Weight::from_parts(65_956_000, 20158)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -239,8 +243,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `7747`
 		//  Estimated: `47844`
-		// Minimum execution time: 1_076_195_000 picoseconds.
-		Weight::from_parts(1_211_748_000, 47844)
+		// Minimum execution time: 1_728_885_000 picoseconds.
+		Weight::from_parts(2_074_993_000, 47844)
 			.saturating_add(T::DbWeight::get().reads(30_u64))
 			.saturating_add(T::DbWeight::get().writes(52_u64))
 	}
@@ -250,8 +254,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6`
 		//  Estimated: `4502`
-		// Minimum execution time: 3_695_000 picoseconds.
-		Weight::from_parts(4_511_000, 4502)
+		// Minimum execution time: 4_348_000 picoseconds.
+		Weight::from_parts(8_418_000, 4502)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `DataRights::SplitSchedule` (r:1 w:1)
@@ -273,10 +277,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `5118 + s * (119 ±0)`
 		//  Estimated: `8192 + s * (2603 ±0)`
-		// Minimum execution time: 107_451_000 picoseconds.
-		Weight::from_parts(99_569_758, 8192)
-			// Standard Error: 344_881
-			.saturating_add(Weight::from_parts(66_153_129, 0).saturating_mul(s.into()))
+		// Minimum execution time: 158_639_000 picoseconds.
+		Weight::from_parts(203_998_176, 8192)
+			// Standard Error: 148_070
+			.saturating_add(Weight::from_parts(94_980_142, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -288,58 +292,59 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests (mock runtimes).
 impl WeightInfo for () {
 	fn register() -> Weight {
-		Weight::from_parts(804_454_000, 326846)
-			.saturating_add(RocksDbWeight::get().reads(73_u64))
+		Weight::from_parts(624_891_000, 326846)
+			.saturating_add(RocksDbWeight::get().reads(74_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
-	fn set_policy(l: u32, _s: u32, ) -> Weight {
-		Weight::from_parts(64_417_823, 3832)
-			.saturating_add(Weight::from_parts(37_848, 0).saturating_mul(l.into()))
+	fn set_policy(l: u32, s: u32, ) -> Weight {
+		Weight::from_parts(68_686_475, 3832)
+			.saturating_add(Weight::from_parts(104_408, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(15_625, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn request_access() -> Weight {
-		Weight::from_parts(254_771_000, 8192)
+		Weight::from_parts(174_898_000, 8192)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn grant_access() -> Weight {
-		Weight::from_parts(135_547_000, 8192)
+		Weight::from_parts(133_991_000, 8192)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn deny_access() -> Weight {
-		Weight::from_parts(157_349_000, 6196)
+		Weight::from_parts(112_213_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn revoke_access() -> Weight {
-		Weight::from_parts(46_409_000, 3857)
+		Weight::from_parts(45_468_000, 3857)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn cancel_request() -> Weight {
-		Weight::from_parts(90_928_000, 6196)
+		Weight::from_parts(95_576_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn transfer_ownership() -> Weight {
-		Weight::from_parts(77_156_000, 20158)
+		Weight::from_parts(65_956_000, 20158)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn resolve_dispute() -> Weight {
-		Weight::from_parts(1_211_748_000, 47844)
+		Weight::from_parts(2_074_993_000, 47844)
 			.saturating_add(RocksDbWeight::get().reads(30_u64))
 			.saturating_add(RocksDbWeight::get().writes(52_u64))
 	}
 	fn split_idle() -> Weight {
-		Weight::from_parts(4_511_000, 4502)
+		Weight::from_parts(8_418_000, 4502)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 	fn split_revenue(s: u32, ) -> Weight {
-		Weight::from_parts(99_569_758, 8192)
-			.saturating_add(Weight::from_parts(66_153_129, 0).saturating_mul(s.into()))
+		Weight::from_parts(203_998_176, 8192)
+			.saturating_add(Weight::from_parts(94_980_142, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
