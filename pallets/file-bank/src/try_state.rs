@@ -151,13 +151,7 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		// Every claimant's hold is the sum of its claims' deposits.
-		let reason: T::RuntimeHoldReason = HoldReason::RestoralClaim.into();
-		for (restorer, deposit) in &deposits {
-			ensure!(
-				T::Currency::balance_on_hold(&reason, restorer) == *deposit,
-				"claim deposits ≠ the claimant's hold"
-			);
-		}
+		Self::ensure_holds(HoldReason::RestoralClaim, &deposits, "claim deposits ≠ the hold")?;
 		let mut upload_deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
 		for (file_id, deposit) in UploadDeposits::<T>::iter() {
 			let file = Files::<T>::get(file_id).ok_or("deposit of a missing upload")?;
@@ -165,13 +159,11 @@ impl<T: Config> Pallet<T> {
 			let held = upload_deposits.entry(file.uploader).or_default();
 			*held = held.saturating_add(deposit);
 		}
-		let reason: T::RuntimeHoldReason = HoldReason::UploadDeposit.into();
-		for (uploader, deposit) in &upload_deposits {
-			ensure!(
-				T::Currency::balance_on_hold(&reason, uploader) == *deposit,
-				"upload deposits ≠ the uploader's hold"
-			);
-		}
+		Self::ensure_holds(
+			HoldReason::UploadDeposit,
+			&upload_deposits,
+			"upload deposits ≠ the hold",
+		)?;
 		for (file_id, file) in Files::<T>::iter() {
 			if file.state != FileState::Active {
 				ensure!(UploadDeposits::<T>::contains_key(file_id), "upload without its deposit");
@@ -211,6 +203,19 @@ impl<T: Config> Pallet<T> {
 			ensure!(outstanding.remove(&miner) == Some(n), "outstanding count ≠ orders");
 		}
 		ensure!(outstanding.is_empty(), "orders missing from the outstanding counts");
+		Ok(())
+	}
+
+	/// Checks that each account's hold for `reason` is the sum given for it.
+	fn ensure_holds(
+		reason: HoldReason,
+		sums: &BTreeMap<T::AccountId, BalanceOf<T>>,
+		error: &'static str,
+	) -> Result<(), TryRuntimeError> {
+		let reason: T::RuntimeHoldReason = reason.into();
+		for (who, sum) in sums {
+			ensure!(T::Currency::balance_on_hold(&reason, who) == *sum, error);
+		}
 		Ok(())
 	}
 }
