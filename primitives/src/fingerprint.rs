@@ -44,9 +44,42 @@ impl Fingerprint {
 	}
 }
 
+/// Domain prefix of [`fingerprint_commitment`].
+pub const COMMITMENT_DOMAIN: &[u8] = b"cess/fingerprint-commitment/v1";
+
+/// What an uploader commits to when it declares `file_id`, before anyone else can see the
+/// fingerprint: `H(COMMITMENT_DOMAIN ‖ kind ‖ value ‖ file_id ‖ salt)` (kind 0 SimHash, 1 pHash,
+/// 2 content hash; values little-endian or raw). Registering the fingerprint later with the same
+/// `salt` opens it, and the registration then counts from the declaration's block: a copier who
+/// read the fingerprint from a pending registration cannot have committed to it earlier. The
+/// salt keeps a short similarity hash from being found by trying all values.
+pub fn fingerprint_commitment(
+	fingerprint: &Fingerprint,
+	file_id: &crate::types::FileId,
+	salt: &crate::types::Hash256,
+) -> crate::types::Hash256 {
+	let (kind, value): (u8, alloc::vec::Vec<u8>) = match fingerprint {
+		Fingerprint::SimHash(h) => (0, h.to_le_bytes().to_vec()),
+		Fingerprint::PerceptualHash(h) => (1, h.to_le_bytes().to_vec()),
+		Fingerprint::ContentHash(h) => (2, h.to_vec()),
+	};
+	crate::merkle::blake2_256_parts(&[COMMITMENT_DOMAIN, &[kind], &value, file_id, salt])
+}
+
 #[cfg(test)]
 mod tests {
 	use super::Fingerprint::*;
+
+	#[test]
+	fn a_commitment_binds_kind_value_file_and_salt() {
+		use super::fingerprint_commitment as c;
+		let base = c(&SimHash(7), &[1; 32], &[2; 32]);
+		assert_eq!(base, c(&SimHash(7), &[1; 32], &[2; 32]));
+		assert_ne!(base, c(&PerceptualHash(7), &[1; 32], &[2; 32]));
+		assert_ne!(base, c(&SimHash(8), &[1; 32], &[2; 32]));
+		assert_ne!(base, c(&SimHash(7), &[3; 32], &[2; 32]));
+		assert_ne!(base, c(&SimHash(7), &[1; 32], &[3; 32]));
+	}
 
 	#[test]
 	fn distance_compares_only_the_same_kind() {

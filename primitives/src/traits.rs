@@ -15,7 +15,7 @@
 //! FRAME dependency; the pallets map them onto their own `Error` variants.
 
 use crate::possession::Holding;
-use crate::types::{Column, FileId};
+use crate::types::{Column, FileId, Hash256};
 #[cfg(feature = "codec")]
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 #[cfg(feature = "codec")]
@@ -233,10 +233,21 @@ pub trait FileOwnership<AccountId> {
 	/// Whether `who` is one of the owners of the declared file `file`.
 	fn is_owner(file: &FileId, who: &AccountId) -> bool;
 
-	/// Whether `who` owns `file` as its uploader: it declared the upload, or accepted the
-	/// uploader's ownership in a transfer. (An account that joined an existing file by declaring
-	/// its id again owns it too, but showed no knowledge of its content.)
-	fn is_uploader(file: &FileId, who: &AccountId) -> bool;
+	/// How `who` came to own `file` (`None` if it does not): every owner either declared the
+	/// upload, proved knowledge of the content to join it, or accepted such an owner's
+	/// ownership.
+	fn content_claim(file: &FileId, who: &AccountId) -> Option<ContentClaim>;
+}
+
+/// An owner's claim to a file's content (see [`FileOwnership::content_claim`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct ContentClaim {
+	/// Block since which the owner is known to have had the content: the declaration's for
+	/// the uploader, the accepted join proof's for an owner that joined.
+	pub since: u64,
+	/// The fingerprint commitment made with the declaration or join request, if any
+	/// ([`crate::fingerprint::fingerprint_commitment`]).
+	pub commitment: Option<Hash256>,
 }
 
 /// Domain prefix of the owner's transfer acceptance (see [`acceptance_message`]).

@@ -318,6 +318,12 @@ impl_runtime_apis! {
 		) -> Option<Vec<cess_primitives::possession::Sample>> {
 			FileBank::restoral_challenge(file_id, column)
 		}
+		fn join_challenge(
+			file_id: FileId,
+			who: AccountId,
+		) -> Option<Vec<cess_primitives::possession::Sample>> {
+			FileBank::join_challenge(file_id, &who)
+		}
 	}
 
 	#[cfg(feature = "runtime-benchmarks")]

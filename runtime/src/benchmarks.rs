@@ -64,7 +64,11 @@ impl pallet_audit::BenchmarkHelper<AccountId> for StorageBenchmarks {
 }
 
 impl pallet_data_rights::BenchmarkHelper<AccountId> for StorageBenchmarks {
-	fn own_file(who: &AccountId, file: cess_primitives::types::FileId) {
-		pallet_file_bank::Pallet::<Runtime>::benchmark_own_file(who, file);
+	fn own_file(
+		who: &AccountId,
+		file: cess_primitives::types::FileId,
+		commitment: Option<cess_primitives::types::Hash256>,
+	) {
+		pallet_file_bank::Pallet::<Runtime>::benchmark_own_file(who, file, commitment);
 	}
 }

@@ -43,12 +43,13 @@ fn key() -> WrappedKey {
 /// A certified file `n` held by `owner`.
 fn certified<T: Config>(owner: &T::AccountId, n: u32, fingerprint: Fingerprint) -> FileId {
 	let id = file(n);
-	T::BenchmarkHelper::own_file(owner, id);
+	T::BenchmarkHelper::own_file(owner, id, None);
 	assert_ok!(Pallet::<T>::register(
 		RawOrigin::Signed(owner.clone()).into(),
 		id,
 		fingerprint,
-		key()
+		key(),
+		None
 	));
 	id
 }
@@ -112,9 +113,24 @@ mod benchmarks {
 
 	#[benchmark]
 	fn register() {
-		// Every bucket the new hash probes (each band's value and its one-bit neighbours) is one
-		// short of full with far-away entries, all of which are compared; the new hash's own
-		// buckets then take it.
+		// The caller opens the commitment of its upload, which predates the certificate a
+		// later owner of the same file holds: that one is withdrawn, its revenue pool split
+		// among the most shareholders. Every bucket the new hash probes (each band's value and
+		// its one-bit neighbours) is one short of full with far-away entries, all of which are
+		// compared; the new hash's own buckets then take it.
+		let owner: T::AccountId = whitelisted_caller();
+		let salt = [3u8; 32];
+		let print = Fingerprint::SimHash(HASH);
+		let committed =
+			cess_primitives::fingerprint::fingerprint_commitment(&print, &file(0), &salt);
+		T::BenchmarkHelper::own_file(&owner, file(0), Some(committed));
+		let now = frame_system::Pallet::<T>::block_number();
+		frame_system::Pallet::<T>::set_block_number(now.saturating_add(One::one()));
+		let (_, id) = licensed::<T>(revenue_policy::<T>());
+		request::<T>(id, price::<T>());
+		let holder = Certificates::<T>::get(id).expect("certified").owner;
+		// The later certificate's entries leave its buckets: the probed buckets are refilled.
+		Pallet::<T>::index_remove(id, &print);
 		let other: T::AccountId = account("other", 0, 0);
 		let mut n = 0u64;
 		for band in 0..BANDS {
@@ -134,14 +150,12 @@ mod benchmarks {
 				Buckets::<T>::insert((0u8, band as u8, probe), BoundedVec::truncate_from(entries));
 			}
 		}
-		let owner: T::AccountId = whitelisted_caller();
-		let id = file(0);
-		T::BenchmarkHelper::own_file(&owner, id);
+		Pallet::<T>::index_insert(id, &print, &holder).expect("room for the later certificate");
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(owner), id, Fingerprint::SimHash(HASH), key());
+		_(RawOrigin::Signed(owner.clone()), id, print, key(), Some(salt));
 
-		assert!(Certificates::<T>::contains_key(id));
+		assert_eq!(Certificates::<T>::get(id).map(|c| c.owner), Some(owner));
 	}
 
 	#[benchmark]

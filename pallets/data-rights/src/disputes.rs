@@ -5,12 +5,25 @@ use crate::{
 	Action, Certificate, Certificates, Config, Dispute, DisputeId, Disputes, Error, Event,
 	FileDisputes, Fingerprint, NextDisputeId, Pallet, Policies, Verdict, WrappedKey,
 };
-use cess_primitives::{traits::FileOwnership, types::FileId};
+use cess_primitives::{
+	fingerprint::fingerprint_commitment,
+	traits::FileOwnership,
+	types::{FileId, Hash256},
+};
 use polkadot_sdk::{
 	frame_support::{pallet_prelude::*, traits::UnixTime},
-	frame_system,
-	sp_runtime::traits::Zero,
+	frame_system::{self, pallet_prelude::BlockNumberFor},
+	sp_runtime::{traits::Zero, SaturatedConversion},
 };
+
+/// A registration on its way to a certificate.
+struct Registration<T: Config> {
+	claimant: T::AccountId,
+	file: FileId,
+	fingerprint: Fingerprint,
+	owner_key: WrappedKey,
+	priority: BlockNumberFor<T>,
+}
 
 impl<T: Config> Pallet<T> {
 	pub(crate) fn do_register(
@@ -18,39 +31,63 @@ impl<T: Config> Pallet<T> {
 		file: FileId,
 		fingerprint: Fingerprint,
 		owner_key: WrappedKey,
+		salt: Option<Hash256>,
 	) -> DispatchResult {
 		ensure!(!owner_key.is_empty(), Error::<T>::EmptyWrappedKey);
-		ensure!(T::Files::is_owner(&file, &who), Error::<T>::NotFileOwner);
-		// A co-owner that joined by declaring the id again showed no knowledge of the content.
-		ensure!(T::Files::is_uploader(&file, &who), Error::<T>::NotUploader);
-		ensure!(!Certificates::<T>::contains_key(file), Error::<T>::AlreadyCertified);
+		let claim = T::Files::content_claim(&file, &who).ok_or(Error::<T>::NotFileOwner)?;
+		let priority = match salt {
+			None => frame_system::Pallet::<T>::block_number(),
+			Some(salt) => {
+				let opened =
+					claim.commitment == Some(fingerprint_commitment(&fingerprint, &file, &salt));
+				ensure!(opened, Error::<T>::BadCommitment);
+				claim.since.saturated_into()
+			},
+		};
 		ensure!(!FileDisputes::<T>::contains_key(file), Error::<T>::DisputePending);
+		if let Some(cert) = Certificates::<T>::get(file) {
+			// Another owner certified first, with a later claim to the content: it gives way.
+			ensure!(cert.owner != who && priority < cert.priority, Error::<T>::AlreadyCertified);
+			Self::withdraw(file)?;
+		}
 		Self::ensure_indexable(&fingerprint)?;
 		// The closest certificate of another account; the caller's own versions are no conflict.
 		let conflict = Self::near_duplicates(&fingerprint).into_iter().find(|(_, o, _)| *o != who);
+		let registration = Registration { claimant: who, file, fingerprint, owner_key, priority };
 		match conflict {
-			None => Self::issue(who, file, fingerprint, owner_key),
+			None => Self::issue(registration),
+			Some((conflicts_with, _, _))
+				if Certificates::<T>::get(conflicts_with)
+					.is_some_and(|c| priority < c.priority) =>
+			{
+				// The other certificate's claim came later: the earlier upload wins.
+				Self::withdraw(conflicts_with)?;
+				Self::issue(registration)
+			},
 			Some((conflicts_with, _, distance)) => {
 				let id = NextDisputeId::<T>::get();
 				NextDisputeId::<T>::put(id.wrapping_add(1));
+				let Registration { claimant, file, fingerprint, owner_key, priority } =
+					registration;
 				let dispute = Dispute::<T> {
-					claimant: who.clone(),
+					claimant: claimant.clone(),
 					file,
 					fingerprint,
 					owner_key,
 					conflicts_with,
 					distance,
 					opened_at: frame_system::Pallet::<T>::block_number(),
+					priority,
 				};
 				Disputes::<T>::insert(id, dispute);
 				FileDisputes::<T>::insert(file, id);
 				let action = Action::DisputeOpened(id);
-				Self::log(file, action, &who, None, Zero::zero());
-				Self::log(conflicts_with, action, &who, None, Zero::zero());
+				Self::log(file, action, &claimant, None, Zero::zero());
+				Self::log(conflicts_with, action, &claimant, None, Zero::zero());
 				Self::deposit_event(Event::DisputeOpened {
 					dispute: id,
 					file,
-					claimant: who,
+					claimant,
 					conflicts_with,
 					distance,
 				});
@@ -60,17 +97,14 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Issues a certificate (the caller checked the file has none).
-	fn issue(
-		owner: T::AccountId,
-		file: FileId,
-		fingerprint: Fingerprint,
-		owner_key: WrappedKey,
-	) -> DispatchResult {
+	fn issue(registration: Registration<T>) -> DispatchResult {
+		let Registration { claimant: owner, file, fingerprint, owner_key, priority } = registration;
 		Self::index_insert(file, &fingerprint, &owner)?;
 		let cert = Certificate::<T> {
 			owner: owner.clone(),
 			fingerprint,
 			registered_at: frame_system::Pallet::<T>::block_number(),
+			priority,
 			timestamp_ms: T::UnixTime::now().as_millis().try_into().unwrap_or(u64::MAX),
 			owner_key,
 		};
@@ -87,17 +121,19 @@ impl<T: Config> Pallet<T> {
 		Self::log(dispute.file, action, &dispute.claimant, None, Zero::zero());
 		Self::log(dispute.conflicts_with, action, &dispute.claimant, None, Zero::zero());
 		Self::deposit_event(Event::DisputeResolved { dispute: id, verdict });
-		let Dispute { claimant, file, fingerprint, owner_key, conflicts_with, .. } = dispute;
+		let Dispute { claimant, file, fingerprint, owner_key, conflicts_with, priority, .. } =
+			dispute;
+		let registration = Registration { claimant, file, fingerprint, owner_key, priority };
 		match verdict {
 			Verdict::Dismiss => Ok(()),
 			Verdict::Coexist => {
-				Self::ensure_indexable(&fingerprint)?;
-				Self::issue(claimant, file, fingerprint, owner_key)
+				Self::ensure_indexable(&registration.fingerprint)?;
+				Self::issue(registration)
 			},
 			Verdict::Supersede => {
 				Self::withdraw(conflicts_with)?;
-				Self::ensure_indexable(&fingerprint)?;
-				Self::issue(claimant, file, fingerprint, owner_key)
+				Self::ensure_indexable(&registration.fingerprint)?;
+				Self::issue(registration)
 			},
 		}
 	}

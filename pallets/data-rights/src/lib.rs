@@ -80,14 +80,22 @@ pub const MAX_DUPLICATE_DISTANCE: u32 = 2 * BANDS;
 /// Creates what the benchmarks need on the real runtime.
 #[cfg(feature = "runtime-benchmarks")]
 pub trait BenchmarkHelper<AccountId> {
-	/// Makes `who` an owner of the stored file `file`.
-	fn own_file(who: &AccountId, file: cess_primitives::types::FileId);
+	/// Makes `who` an owner of the stored file `file` from now, with a fingerprint
+	/// `commitment`.
+	fn own_file(
+		who: &AccountId,
+		file: cess_primitives::types::FileId,
+		commitment: Option<cess_primitives::types::Hash256>,
+	);
 }
 
 #[polkadot_sdk::frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use cess_primitives::{traits::FileOwnership, types::FileId};
+	use cess_primitives::{
+		traits::FileOwnership,
+		types::{FileId, Hash256},
+	};
 	use polkadot_sdk::{
 		frame_support::{
 			pallet_prelude::*,
@@ -355,12 +363,11 @@ pub mod pallet {
 	pub enum Error<T> {
 		/// The caller is not an owner of this file in `file-bank`: upload it first.
 		NotFileOwner,
-		/// The file already has a certificate.
+		/// The file already has a certificate whose claim is as early as the caller's.
 		AlreadyCertified,
-		/// Only the file's uploader (who declared it, or took the upload over by an ownership
-		/// transfer) certifies it: an owner that joined by declaring its id again did not show
-		/// it knows the content.
-		NotUploader,
+		/// The salt does not open the caller's fingerprint commitment for this file (or it made
+		/// none): register with the fingerprint and salt of the declaration, or without a salt.
+		BadCommitment,
 		/// The file's registration is disputed: wait for the verdict.
 		DisputePending,
 		/// The file has no certificate: its owner must register it first.
@@ -439,13 +446,21 @@ pub mod pallet {
 		/// ## Details
 		///
 		/// `fingerprint` is computed by the client from the plaintext; `owner_key` is the file's
-		/// data key wrapped to the caller's own encryption key. If another account's
-		/// certificate is within `DuplicateDistance` (or has the same content hash), a dispute
-		/// is opened instead of a certificate.
+		/// data key wrapped to the caller's own encryption key. `salt`, if given, opens the
+		/// fingerprint commitment the caller made when it declared the file (see
+		/// [`cess_primitives::fingerprint::fingerprint_commitment`]): the registration's
+		/// priority is then the block since which the caller owns the file, else this block.
+		///
+		/// The earlier priority wins a conflict: a certificate of the same file held by another
+		/// owner with a later priority is withdrawn and the caller's issued; so is another
+		/// account's certificate within `DuplicateDistance` (or with the same content hash) of
+		/// a later priority. A conflict with an earlier or equal priority opens a dispute for
+		/// the dispute origin instead.
 		///
 		/// ## Events
 		///
-		/// [`Event::CertificateIssued`] or [`Event::DisputeOpened`].
+		/// [`Event::CertificateIssued`] (after [`Event::CertificateWithdrawn`] for a later
+		/// claim), or [`Event::DisputeOpened`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register())]
 		pub fn register(
@@ -453,9 +468,10 @@ pub mod pallet {
 			file: FileId,
 			fingerprint: Fingerprint,
 			owner_key: WrappedKey,
+			salt: Option<Hash256>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_register(who, file, fingerprint, owner_key)
+			Self::do_register(who, file, fingerprint, owner_key, salt)
 		}
 
 		/// Set the licensing policy of a certified file.

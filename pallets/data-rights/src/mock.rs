@@ -1,7 +1,10 @@
 //! A test runtime: System, Balances and DataRights, with scripted file ownership and clock.
 
 use crate as pallet_data_rights;
-use cess_primitives::{traits::FileOwnership, types::FileId};
+use cess_primitives::{
+	traits::{ContentClaim, FileOwnership},
+	types::{FileId, Hash256},
+};
 use core::{cell::RefCell, time::Duration};
 use polkadot_sdk::{
 	frame_support::{
@@ -73,8 +76,8 @@ parameter_types! {
 thread_local! {
 	/// (file, owner) pairs `file-bank` would know.
 	pub static OWNED: RefCell<BTreeSet<(FileId, u64)>> = const { RefCell::new(BTreeSet::new()) };
-	/// Each file's uploader (its first owner).
-	pub static UPLOADERS: RefCell<std::collections::BTreeMap<FileId, u64>> = const { RefCell::new(std::collections::BTreeMap::new()) };
+	/// Each owner's claim to the content: since when, and its fingerprint commitment.
+	pub static CLAIMS: RefCell<std::collections::BTreeMap<(FileId, u64), ContentClaim>> = const { RefCell::new(std::collections::BTreeMap::new()) };
 }
 
 /// Scripted file ownership.
@@ -85,8 +88,8 @@ impl FileOwnership<u64> for MockFiles {
 		OWNED.with(|o| o.borrow().contains(&(*file, *who)))
 	}
 
-	fn is_uploader(file: &FileId, who: &u64) -> bool {
-		Self::is_owner(file, who) && UPLOADERS.with(|u| u.borrow().get(file) == Some(who))
+	fn content_claim(file: &FileId, who: &u64) -> Option<ContentClaim> {
+		CLAIMS.with(|c| c.borrow().get(&(*file, *who)).copied())
 	}
 }
 
@@ -101,8 +104,8 @@ impl UnixTime for MockTime {
 
 #[cfg(feature = "runtime-benchmarks")]
 impl pallet_data_rights::BenchmarkHelper<u64> for MockFiles {
-	fn own_file(who: &u64, file: FileId) {
-		own(*who, file);
+	fn own_file(who: &u64, file: FileId, commitment: Option<Hash256>) {
+		own_committed(*who, file, commitment);
 	}
 }
 
@@ -124,12 +127,17 @@ impl pallet_data_rights::Config for Test {
 	type BenchmarkHelper = MockFiles;
 }
 
-/// Makes `who` an owner of `file` in the scripted file market, its uploader if it is the first.
+/// Makes `who` an owner of `file` in the scripted file market from now, without a fingerprint
+/// commitment.
 pub fn own(who: u64, file: FileId) {
+	own_committed(who, file, None);
+}
+
+/// Makes `who` an owner of `file` from now, with `commitment`.
+pub fn own_committed(who: u64, file: FileId, commitment: Option<Hash256>) {
 	OWNED.with(|o| o.borrow_mut().insert((file, who)));
-	UPLOADERS.with(|u| {
-		u.borrow_mut().entry(file).or_insert(who);
-	});
+	let claim = ContentClaim { since: System::block_number(), commitment };
+	CLAIMS.with(|c| c.borrow_mut().insert((file, who), claim));
 }
 
 /// Accounts funded at genesis.
@@ -142,7 +150,7 @@ pub const FUNDS: u64 = 1_000_000;
 
 pub fn new_test_ext() -> TestExternalities {
 	OWNED.with(|o| o.borrow_mut().clear());
-	UPLOADERS.with(|u| u.borrow_mut().clear());
+	CLAIMS.with(|c| c.borrow_mut().clear());
 	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: [ALICE, BOB, CHARLIE, DAVE].map(|a| (a, FUNDS)).to_vec(),

@@ -20,7 +20,7 @@ const ENC: EncryptionKey = [7; 32];
 /// `who` owns `file(n)` and registers it with `fingerprint`.
 fn register(who: u64, n: u8, fingerprint: Fingerprint) -> DispatchResult {
 	own(who, file(n));
-	DataRights::register(RuntimeOrigin::signed(who), file(n), fingerprint, key(n))
+	DataRights::register(RuntimeOrigin::signed(who), file(n), fingerprint, key(n), None)
 }
 
 fn policy(terms: TermsOf<Test>) -> PolicyOf<Test> {
@@ -40,6 +40,10 @@ fn priced(terms: TermsOf<Test>) {
 
 fn actions(n: u8) -> Vec<Action> {
 	DataRights::evidence_page(file(n), 0, 100).records.into_iter().map(|r| r.action).collect()
+}
+
+fn events() -> Vec<RuntimeEvent> {
+	System::events().into_iter().map(|r| r.event).collect()
 }
 
 fn last_event() -> RuntimeEvent {
@@ -74,7 +78,8 @@ fn register_checks_ownership_and_key() {
 				RuntimeOrigin::signed(BOB),
 				file(1),
 				Fingerprint::SimHash(1),
-				key(1)
+				key(1),
+				None
 			),
 			Error::<Test>::NotFileOwner
 		);
@@ -84,12 +89,19 @@ fn register_checks_ownership_and_key() {
 				RuntimeOrigin::signed(BOB),
 				file(1),
 				Fingerprint::SimHash(1),
-				Default::default()
+				Default::default(),
+				None
 			),
 			Error::<Test>::EmptyWrappedKey
 		);
 		assert_noop!(
-			DataRights::register(RuntimeOrigin::none(), file(1), Fingerprint::SimHash(1), key(1)),
+			DataRights::register(
+				RuntimeOrigin::none(),
+				file(1),
+				Fingerprint::SimHash(1),
+				key(1),
+				None
+			),
 			DispatchError::BadOrigin
 		);
 	});
@@ -550,29 +562,71 @@ fn evidence_log_is_a_paged_ring() {
 	});
 }
 
-/// The attack: Bob declares the id of Alice's public file again, which makes him a co-owner, and
-/// certifies it before her. On e4b750e he got the certificate and Alice `AlreadyCertified`; now
-/// only the uploader certifies.
+fn register_salted(who: u64, n: u8, fingerprint: Fingerprint, salt: [u8; 32]) -> DispatchResult {
+	DataRights::register(RuntimeOrigin::signed(who), file(n), fingerprint, key(n), Some(salt))
+}
+
+fn commitment(fingerprint: Fingerprint, n: u8, salt: [u8; 32]) -> Option<[u8; 32]> {
+	Some(cess_primitives::fingerprint::fingerprint_commitment(&fingerprint, &file(n), &salt))
+}
+
+/// Item 5 of the hardening issue: Bob, a later owner of Alice's file (he joined it with a
+/// proof of its content), certified it before her. On e4b750e Alice then got
+/// `AlreadyCertified`, with no dispute path; now her earlier claim, opened from the commitment
+/// she made when she uploaded, takes the certificate over.
 #[test]
-fn a_co_owner_that_joined_by_the_id_cannot_certify_the_file() {
+fn a_front_run_registration_cannot_lock_out_the_uploader() {
 	build_and_execute(|| {
-		own(ALICE, file(1));
+		let print = Fingerprint::SimHash(TEXT);
+		own_committed(ALICE, file(1), commitment(print, 1, [5; 32]));
+		System::set_block_number(5);
 		own(BOB, file(1));
+		assert_ok!(register(BOB, 1, print));
+		assert_eq!(Certificates::<Test>::get(file(1)).unwrap().priority, 5);
+		// Without opening her commitment Alice's claim counts from now: later than Bob's.
+		System::set_block_number(6);
+		let unsalted =
+			DataRights::register(RuntimeOrigin::signed(ALICE), file(1), print, key(1), None);
+		assert_noop!(unsalted, Error::<Test>::AlreadyCertified);
+		assert_noop!(register_salted(ALICE, 1, print, [6; 32]), Error::<Test>::BadCommitment);
 		assert_noop!(
-			DataRights::register(
-				RuntimeOrigin::signed(BOB),
-				file(1),
-				Fingerprint::SimHash(TEXT),
-				key(2)
-			),
-			Error::<Test>::NotUploader
+			register_salted(ALICE, 1, Fingerprint::SimHash(TEXT ^ 1), [5; 32]),
+			Error::<Test>::BadCommitment
 		);
-		assert_ok!(DataRights::register(
-			RuntimeOrigin::signed(ALICE),
-			file(1),
-			Fingerprint::SimHash(TEXT),
-			key(1)
-		));
+		assert_noop!(register_salted(BOB, 1, print, [5; 32]), Error::<Test>::BadCommitment);
+		assert_ok!(register_salted(ALICE, 1, print, [5; 32]));
+		let cert = Certificates::<Test>::get(file(1)).unwrap();
+		assert_eq!((cert.owner, cert.priority), (ALICE, 1));
+		assert!(events().iter().any(|e| matches!(
+			e,
+			RuntimeEvent::DataRights(Event::CertificateWithdrawn { owner: BOB, .. })
+		)));
+		assert_eq!(actions(1), vec![Action::Registered, Action::Withdrawn, Action::Registered]);
+		// Bob's claim is later: he cannot take it back.
+		assert_noop!(register(BOB, 1, print), Error::<Test>::AlreadyCertified);
+	});
+}
+
+/// Item 5: Bob copied the fingerprint of Alice's pending registration into a registration of his
+/// own (junk) upload and got it in first: on e4b750e Alice's registration became a dispute
+/// against him. Alice committed to the fingerprint when she uploaded, long before Bob's upload
+/// existed, so the earliest upload wins at once.
+#[test]
+fn a_fingerprint_copied_from_a_pending_registration_loses_to_the_committed_upload() {
+	build_and_execute(|| {
+		let print = Fingerprint::SimHash(TEXT);
+		own_committed(ALICE, file(1), commitment(print, 1, [5; 32]));
+		System::set_block_number(5);
+		// Bob even commits to the copied fingerprint for his own file.
+		own_committed(BOB, file(2), commitment(print, 2, [9; 32]));
+		assert_ok!(register_salted(BOB, 2, print, [9; 32]));
+		assert_ok!(register_salted(ALICE, 1, print, [5; 32]));
+		assert!(Disputes::<Test>::iter().next().is_none(), "no dispute: the earlier upload wins");
 		assert_eq!(Certificates::<Test>::get(file(1)).unwrap().owner, ALICE);
+		assert!(!Certificates::<Test>::contains_key(file(2)));
+		// Bob registering again is the later claim: a dispute for the dispute origin.
+		assert_ok!(register_salted(BOB, 2, print, [9; 32]));
+		assert!(FileDisputes::<Test>::contains_key(file(2)));
+		assert!(!Certificates::<Test>::contains_key(file(2)));
 	});
 }

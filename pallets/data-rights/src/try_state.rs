@@ -16,6 +16,7 @@ impl<T: Config> Pallet<T> {
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
 		let mut indexed = 0usize;
 		for (file, cert) in Certificates::<T>::iter() {
+			ensure!(cert.priority <= cert.registered_at, "a certificate's claim postdates it");
 			match Indexed::of(&cert.fingerprint) {
 				Indexed::Bands { hash, keys } => {
 					for key in keys {

@@ -60,6 +60,10 @@ pub struct Certificate<T: Config> {
 	pub fingerprint: Fingerprint,
 	/// Block of registration (or of the verdict that issued it).
 	pub registered_at: BlockNumberFor<T>,
+	/// Since when the holder's claim to the content counts: the block of the upload (or
+	/// accepted join) whose fingerprint commitment the registration opened, else the
+	/// registration's block. The earlier claim wins a conflict.
+	pub priority: BlockNumberFor<T>,
 	/// Unix time of registration in milliseconds.
 	pub timestamp_ms: u64,
 	/// The file's data key wrapped to the holder's encryption key, from which the holder's
@@ -189,6 +193,8 @@ pub struct Dispute<T: Config> {
 	pub distance: u32,
 	/// Block the dispute was opened at.
 	pub opened_at: BlockNumberFor<T>,
+	/// The claimant's priority (see [`Certificate::priority`]).
+	pub priority: BlockNumberFor<T>,
 }
 
 /// What an evidence record attests.

@@ -96,20 +96,97 @@ fn label<T: Config>() -> NameOf<T> {
 	BoundedVec::truncate_from(vec![b'n'; T::MaxNameLen::get() as usize])
 }
 
+/// The largest owner's entry: longest names and a commitment.
+fn owned_entry<T: Config>() -> OwnedFile<T> {
+	OwnedFile {
+		name: label::<T>(),
+		bucket: label::<T>(),
+		since: frame_system::Pallet::<T>::block_number(),
+		commitment: Some([7; 32]),
+	}
+}
+
+/// An active file with deep proofs (one full-segment fragment per segment: `k = 1`, 32 columns,
+/// 64 segments) of all-zero data, whose trees are computed without the bytes; its column
+/// `restoring` (if any) lost and being restored, every other column held.
+struct DeepFile<T: Config> {
+	id: FileId,
+	layout: FileLayout,
+	holders: Vec<T::AccountId>,
+	fragment: uniform::UniformTree,
+	tree: uniform::UniformTree,
+}
+
+impl<T: Config> DeepFile<T> {
+	fn new(restoring: Option<Column>) -> Self {
+		let profile = ErasureProfile::new(1, 31);
+		let size = T::SegmentSize::get().saturating_mul(64);
+		let layout = FileLayout::new(size, T::SegmentSize::get(), profile).expect("layout");
+		let holders = miners::<T>(profile.total());
+		let fragment = uniform::zero_fragment(layout.fragment_len(0));
+		let (id, tree) = uniform::uniform_file(
+			uniform::zero_fragment_hash(layout.fragment_len(0)),
+			layout.fragment_count() as u32,
+		);
+		let uploader = owner::<T>(0);
+		let now = frame_system::Pallet::<T>::block_number();
+		let mut columns = Vec::new();
+		for (i, m) in holders.iter().enumerate() {
+			let column = i as Column;
+			let state = if Some(column) == restoring {
+				ColumnState::Restoring
+			} else {
+				let entry = HoldingEntry { file_id: id, column, size, profile };
+				FileBank::<T>::push_holding(m, entry).expect("room");
+				T::Miners::lock_space(m, layout.column_bytes()).expect("room");
+				T::Miners::commit_space(m, layout.column_bytes());
+				ColumnState::Stored
+			};
+			columns.push(ColumnInfo { miner: m.clone(), state });
+		}
+		Files::<T>::insert(
+			id,
+			FileInfo {
+				size,
+				segments: layout.segment_count(),
+				profile,
+				column_bytes: layout.column_bytes(),
+				uploader: uploader.clone(),
+				state: FileState::Active,
+				declared_at: now,
+				deadline: now,
+				columns: BoundedVec::truncate_from(columns),
+				owners: BoundedVec::truncate_from(vec![uploader.clone()]),
+			},
+		);
+		FileBank::<T>::charge_lease(&uploader, layout.stored_bytes()).expect("lease room");
+		OwnedFiles::<T>::insert(&uploader, id, owned_entry::<T>());
+		Self { id, layout, holders, fragment, tree }
+	}
+
+	/// The proof of `samples` (all-zero leaves).
+	fn prove(
+		&self,
+		samples: &[cess_primitives::possession::Sample],
+	) -> BoundedVec<u8, T::MaxRestoralProofLen> {
+		let proof = prove(samples, |s| {
+			Ok::<_, ()>(SamplePath {
+				leaf: [0; cess_primitives::types::LEAF_BYTES],
+				fragment_path: self.fragment.path(u64::from(s.leaf)).ok_or(())?,
+				file_path: self.tree.path(s.fragment_index()).ok_or(())?,
+			})
+		})
+		.expect("zero fragments prove");
+		BoundedVec::try_from(proof).expect("proof within MaxRestoralProofLen")
+	}
+}
+
 /// Declares a wide file for the helper's signer and returns it with its uploader.
 /// `who` declares the widest file under `id` (not placed yet).
 fn declare_wide<T: Config>(who: &T::AccountId, id: FileId) {
 	let (size, segments) = wide_file_size::<T>();
-	FileBank::<T>::do_upload_declaration(
-		who.clone(),
-		id,
-		size,
-		segments,
-		WIDE,
-		label::<T>(),
-		label::<T>(),
-	)
-	.expect("declared");
+	let layout = FileBank::<T>::check_declaration(size, segments, WIDE).expect("valid");
+	FileBank::<T>::declare_upload(who.clone(), id, layout, owned_entry::<T>()).expect("declared");
 }
 
 fn declared<T: Config>(i: u32) -> (FileId, T::AccountId) {
@@ -188,7 +265,16 @@ mod benchmarks {
 		let who = owner::<T>(0);
 		let (size, segments) = wide_file_size::<T>();
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who), file_id(1), size, segments, WIDE, label::<T>(), label::<T>());
+		_(
+			RawOrigin::Signed(who),
+			file_id(1),
+			size,
+			segments,
+			WIDE,
+			label::<T>(),
+			label::<T>(),
+			Some([7; 32]),
+		);
 		assert_eq!(Files::<T>::get(file_id(1)).map(|f| f.state), Some(FileState::Placing));
 	}
 
@@ -322,59 +408,10 @@ mod benchmarks {
 	fn complete_restoral() {
 		let restorer: T::AccountId = account("restorer", 0, SEED);
 		T::BenchmarkHelper::add_miner(&restorer, 1 << 42);
-		let profile = ErasureProfile::new(1, 31);
-		let size = T::SegmentSize::get().saturating_mul(64);
-		let layout = FileLayout::new(size, T::SegmentSize::get(), profile).expect("layout");
-		let holders = miners::<T>(profile.total());
-		let fragment = uniform::zero_fragment(layout.fragment_len(0));
-		let (file_id, file_tree) = uniform::uniform_file(
-			uniform::zero_fragment_hash(layout.fragment_len(0)),
-			layout.fragment_count() as u32,
-		);
 		let column: Column = 3;
-		let uploader = owner::<T>(0);
+		let file = DeepFile::<T>::new(Some(column));
+		let (file_id, layout, holders) = (file.id, file.layout, &file.holders);
 		let now = frame_system::Pallet::<T>::block_number();
-		let columns = holders
-			.iter()
-			.enumerate()
-			.map(|(i, m)| ColumnInfo {
-				miner: m.clone(),
-				state: if i as Column == column {
-					ColumnState::Restoring
-				} else {
-					ColumnState::Stored
-				},
-			})
-			.collect::<Vec<_>>();
-		for (i, m) in holders.iter().enumerate() {
-			if i as Column != column {
-				let entry = HoldingEntry { file_id, column: i as Column, size, profile };
-				FileBank::<T>::push_holding(m, entry).expect("room");
-				T::Miners::lock_space(m, layout.column_bytes()).expect("room");
-				T::Miners::commit_space(m, layout.column_bytes());
-			}
-		}
-		Files::<T>::insert(
-			file_id,
-			FileInfo {
-				size,
-				segments: layout.segment_count(),
-				profile,
-				column_bytes: layout.column_bytes(),
-				uploader: uploader.clone(),
-				state: FileState::Active,
-				declared_at: now,
-				deadline: now,
-				columns: BoundedVec::truncate_from(columns),
-				owners: BoundedVec::truncate_from(vec![uploader.clone()]),
-			},
-		);
-		FileBank::<T>::charge_lease(&uploader, layout.stored_bytes()).expect("lease room");
-		OwnedFiles::<T>::insert(
-			&uploader,
-			file_id,
-			OwnedFile { name: label::<T>(), bucket: label::<T>() },
-		);
 		T::Miners::lock_space(&restorer, layout.column_bytes()).expect("room");
 		fund::<T>(&restorer);
 		let deposit = T::RestoralClaimDeposit::get();
@@ -399,18 +436,35 @@ mod benchmarks {
 		crate::OutstandingBytes::<T>::insert(&holders[column as usize], layout.column_bytes());
 		roll::<T>(1);
 		let samples = FileBank::<T>::restoral_challenge(file_id, column).expect("challenge");
-		let proof = prove(&samples, |s| {
-			Ok::<_, ()>(SamplePath {
-				leaf: [0; cess_primitives::types::LEAF_BYTES],
-				fragment_path: fragment.path(u64::from(s.leaf)).ok_or(())?,
-				file_path: file_tree.path(s.fragment_index()).ok_or(())?,
-			})
-		})
-		.expect("zero fragments prove");
-		let proof = BoundedVec::try_from(proof).expect("proof within MaxRestoralProofLen");
+		let proof = file.prove(&samples);
 		#[extrinsic_call]
 		_(RawOrigin::Signed(restorer.clone()), file_id, column, proof);
 		assert!(!RestoralOrders::<T>::contains_key((file_id, column)));
+	}
+
+	// A deep proof over the whole file; the joiner's lease is billed.
+	#[benchmark]
+	fn prove_join() {
+		setup_market::<T>();
+		let file = DeepFile::<T>::new(None);
+		let joiner = owner::<T>(1);
+		let stored = Files::<T>::get(file.id).expect("file");
+		let entry = owned_entry::<T>();
+		FileBank::<T>::request_join(
+			joiner.clone(),
+			file.id,
+			stored.clone(),
+			stored.size,
+			stored.profile,
+			entry,
+		)
+		.expect("requested");
+		roll::<T>(1);
+		let samples = FileBank::<T>::join_challenge(file.id, &joiner).expect("challenge");
+		let proof = file.prove(&samples);
+		#[extrinsic_call]
+		_(RawOrigin::Signed(joiner.clone()), file.id, proof);
+		assert!(OwnedFiles::<T>::contains_key(&joiner, file.id));
 	}
 
 	#[benchmark]

@@ -282,18 +282,33 @@ impl<T: Config> cess_primitives::traits::FileOwnership<T::AccountId> for Pallet<
 		crate::OwnedFiles::<T>::contains_key(who, file)
 	}
 
-	fn is_uploader(file: &FileId, who: &T::AccountId) -> bool {
-		Self::is_owner(file, who)
-			&& crate::Files::<T>::get(file).is_some_and(|f| &f.uploader == who)
+	fn content_claim(
+		file: &FileId,
+		who: &T::AccountId,
+	) -> Option<cess_primitives::traits::ContentClaim> {
+		use polkadot_sdk::sp_runtime::SaturatedConversion;
+		crate::OwnedFiles::<T>::get(who, file).map(|entry| cess_primitives::traits::ContentClaim {
+			since: entry.since.saturated_into(),
+			commitment: entry.commitment,
+		})
 	}
 }
 
 #[cfg(feature = "runtime-benchmarks")]
 impl<T: Config> Pallet<T> {
 	/// Makes `who` the uploader and owner of `file` (an unnamed entry of an active file with no
-	/// columns), for other pallets' benchmarks.
-	pub fn benchmark_own_file(who: &T::AccountId, file: FileId) {
-		let entry = crate::OwnedFile::<T> { name: Default::default(), bucket: Default::default() };
+	/// columns, declared now with `commitment`), for other pallets' benchmarks.
+	pub fn benchmark_own_file(
+		who: &T::AccountId,
+		file: FileId,
+		commitment: Option<cess_primitives::types::Hash256>,
+	) {
+		let entry = crate::OwnedFile::<T> {
+			name: Default::default(),
+			bucket: Default::default(),
+			since: frame_system::Pallet::<T>::block_number(),
+			commitment,
+		};
 		crate::OwnedFiles::<T>::insert(who, file, entry);
 		let info = crate::FileInfo::<T> {
 			size: 1,

@@ -50,6 +50,7 @@ pub use weights::WeightInfo;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
 mod holdings;
+mod join;
 mod lease;
 #[cfg(test)]
 mod mock;
@@ -96,7 +97,7 @@ pub mod pallet {
 	use super::*;
 	use cess_primitives::{
 		traits::{AuditClock, MinerPenalties, MinerRegistry},
-		types::{Column, ErasureProfile, FileId},
+		types::{Column, ErasureProfile, FileId, Hash256},
 	};
 	use polkadot_sdk::{
 		frame_support::{
@@ -126,6 +127,10 @@ pub mod pallet {
 		/// reaches them).
 		#[codec(index = 1)]
 		UploadDeposit,
+		/// The deposit of a request to join an existing file, held until it is answered or
+		/// withdrawn.
+		#[codec(index = 2)]
+		JoinRequest,
 	}
 
 	/// Configuration of the pallet.
@@ -213,9 +218,13 @@ pub mod pallet {
 		/// order again.
 		#[pallet::constant]
 		type RestoralBarPeriod: Get<BlockNumberFor<Self>>;
-		/// Leaves of the rebuilt column sampled to complete a restoral (`c_r`).
+		/// Leaves sampled by a one-off content challenge: of the rebuilt column to complete a
+		/// restoral, of the whole file to join it (`c_r`).
 		#[pallet::constant]
 		type RestoralSamples: Get<u32>;
+		/// Blocks after a join request during which the requester may answer its challenge.
+		#[pallet::constant]
+		type JoinWindow: Get<BlockNumberFor<Self>>;
 		/// Largest restoral proof, in bytes.
 		#[pallet::constant]
 		type MaxRestoralProofLen: Get<u32>;
@@ -274,6 +283,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type OwnedFiles<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, T::AccountId, Identity, FileId, OwnedFile<T>>;
+
+	/// Requests to join existing files, waiting for their proofs of the content.
+	#[pallet::storage]
+	pub type JoinRequests<T: Config> =
+		StorageDoubleMap<_, Identity, FileId, Twox64Concat, T::AccountId, JoinRequest<T>>;
 
 	/// Open ownership offers: `(file, owner) → the account that may accept`.
 	#[pallet::storage]
@@ -440,7 +454,24 @@ pub mod pallet {
 			deadline: BlockNumberFor<T>,
 		},
 
-		/// An existing file gained an owner (deduplicated upload or ownership transfer).
+		/// Someone declared the id of an existing file: it becomes an owner when it proves the
+		/// content (`prove_join`, after this block and by `deadline`).
+		JoinRequested {
+			/// The file.
+			file_id: FileId,
+			/// The requester.
+			who: T::AccountId,
+			/// Last block to answer.
+			deadline: BlockNumberFor<T>,
+		},
+		/// A join request was withdrawn (`delete_file`) and its deposit released.
+		JoinWithdrawn {
+			/// The file.
+			file_id: FileId,
+			/// The requester.
+			who: T::AccountId,
+		},
+		/// An existing file gained an owner (a deduplicated upload that proved the content).
 		OwnerAdded {
 			/// The file.
 			file_id: FileId,
@@ -598,6 +629,19 @@ pub mod pallet {
 		FileMismatch,
 		/// No file with this id.
 		UnknownFile,
+		/// The caller already asked to join this file and may still answer: answer with
+		/// `prove_join`, or withdraw with `delete_file`.
+		JoinPending,
+		/// The caller has no request to join this file: declare the file first.
+		NoJoinRequest,
+		/// The join request's window ran out: declare the file again for a new challenge.
+		JoinExpired,
+		/// The join proof does not verify against the file id: the caller's fragments are not
+		/// the file's.
+		BadJoinProof,
+		/// The caller cannot put the join deposit (`UploadDeposit`) on hold: top up its free
+		/// balance.
+		InsufficientJoinDeposit,
 		/// The caller already owns this file.
 		AlreadyOwner,
 		/// The caller does not own this file.
@@ -652,7 +696,8 @@ pub mod pallet {
 		/// No spare miner of this upload is left that takes data: wait for the transfer deadline,
 		/// when the chain reassigns the column.
 		NoSpareMiner,
-		/// The sampled leaves are drawn from the claim block's hash: complete in a later block.
+		/// The sampled leaves are drawn from the claim's (or join request's) block hash: answer in
+		/// a later block.
 		TooEarly,
 		/// The restoral proof does not verify against the file id.
 		BadRestoralProof,
@@ -687,6 +732,10 @@ pub mod pallet {
 			assert!(
 				T::RestoralClaimPeriod::get() < T::BlockHashCount::get(),
 				"the claim block's hash must still be known when the claim ends"
+			);
+			assert!(
+				T::JoinWindow::get() < T::BlockHashCount::get(),
+				"the join request block's hash must still be known when the window ends"
 			);
 			assert!(T::SpareMiners::get() <= MAX_SPARE_MINERS, "SpareMiners ≤ MAX_SPARE_MINERS");
 			assert!(
@@ -780,10 +829,21 @@ pub mod pallet {
 		/// nobody proves it was given; some columns delivered, the missing ones move to other
 		/// miners).
 		///
+		/// Declaring the id of an existing active file (same size and profile) asks to join it
+		/// as an owner: knowing the id is not knowing the content, so the caller holds
+		/// `UploadDeposit` and must answer a challenge on the file's leaves, drawn from this
+		/// block's hash, with `prove_join` within `JoinWindow` blocks.
+		///
+		/// `commitment`, if given, is
+		/// [`cess_primitives::fingerprint::fingerprint_commitment`] of the content's fingerprint:
+		/// a data-rights registration that opens it counts from this declaration (or, for a
+		/// join, from the accepted proof), so nobody can beat it with a fingerprint copied from
+		/// the pending registration.
+		///
 		/// ## Events
 		///
 		/// [`Event::UploadDeclared`] (then [`Event::UploadPlaced`], or [`Event::UploadFailed`]
-		/// when too few miners have room, in the next block), or [`Event::OwnerAdded`] for an
+		/// when too few miners have room, in the next block), or [`Event::JoinRequested`] for an
 		/// existing file.
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::upload_declaration()
@@ -796,9 +856,44 @@ pub mod pallet {
 			profile: ErasureProfile,
 			name: NameOf<T>,
 			bucket: NameOf<T>,
+			commitment: Option<Hash256>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			Self::do_upload_declaration(who, file_id, size, segments, profile, name, bucket)
+			let layout = Self::check_declaration(size, segments, profile)?;
+			let now = polkadot_sdk::frame_system::Pallet::<T>::block_number();
+			let entry = OwnedFile { name, bucket, since: now, commitment };
+			match Files::<T>::get(file_id) {
+				Some(file) => Self::request_join(who, file_id, file, size, profile, entry),
+				None => Self::declare_upload(who, file_id, layout, entry),
+			}
+		}
+
+		/// Answer the challenge of the caller's request to join a file: become its owner.
+		///
+		/// ## Dispatch Origin
+		///
+		/// Signed by the account that declared the existing file's id (see
+		/// `upload_declaration`), in a later block and within `JoinWindow` blocks.
+		///
+		/// ## Details
+		///
+		/// `proof` is a PoDR² proof of the leaves [`Pallet::join_challenge`] names (drawn from
+		/// the request block's hash over every fragment of the file), as the client builds it
+		/// from its own encoding of the content. The file's stored bytes are billed to the
+		/// caller's lease and the request's deposit is released.
+		///
+		/// ## Events
+		///
+		/// [`Event::OwnerAdded`].
+		#[pallet::call_index(14)]
+		#[pallet::weight(T::WeightInfo::prove_join())]
+		pub fn prove_join(
+			origin: OriginFor<T>,
+			file_id: FileId,
+			proof: BoundedVec<u8, T::MaxRestoralProofLen>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			Self::do_prove_join(who, file_id, &proof)
 		}
 
 		/// Report that the caller holds its assigned column, with the uploader's acceptance.
@@ -828,15 +923,17 @@ pub mod pallet {
 			Self::do_transfer_report(who, file_id, column, acceptance)
 		}
 
-		/// Give up the caller's ownership of a file; the last owner removes it.
+		/// Give up the caller's ownership of a file; the last owner removes it. A caller that
+		/// only asked to join the file withdraws its request instead.
 		///
 		/// ## Dispatch Origin
 		///
-		/// Signed by an owner.
+		/// Signed by an owner, or by an account with a join request for the file.
 		///
 		/// ## Events
 		///
-		/// [`Event::OwnerRemoved`], and [`Event::FileRemoved`] if it was the last owner.
+		/// [`Event::OwnerRemoved`], and [`Event::FileRemoved`] if it was the last owner; or
+		/// [`Event::JoinWithdrawn`].
 		#[pallet::call_index(5)]
 		#[pallet::weight(T::WeightInfo::delete_file())]
 		pub fn delete_file(origin: OriginFor<T>, file_id: FileId) -> DispatchResult {

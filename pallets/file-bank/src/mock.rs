@@ -72,6 +72,8 @@ pub const GRACE: u64 = 5;
 pub const DEADLINE: u64 = 10;
 /// Claim period.
 pub const CLAIM: u64 = 20;
+/// Blocks a join request may be answered in.
+pub const JOIN_WINDOW: u64 = 10;
 /// Restoral claim deposit.
 pub const CLAIM_DEPOSIT: u64 = 1_000;
 /// Held from each declarer until its upload is active.
@@ -273,6 +275,7 @@ impl pallet_file_bank::Config for Test {
 	type SpareMiners = ConstU32<2>;
 	type RestoralBarPeriod = ConstU64<BAR>;
 	type RestoralSamples = ConstU32<4>;
+	type JoinWindow = ConstU64<JOIN_WINDOW>;
 	type MaxRestoralProofLen = ConstU32<65536>;
 	type Rounds = MockRounds;
 	type MaxExpiriesPerBlock = ConstU32<4>;

@@ -85,6 +85,8 @@ sp_api::decl_runtime_apis! {
 		) -> Vec<OrderSummary<AccountId, BlockNumber>>;
 		/// The leaves a claimant must prove to complete its claim.
 		fn restoral_challenge(file_id: FileId, column: Column) -> Option<Vec<Sample>>;
+		/// The leaves `who` must prove to join `file_id` (after its request's block).
+		fn join_challenge(file_id: FileId, who: AccountId) -> Option<Vec<Sample>>;
 	}
 }
 

@@ -2,15 +2,18 @@
 
 use crate::{
 	BalanceOf, ColumnState, Config, FileState, Files, HoldReason, HoldingClasses, HoldingPosition,
-	HoldingSince, Holdings, Leases, OutstandingBytes, OutstandingRestorals, OwnedFiles,
-	OwnershipOffers, Pallet, ReleaseChanges, ReleaseRate, RestoralOrders, SpareMiners,
+	HoldingSince, Holdings, JoinRequests, Leases, OutstandingBytes, OutstandingRestorals,
+	OwnedFiles, OwnershipOffers, Pallet, ReleaseChanges, ReleaseRate, RestoralOrders, SpareMiners,
 	TransferDeadlines, Unplaced, Unreleased, UploadDeposits,
 };
 use alloc::collections::BTreeMap;
 use polkadot_sdk::{
 	frame_support::{
 		ensure,
-		traits::fungible::{Inspect, InspectHold},
+		traits::{
+			fungible::{Inspect, InspectHold},
+			Get,
+		},
 	},
 	sp_runtime::{
 		traits::{Saturating, Zero},
@@ -76,9 +79,10 @@ impl<T: Config> Pallet<T> {
 				}
 			}
 		}
-		for (owner, file_id, _) in OwnedFiles::<T>::iter() {
+		for (owner, file_id, entry) in OwnedFiles::<T>::iter() {
 			let file = Files::<T>::get(file_id).ok_or("entry for a missing file")?;
 			ensure!(file.owners.contains(&owner), "entry of a non-owner");
+			ensure!(entry.since >= file.declared_at, "an owner's content claim predates the file");
 		}
 		for (owner, lease) in Leases::<T>::iter() {
 			let (used, files) = lease_use.remove(&owner).unwrap_or_default();
@@ -164,6 +168,17 @@ impl<T: Config> Pallet<T> {
 			&upload_deposits,
 			"upload deposits ≠ the hold",
 		)?;
+		// Every join request's deposit is held, and its window is the configured one.
+		let mut join_deposits: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
+		for (_, who, request) in JoinRequests::<T>::iter() {
+			ensure!(
+				request.deadline == request.requested_at.saturating_add(T::JoinWindow::get()),
+				"a join request's window is not JoinWindow"
+			);
+			let held = join_deposits.entry(who).or_default();
+			*held = held.saturating_add(request.deposit);
+		}
+		Self::ensure_holds(HoldReason::JoinRequest, &join_deposits, "join deposits ≠ the hold")?;
 		for (file_id, file) in Files::<T>::iter() {
 			if file.state != FileState::Active {
 				ensure!(UploadDeposits::<T>::contains_key(file_id), "upload without its deposit");

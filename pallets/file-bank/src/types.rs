@@ -1,7 +1,7 @@
 //! Stored records of the file market.
 
 use crate::Config;
-use cess_primitives::types::{ErasureProfile, MAX_FRAGMENTS_PER_SEGMENT};
+use cess_primitives::types::{ErasureProfile, Hash256, MAX_FRAGMENTS_PER_SEGMENT};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::{
 	frame_support::{
@@ -172,6 +172,31 @@ pub struct OwnedFile<T: Config> {
 	pub name: NameOf<T>,
 	/// The owner's bucket (a label grouping files).
 	pub bucket: NameOf<T>,
+	/// Since when the owner is known to have had the content: the declaration's block for the
+	/// uploader, the block its join proof was accepted for an owner that joined (kept through
+	/// an ownership transfer). The earliest wins a data-rights dispute.
+	pub since: BlockNumberFor<T>,
+	/// The owner's commitment to the file's content fingerprint, made with the declaration
+	/// ([`cess_primitives::fingerprint::fingerprint_commitment`]): a registration that opens it
+	/// takes `since` as its priority.
+	pub commitment: Option<Hash256>,
+}
+
+/// A request to become an owner of an existing file, answered with a proof of its content.
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct JoinRequest<T: Config> {
+	/// The block the request was made in: its hash draws the challenged leaves.
+	pub requested_at: BlockNumberFor<T>,
+	/// Last block to answer.
+	pub deadline: BlockNumberFor<T>,
+	/// The deposit held until the request is answered or withdrawn.
+	pub deposit: BalanceOf<T>,
+	/// The requester's name, bucket and fingerprint commitment for the file.
+	pub entry: OwnedFile<T>,
 }
 
 /// Why a restoral order was opened.

@@ -3,9 +3,8 @@
 
 use crate::{
 	lease::SCHEDULE_SPREAD, AllowedProfiles, BalanceOf, ColumnInfo, ColumnState, Config,
-	DeadlineCursor, Error, Event, FileInfo, FileState, Files, HoldReason, NameOf, OwnedFile,
-	OwnedFiles, OwnershipOffers, Pallet, SpareMiners, TransferDeadlines, Unplaced, UploadDeposits,
-	WeightInfo,
+	DeadlineCursor, Error, Event, FileInfo, FileState, Files, HoldReason, OwnedFile, OwnedFiles,
+	OwnershipOffers, Pallet, SpareMiners, TransferDeadlines, Unplaced, UploadDeposits, WeightInfo,
 };
 use alloc::vec::Vec;
 use cess_primitives::{
@@ -31,25 +30,28 @@ use polkadot_sdk::{
 pub(crate) const MAX_DEADLINE_BUCKETS: u32 = 16;
 
 impl<T: Config> Pallet<T> {
-	#[allow(clippy::too_many_arguments)]
-	pub(crate) fn do_upload_declaration(
-		who: T::AccountId,
-		file_id: FileId,
+	/// The layout of a declared file, if its size, segment count and profile are acceptable.
+	pub(crate) fn check_declaration(
 		size: u64,
 		segments: u32,
 		profile: ErasureProfile,
-		name: NameOf<T>,
-		bucket: NameOf<T>,
-	) -> DispatchResult {
+	) -> Result<FileLayout, DispatchError> {
 		ensure!(size > 0 && size <= T::MaxFileSize::get(), Error::<T>::BadFileSize);
 		ensure!(AllowedProfiles::<T>::get().contains(&profile), Error::<T>::ProfileNotAllowed);
 		let layout = FileLayout::new(size, T::SegmentSize::get(), profile)
 			.map_err(|_| Error::<T>::BadFileSize)?;
 		ensure!(layout.segment_count() == segments, Error::<T>::SegmentCountMismatch);
-		if let Some(file) = Files::<T>::get(file_id) {
-			ensure!(file.size == size && file.profile == profile, Error::<T>::FileMismatch);
-			return Self::add_owner(file, file_id, who, OwnedFile { name, bucket });
-		}
+		Ok(layout)
+	}
+
+	/// Declares a new upload of `file_id` (no file has this id).
+	pub(crate) fn declare_upload(
+		who: T::AccountId,
+		file_id: FileId,
+		layout: FileLayout,
+		entry: OwnedFile<T>,
+	) -> DispatchResult {
+		let (size, segments, profile) = (layout.size, layout.segment_count(), layout.profile);
 		Self::charge_lease(&who, layout.stored_bytes())?;
 		Unplaced::<T>::try_mutate(|queue| queue.try_push(file_id))
 			.map_err(|_| Error::<T>::ScheduleFull)?;
@@ -73,7 +75,7 @@ impl<T: Config> Pallet<T> {
 				owners,
 			},
 		);
-		OwnedFiles::<T>::insert(&who, file_id, OwnedFile { name, bucket });
+		OwnedFiles::<T>::insert(&who, file_id, entry);
 		Self::deposit_event(Event::UploadDeclared { file_id, owner: who });
 		Ok(())
 	}
@@ -181,22 +183,6 @@ impl<T: Config> Pallet<T> {
 			SpareMiners::<T>::insert(file_id, spares);
 		}
 		Self::deposit_event(Event::ColumnReassigned { file_id, column, from, to, deadline });
-		Ok(())
-	}
-
-	/// Adds `who` as an owner of an existing file, billing its lease.
-	fn add_owner(
-		mut file: FileInfo<T>,
-		file_id: FileId,
-		who: T::AccountId,
-		entry: OwnedFile<T>,
-	) -> DispatchResult {
-		ensure!(!file.owners.contains(&who), Error::<T>::AlreadyOwner);
-		file.owners.try_push(who.clone()).map_err(|_| Error::<T>::TooManyOwners)?;
-		Self::charge_lease(&who, file.stored_bytes())?;
-		Files::<T>::insert(file_id, file);
-		OwnedFiles::<T>::insert(&who, file_id, entry);
-		Self::deposit_event(Event::OwnerAdded { file_id, owner: who });
 		Ok(())
 	}
 
@@ -459,6 +445,9 @@ impl<T: Config> Pallet<T> {
 	}
 
 	pub(crate) fn do_delete_file(who: T::AccountId, file_id: FileId) -> DispatchResult {
+		if Self::withdraw_join(&who, file_id) {
+			return Ok(());
+		}
 		ensure!(Files::<T>::contains_key(file_id), Error::<T>::UnknownFile);
 		ensure!(OwnedFiles::<T>::contains_key(&who, file_id), Error::<T>::NotOwner);
 		Self::remove_owner(&who, &file_id);

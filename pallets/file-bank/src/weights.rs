@@ -54,6 +54,7 @@ pub trait WeightInfo {
 	fn report_loss() -> Weight;
 	fn claim_restoral() -> Weight;
 	fn complete_restoral() -> Weight;
+	fn prove_join() -> Weight;
 	fn set_unit_price() -> Weight;
 	fn set_allowed_profiles() -> Weight;
 	fn deadlines_base() -> Weight;
@@ -408,6 +409,11 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
+	fn prove_join() -> Weight {
+		Weight::from_parts(580_392_000, 5674)
+			.saturating_add(T::DbWeight::get().reads(13_u64))
+			.saturating_add(T::DbWeight::get().writes(13_u64))
+	}
 	/// Storage: `FileBank::UnitPrice` (r:0 w:1)
 	/// Proof: `FileBank::UnitPrice` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	fn set_unit_price() -> Weight {
@@ -673,6 +679,11 @@ impl WeightInfo for () {
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn complete_restoral() -> Weight {
+		Weight::from_parts(580_392_000, 5674)
+			.saturating_add(RocksDbWeight::get().reads(13_u64))
+			.saturating_add(RocksDbWeight::get().writes(13_u64))
+	}
+	fn prove_join() -> Weight {
 		Weight::from_parts(580_392_000, 5674)
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(13_u64))

@@ -139,6 +139,9 @@ impl pallet_file_bank::Config for Runtime {
 	type SpareMiners = ConstU32<4>;
 	type RestoralBarPeriod = RestoralBarPeriod;
 	type RestoralSamples = ConstU32<16>;
+	// Time for a deduplicated upload to answer its content challenge (it has the fragments
+	// at hand: one block to learn the challenge, one to answer).
+	type JoinWindow = ConstU32<{ 10 * crate::MINUTES }>;
 	type MaxRestoralProofLen = ConstU32<{ 64 * 1024 }>;
 	type Rounds = crate::Audit;
 	type MaxExpiriesPerBlock = ConstU32<64>;

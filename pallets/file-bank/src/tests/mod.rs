@@ -9,7 +9,7 @@ use crate::{mock::*, NameOf};
 use cess_primitives::{
 	layout::FileLayout,
 	merkle::{fragment_hash, FileTree},
-	possession::{prove, SamplePath},
+	possession::{prove, Sample, SamplePath},
 	traits::acceptance_message,
 	types::{Column, ErasureProfile, FileId},
 };
@@ -60,15 +60,26 @@ impl TestFile {
 		self.layout.segment_count()
 	}
 
-	/// The proof of the chain's restoral challenge of `column`, from the whole fragments.
-	pub fn restoral_proof(&self, column: Column) -> Vec<u8> {
-		let samples = FileBank::restoral_challenge(self.id, column).expect("challenge available");
-		assert_eq!(samples.len(), 4);
-		prove(&samples, |s| {
+	/// The proof of `who`'s join challenge, from the whole fragments.
+	pub fn join_proof(&self, who: u64) -> Vec<u8> {
+		let samples = FileBank::join_challenge(self.id, &who).expect("challenge available");
+		self.prove(&samples)
+	}
+
+	/// The proof of `samples` from the whole fragments.
+	pub fn prove(&self, samples: &[Sample]) -> Vec<u8> {
+		prove(samples, |s| {
 			let fragment = &self.fragments[s.segment as usize][usize::from(s.column)];
 			SamplePath::from_fragment(s, fragment, &self.tree).ok_or("no such fragment")
 		})
 		.expect("whole fragments prove")
+	}
+
+	/// The proof of the chain's restoral challenge of `column`, from the whole fragments.
+	pub fn restoral_proof(&self, column: Column) -> Vec<u8> {
+		let samples = FileBank::restoral_challenge(self.id, column).expect("challenge available");
+		assert_eq!(samples.len(), 4);
+		self.prove(&samples)
 	}
 }
 
@@ -104,7 +115,19 @@ pub fn declare_only(who: u64, file: &TestFile) -> DispatchResult {
 		file.profile(),
 		label("photo.jpg"),
 		label("album"),
+		None,
 	)
+}
+
+/// Asks to join the existing `file` for `who`, and answers the challenge in the next block.
+pub fn join(who: u64, file: &TestFile) -> DispatchResult {
+	declare_only(who, file)?;
+	roll_to(System::block_number() + 1);
+	prove_join(who, file, file.join_proof(who))
+}
+
+pub fn prove_join(who: u64, file: &TestFile, proof: Vec<u8>) -> DispatchResult {
+	FileBank::prove_join(RuntimeOrigin::signed(who), file.id, BoundedVec::truncate_from(proof))
 }
 
 /// The miners of `file_id`'s columns.
@@ -131,6 +154,12 @@ pub fn report(owner: u64, file_id: FileId, column: Column) -> DispatchResult {
 pub fn upload_deposit_held(who: u64) -> u64 {
 	use polkadot_sdk::frame_support::traits::fungible::InspectHold;
 	Balances::balance_on_hold(&crate::HoldReason::UploadDeposit.into(), &who)
+}
+
+/// What the join deposits of `who` hold.
+pub fn join_deposit_held(who: u64) -> u64 {
+	use polkadot_sdk::frame_support::traits::fungible::InspectHold;
+	Balances::balance_on_hold(&crate::HoldReason::JoinRequest.into(), &who)
 }
 
 /// Declares and fully reports `file` for `owner`.

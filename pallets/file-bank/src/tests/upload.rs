@@ -2,7 +2,8 @@
 
 use super::*;
 use crate::{
-	ColumnState, Error, Event, FileState, Files, Leases, OwnedFiles, SpareMiners, TransferDeadlines,
+	ColumnState, Error, Event, FileState, Files, JoinRequests, Leases, OwnedFiles, SpareMiners,
+	TransferDeadlines,
 };
 use polkadot_sdk::{
 	frame_support::{assert_noop, assert_ok},
@@ -58,6 +59,7 @@ fn declaration_errors_change_nothing() {
 				profile,
 				label("a"),
 				label("b"),
+				None,
 			)
 		};
 		let p = ErasureProfile::new(2, 1);
@@ -94,6 +96,7 @@ fn declaration_errors_change_nothing() {
 			p,
 			label("a"),
 			label("b"),
+			None,
 		);
 		assert_noop!(big, Error::<Test>::InsufficientLeaseSpace);
 		assert_noop!(
@@ -104,7 +107,8 @@ fn declaration_errors_change_nothing() {
 				f.segments(),
 				p,
 				label("a"),
-				label("b")
+				label("b"),
+				None
 			),
 			DispatchError::BadOrigin
 		);
@@ -314,9 +318,12 @@ fn deduplicated_upload_adds_an_owner_and_bills_it() {
 		let f = TestFile::new(40_000, 2, 1, 7);
 		store(1, &f);
 		let locked_before: Vec<_> = (100..103).map(|m| MockMiners::get(m).locked).collect();
-		assert_ok!(declare(2, &f));
+		assert_ok!(join(2, &f));
 		System::assert_last_event(Event::OwnerAdded { file_id: f.id, owner: 2 }.into());
 		assert_eq!(Leases::<Test>::get(2).unwrap().used, f.layout.stored_bytes());
+		assert_eq!(join_deposit_held(2), 0, "the join deposit is released");
+		let entry = OwnedFiles::<Test>::get(2, f.id).unwrap();
+		assert_eq!(entry.since, System::block_number(), "a joiner counts from its proof");
 		assert_eq!(
 			locked_before,
 			(100..103).map(|m| MockMiners::get(m).locked).collect::<Vec<_>>()
@@ -330,11 +337,61 @@ fn deduplicated_upload_adds_an_owner_and_bills_it() {
 			f.profile(),
 			label("a"),
 			label("b"),
+			None,
 		);
 		assert_noop!(mismatch, Error::<Test>::FileMismatch);
-		assert_ok!(declare(3, &f));
+		assert_ok!(join(3, &f));
 		assert_noop!(declare(4, &f), Error::<Test>::TooManyOwners);
 		assert_eq!(Files::<Test>::get(f.id).unwrap().owners.to_vec(), vec![1, 2, 3]);
+	});
+}
+
+/// Item 5 of the hardening issue: on e4b750e, declaring a stored file's id (read from the chain
+/// or a pending transaction) with its size and profile made the caller an owner at once.
+#[test]
+fn declaring_a_files_id_without_its_content_does_not_make_an_owner() {
+	build_and_execute(|| {
+		add_miners(100, 3, GIB);
+		buy(1, 1, 10);
+		buy(2, 1, 10);
+		let f = TestFile::new(40_000, 2, 1, 7);
+		store(1, &f);
+		let before = Balances::free_balance(2);
+		assert_ok!(declare_only(2, &f));
+		let deadline = System::block_number() + JOIN_WINDOW;
+		System::assert_last_event(Event::JoinRequested { file_id: f.id, who: 2, deadline }.into());
+		assert!(!OwnedFiles::<Test>::contains_key(2, f.id), "a request owns nothing");
+		assert_eq!(Files::<Test>::get(f.id).unwrap().owners.to_vec(), vec![1]);
+		assert_eq!(join_deposit_held(2), UPLOAD_DEPOSIT);
+		assert_eq!(Leases::<Test>::get(2).unwrap().used, 0, "nothing billed yet");
+		// The challenge comes from the request block's hash: unknown in the block itself.
+		assert_eq!(FileBank::join_challenge(f.id, &2), None);
+		assert_noop!(prove_join(2, &f, vec![0; 64]), Error::<Test>::TooEarly);
+		assert_noop!(declare_only(2, &f), Error::<Test>::JoinPending);
+		roll_to(System::block_number() + 1);
+		// Without the content: another file's leaves, or the right leaves of other samples.
+		let other = TestFile::new(40_000, 2, 1, 8);
+		let samples = FileBank::join_challenge(f.id, &2).unwrap();
+		let forged: Vec<_> = samples.iter().map(|s| Sample { file_id: other.id, ..*s }).collect();
+		assert_noop!(prove_join(2, &f, other.prove(&forged)), Error::<Test>::BadJoinProof);
+		let stale: Vec<_> = samples.iter().map(|s| Sample { leaf: 0, ..*s }).collect();
+		assert_noop!(prove_join(2, &f, f.prove(&stale)), Error::<Test>::BadJoinProof);
+		assert_noop!(prove_join(3, &f, f.join_proof(2)), Error::<Test>::NoJoinRequest);
+		// The window runs out: the proof is refused, a new declaration draws a new challenge.
+		roll_to(deadline + 1);
+		assert_noop!(prove_join(2, &f, f.join_proof(2)), Error::<Test>::JoinExpired);
+		assert_ok!(declare_only(2, &f));
+		assert_eq!(join_deposit_held(2), UPLOAD_DEPOSIT, "the deposit is held once");
+		// Withdrawn: the deposit comes back; only the fee was spent.
+		assert_ok!(FileBank::delete_file(RuntimeOrigin::signed(2), f.id));
+		System::assert_last_event(Event::JoinWithdrawn { file_id: f.id, who: 2 }.into());
+		assert_eq!(join_deposit_held(2), 0);
+		assert_eq!(Balances::free_balance(2), before);
+		assert!(JoinRequests::<Test>::iter().next().is_none());
+		// A file still being uploaded cannot be joined (its content is not on miners yet).
+		let g = TestFile::new(40_000, 2, 1, 9);
+		assert_ok!(declare(1, &g));
+		assert_noop!(declare_only(2, &g), Error::<Test>::FileNotActive);
 	});
 }
 
@@ -348,7 +405,7 @@ fn last_owner_deletion_removes_the_file_and_frees_miners() {
 		let g = TestFile::new(10_000, 2, 1, 8);
 		store(1, &f);
 		store(1, &g);
-		assert_ok!(declare(2, &f));
+		assert_ok!(join(2, &f));
 		assert_noop!(
 			FileBank::delete_file(RuntimeOrigin::signed(3), f.id),
 			Error::<Test>::NotOwner
@@ -428,7 +485,7 @@ fn ownership_transfer_moves_billing() {
 		assert_eq!(Leases::<Test>::get(2).unwrap().used, f.layout.stored_bytes());
 		assert_eq!(Files::<Test>::get(f.id).unwrap().owners.to_vec(), vec![2]);
 		assert!(OwnedFiles::<Test>::contains_key(2, f.id));
-		assert_ok!(declare(1, &f));
+		assert_ok!(join(1, &f));
 		assert_noop!(transfer(1, 2), Error::<Test>::AlreadyOwner);
 	});
 }
