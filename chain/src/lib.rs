@@ -23,6 +23,25 @@ pub mod api {}
 // Makes cargo rebuild this crate when the metadata changes (the macro reads the file unseen).
 const _: &[u8] = include_bytes!("../metadata/cess.scale");
 
+/// A challenged leaf as the metadata types it.
+pub type ChainSample = api::runtime_types::cess_primitives::possession::challenge::Sample;
+
+/// The primitives' form of the chain's samples (what a prover builds its proof of).
+pub fn samples(chain: &[ChainSample]) -> Vec<cess_primitives::possession::Sample> {
+	chain
+		.iter()
+		.map(|s| cess_primitives::possession::Sample {
+			file_id: s.file_id,
+			segment: s.segment,
+			column: s.column,
+			leaf: s.leaf,
+			segments: s.segments,
+			width: s.width,
+			fragment_len: s.fragment_len,
+		})
+		.collect()
+}
+
 /// Chain configuration: CESS uses Polkadot's account, address, signature and hashing types.
 pub type CessConfig = subxt::PolkadotConfig;
 /// A connected client.

@@ -131,6 +131,27 @@ pub fn fingerprint(bytes: &[u8]) -> Result<Fingerprint> {
 	Ok(Fingerprint::ContentHash(content_hash(bytes)))
 }
 
+/// Domain prefix of [`commitment_salt`].
+const SALT_DOMAIN: &[u8] = b"cess/fingerprint-salt/v1";
+
+/// Largest plaintext `cess upload` reads whole to commit to its fingerprint (a larger file is
+/// registered without a commitment: its certificate counts from the registration).
+pub const MAX_COMMITTED_BYTES: u64 = 256 << 20;
+
+/// The salt of a file's fingerprint commitment, derived from its bytes so the owner can open the
+/// commitment later from the same file (anyone able to compute it already has the content).
+pub fn commitment_salt(bytes: &[u8]) -> [u8; 32] {
+	blake2_256_parts(&[SALT_DOMAIN, bytes])
+}
+
+/// The fingerprint of `bytes` and the commitment to it for `file_id` that an upload declares
+/// (see [`cess_primitives::fingerprint::fingerprint_commitment`]).
+pub fn commitment(bytes: &[u8], file_id: &[u8; 32]) -> Result<(Fingerprint, [u8; 32])> {
+	let print = fingerprint(bytes)?;
+	let salt = commitment_salt(bytes);
+	Ok((print, cess_primitives::fingerprint::fingerprint_commitment(&print, file_id, &salt)))
+}
+
 /// The image format announced by the magic bytes, if it is one this module decodes.
 fn image_format(bytes: &[u8]) -> Option<ImageFormat> {
 	match image::guess_format(bytes) {

@@ -9,7 +9,7 @@
 mod common;
 
 use common::{
-	cluster::{cess, cess_as, cess_fails, start_miners},
+	cluster::{cess, cess_as, cess_fails, cess_with_stderr, start_miners},
 	temp_dir, Node, NodeConfig,
 };
 use std::{path::Path, time::Duration};
@@ -105,6 +105,12 @@ fn owners_certify_license_and_share_files() {
 	assert!(out.contains("certificate issued") && out.contains("text SimHash"), "{out}");
 	let show = cess(&rpc, &["rights", "show", &file]);
 	assert!(show.contains("text SimHash"), "{show}");
+	// The upload committed to the fingerprint: the certificate counts from the upload's block.
+	let block_of = |label: &str| -> u64 {
+		let line = show.lines().find(|l| l.starts_with(label)).expect("a block line");
+		line.split_whitespace().nth(if label == "claim" { 3 } else { 2 }).unwrap().parse().unwrap()
+	};
+	assert!(block_of("claim") < block_of("registered"), "{show}");
 
 	// 5 TCESS per access, Eve blacklisted.
 	cess(&rpc, &["policy", "set", &file, "--price", "5", "--blacklist", &eve]);
@@ -154,6 +160,19 @@ fn owners_certify_license_and_share_files() {
 	cess(&rpc, &["rights", "resolve", "0", "dismiss"]);
 	let show = cess(&rpc, &["rights", "show", &claim]);
 	assert!(show.contains("no certificate") && !show.contains("dispute "), "{show}");
+
+	// Eve uploads a public notice Alice stored before: knowing its id is not enough, her client
+	// proves the content from its own encoding and she becomes an owner.
+	let notice = dir.join("notice.txt");
+	std::fs::write(&notice, text(3_000)).unwrap();
+	cess(&rpc, &["upload", notice.to_str().unwrap(), "--public"]);
+	cess_as(&rpc, "//Eve", &["buy-space", "--gib", "1", "--days", "30"]);
+	let (out, err) =
+		cess_with_stderr(&rpc, "//Eve", &["upload", notice.to_str().unwrap(), "--public"]);
+	assert!(err.contains("proving it to become an owner"), "{err}");
+	let shared = out.trim().to_string();
+	let info = cess(&rpc, &["info", &shared]);
+	assert!(info.contains(&eve), "Eve is an owner:\n{info}");
 
 	// Every step is on record.
 	let log = cess(&rpc, &["log", &file]);

@@ -289,6 +289,7 @@ fn client_pushes_are_checked(rpc: &str) {
 			ChainProfile { k: 2, m: 1 },
 			BoundedVec(b"pushed-by-hand".to_vec()),
 			BoundedVec(b"e2e".to_vec()),
+			None,
 		);
 		submit(&client, &declare, &alice, Wait::Finalized).await.unwrap();
 

@@ -13,24 +13,7 @@ use tokio::sync::RwLock;
 
 /// A miner's challenge in the current round (mirrors the runtime API's type).
 pub type Challenge = api::runtime_types::pallet_audit::runtime_api::Challenge;
-/// A challenged leaf as the metadata types it.
-pub type ChainSample = api::runtime_types::cess_primitives::possession::challenge::Sample;
-
-/// The primitives' form of the chain's samples.
-pub fn samples(chain: &[ChainSample]) -> Vec<cess_primitives::possession::Sample> {
-	chain
-		.iter()
-		.map(|s| cess_primitives::possession::Sample {
-			file_id: s.file_id,
-			segment: s.segment,
-			column: s.column,
-			leaf: s.leaf,
-			segments: s.segments,
-			width: s.width,
-			fragment_len: s.fragment_len,
-		})
-		.collect()
-}
+pub use cess_chain::{samples, ChainSample};
 
 /// The connection to the node.
 pub struct ChainLink {

@@ -58,7 +58,7 @@ export const registerMiners = async (api, keyring, send, miners) => {
 // column order.
 // The miners are drawn at the start of the block after the declaration's.
 export const declare = async (api, send, owner, file) => {
-  await send(api.tx.fileBank.uploadDeclaration(file.id, file.size, file.segments, { k: file.k, m: file.m }, 'report.pdf', 'docs'), owner);
+  await send(api.tx.fileBank.uploadDeclaration(file.id, file.size, file.segments, { k: file.k, m: file.m }, 'report.pdf', 'docs', null), owner);
   return untilBlock(api, async () => {
     const info = await api.call.fileBankApi.fileInfo(file.id);
     if (info.isNone) throw new Error('file not found through FileBankApi.file_info');

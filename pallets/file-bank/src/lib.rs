@@ -848,6 +848,7 @@ pub mod pallet {
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::upload_declaration()
 			.saturating_add(T::WeightInfo::place_upload(T::PlacementCandidates::get())))]
+		#[allow(clippy::too_many_arguments)]
 		pub fn upload_declaration(
 			origin: OriginFor<T>,
 			file_id: FileId,

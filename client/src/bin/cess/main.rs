@@ -5,6 +5,7 @@ mod beneficiary;
 mod context;
 mod download;
 mod files;
+mod join;
 mod peers;
 mod rights;
 mod space;

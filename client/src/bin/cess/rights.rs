@@ -275,7 +275,31 @@ async fn register(ctx: &Context, file_id: FileId, path: &Path) -> Result<(), Cli
 	};
 	let key = owner_data_key(ctx, file_id).await?;
 	let owner_key = wrap_key(&key, &ctx.encryption()?.public_key())?;
-	let call = api::tx().data_rights().register(file_id, fingerprint, wrapped(&owner_key));
+	// Open the commitment `cess upload` declared, so the certificate counts from the upload.
+	let (_, committed) = fingerprint::commitment(&bytes, &file_id)?;
+	let entry = cess_chain::fetch(
+		&ctx.client,
+		api::storage().file_bank().owned_files(),
+		(ctx.account()?, file_id),
+	)
+	.await?;
+	let salt = match entry.and_then(|e| e.commitment) {
+		Some(c) if c == committed => Some(fingerprint::commitment_salt(&bytes)),
+		Some(_) => {
+			return Err(CliError::msg(
+				"this file's content does not match the fingerprint committed when it was \
+				 uploaded: register the file you uploaded",
+			))
+		},
+		None => {
+			eprintln!(
+				"no fingerprint commitment was declared with this upload: the certificate counts \
+				 from now"
+			);
+			None
+		},
+	};
+	let call = api::tx().data_rights().register(file_id, fingerprint, wrapped(&owner_key), salt);
 	let events = ctx.submit(&call, Wait::Finalized).await?;
 	if let Some(ev) = events
 		.find_first::<api::data_rights::events::DisputeOpened>()
@@ -309,6 +333,7 @@ async fn show(ctx: &Context, file_id: FileId) -> Result<(), CliError> {
 				"registered   block {} ({} ms unix time)",
 				cert.registered_at, cert.timestamp_ms
 			);
+			println!("claim from   block {} (the upload's, or the registration's)", cert.priority);
 		},
 		None => {
 			println!("no certificate (register it with `cess rights register {id} --path FILE`)")

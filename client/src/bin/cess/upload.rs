@@ -27,7 +27,7 @@ use cess_chain::{
 	ChainError, Wait,
 };
 use cess_client::{
-	encode,
+	encode, fingerprint,
 	net::{Host, Request, Response},
 	plan, DirStore, EncodeOptions, Encryption, FileManifest,
 };
@@ -129,7 +129,9 @@ pub async fn upload(ctx: &Context, args: &UploadArgs) -> Result<(), CliError> {
 	};
 	bar.finish_and_clear();
 	let file_id = *manifest.file_id();
-	let result = push_until_active(ctx, args, &key, &manifest, &staging, &name, started).await;
+	let commitment = fingerprint_commitment(&args.path, size, &file_id)?;
+	let result =
+		push_until_active(ctx, args, &key, &manifest, &staging, &name, commitment, started).await;
 	let _ = std::fs::remove_dir_all(&staging);
 	result?;
 	println!("{}", hex::encode(file_id));
@@ -142,6 +144,23 @@ pub async fn upload(ctx: &Context, args: &UploadArgs) -> Result<(), CliError> {
 	Ok(())
 }
 
+/// The commitment to the plaintext's fingerprint that the declaration carries, so that a later
+/// `cess rights register` counts from this upload; `None` for files above
+/// [`fingerprint::MAX_COMMITTED_BYTES`].
+fn fingerprint_commitment(
+	path: &Path,
+	size: u64,
+	file_id: &[u8; 32],
+) -> Result<Option<[u8; 32]>, CliError> {
+	if size > fingerprint::MAX_COMMITTED_BYTES {
+		return Ok(None);
+	}
+	let bytes = std::fs::read(path)
+		.map_err(|e| CliError::msg(format!("cannot read {}: {e}", path.display())))?;
+	Ok(Some(fingerprint::commitment(&bytes, file_id)?.1))
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn push_until_active(
 	ctx: &Context,
 	args: &UploadArgs,
@@ -149,20 +168,27 @@ async fn push_until_active(
 	manifest: &FileManifest,
 	staging: &Path,
 	name: &str,
+	commitment: Option<[u8; 32]>,
 	started: Instant,
 ) -> Result<(), CliError> {
 	let file_id = *manifest.file_id();
 	let layout = manifest.layout();
-	if ctx.file(file_id).await?.is_none() {
-		let call = api::tx().file_bank().upload_declaration(
-			file_id,
-			layout.size,
-			layout.segment_count(),
-			ChainProfile { k: layout.profile.k, m: layout.profile.m },
-			BoundedVec(name.as_bytes().to_vec()),
-			BoundedVec(args.bucket.as_bytes().to_vec()),
-		);
-		ctx.submit(&call, Wait::Finalized).await?;
+	let declaration = api::tx().file_bank().upload_declaration(
+		file_id,
+		layout.size,
+		layout.segment_count(),
+		ChainProfile { k: layout.profile.k, m: layout.profile.m },
+		BoundedVec(name.as_bytes().to_vec()),
+		BoundedVec(args.bucket.as_bytes().to_vec()),
+		commitment,
+	);
+	match ctx.file(file_id).await? {
+		None => {
+			ctx.submit(&declaration, Wait::Finalized).await?;
+		},
+		// Our own upload, interrupted earlier: carry on pushing.
+		Some(file) if file.owners.0.contains(&ctx.account()?) => {},
+		Some(_) => return crate::join::join_existing(ctx, &declaration, manifest, staging).await,
 	}
 	let host = client_host().await?;
 	let manifest = Arc::new(manifest.clone());
