@@ -58,32 +58,36 @@ pub trait WeightInfo {
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `FileBank::OwnedFiles` (r:1 w:0)
-	/// Proof: `FileBank::OwnedFiles` (`max_values`: None, `max_size`: Some(332), added: 2807, mode: `MaxEncodedLen`)
-	/// Storage: `FileBank::Files` (r:1 w:0)
-	/// Proof: `FileBank::Files` (`max_values`: None, `max_size`: Some(2209), added: 4684, mode: `MaxEncodedLen`)
-	/// Storage: `DataRights::Certificates` (r:1 w:1)
-	/// Proof: `DataRights::Certificates` (`max_values`: None, `max_size`: Some(367), added: 2842, mode: `MaxEncodedLen`)
+	/// Proof: `FileBank::OwnedFiles` (`max_values`: None, `max_size`: Some(369), added: 2844, mode: `MaxEncodedLen`)
 	/// Storage: `DataRights::FileDisputes` (r:1 w:0)
 	/// Proof: `DataRights::FileDisputes` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
+	/// Storage: `DataRights::Certificates` (r:1 w:1)
+	/// Proof: `DataRights::Certificates` (`max_values`: None, `max_size`: Some(371), added: 2846, mode: `MaxEncodedLen`)
+	/// Storage: `DataRights::RevenuePools` (r:1 w:1)
+	/// Proof: `DataRights::RevenuePools` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
+	/// Storage: `DataRights::Policies` (r:1 w:1)
+	/// Proof: `DataRights::Policies` (`max_values`: None, `max_size`: Some(4727), added: 7202, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:18 w:18)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `DataRights::EvidenceCount` (r:1 w:1)
+	/// Proof: `DataRights::EvidenceCount` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `DataRights::Buckets` (r:68 w:4)
 	/// Proof: `DataRights::Buckets` (`max_values`: None, `max_size`: Some(2317), added: 4792, mode: `MaxEncodedLen`)
 	/// Storage: `Timestamp::Now` (r:1 w:0)
 	/// Proof: `Timestamp::Now` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `DataRights::EvidenceCount` (r:1 w:1)
-	/// Proof: `DataRights::EvidenceCount` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
-	/// Storage: `DataRights::Evidence` (r:0 w:1)
+	/// Storage: `DataRights::Evidence` (r:0 w:19)
 	/// Proof: `DataRights::Evidence` (`max_values`: None, `max_size`: Some(143), added: 2618, mode: `MaxEncodedLen`)
 	fn register() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `153494`
+		//  Measured:  `160666`
 		//  Estimated: `326846`
-		// Minimum execution time: 555_549_000 picoseconds.
-		Weight::from_parts(624_891_000, 326846)
-			.saturating_add(T::DbWeight::get().reads(74_u64))
-			.saturating_add(T::DbWeight::get().writes(7_u64))
+		// Minimum execution time: 1_543_420_000 picoseconds.
+		Weight::from_parts(2_484_858_000, 326846)
+			.saturating_add(T::DbWeight::get().reads(93_u64))
+			.saturating_add(T::DbWeight::get().writes(45_u64))
 	}
 	/// Storage: `DataRights::Certificates` (r:1 w:0)
-	/// Proof: `DataRights::Certificates` (`max_values`: None, `max_size`: Some(367), added: 2842, mode: `MaxEncodedLen`)
+	/// Proof: `DataRights::Certificates` (`max_values`: None, `max_size`: Some(371), added: 2846, mode: `MaxEncodedLen`)
 	/// Storage: `DataRights::EvidenceCount` (r:1 w:1)
 	/// Proof: `DataRights::EvidenceCount` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `DataRights::Policies` (r:0 w:1)
@@ -94,19 +98,19 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[0, 16]`.
 	fn set_policy(l: u32, s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `500`
-		//  Estimated: `3832`
-		// Minimum execution time: 34_443_000 picoseconds.
-		Weight::from_parts(68_686_475, 3832)
-			// Standard Error: 17_686
-			.saturating_add(Weight::from_parts(104_408, 0).saturating_mul(l.into()))
-			// Standard Error: 68_475
-			.saturating_add(Weight::from_parts(15_625, 0).saturating_mul(s.into()))
+		//  Measured:  `504`
+		//  Estimated: `3836`
+		// Minimum execution time: 35_195_000 picoseconds.
+		Weight::from_parts(38_852_462, 3836)
+			// Standard Error: 7_261
+			.saturating_add(Weight::from_parts(183_731, 0).saturating_mul(l.into()))
+			// Standard Error: 28_114
+			.saturating_add(Weight::from_parts(230_707, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `DataRights::Certificates` (r:1 w:0)
-	/// Proof: `DataRights::Certificates` (`max_values`: None, `max_size`: Some(367), added: 2842, mode: `MaxEncodedLen`)
+	/// Proof: `DataRights::Certificates` (`max_values`: None, `max_size`: Some(371), added: 2846, mode: `MaxEncodedLen`)
 	/// Storage: `DataRights::Accesses` (r:1 w:1)
 	/// Proof: `DataRights::Accesses` (`max_values`: None, `max_size`: Some(392), added: 2867, mode: `MaxEncodedLen`)
 	/// Storage: `DataRights::Policies` (r:1 w:0)
@@ -123,15 +127,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataRights::Evidence` (`max_values`: None, `max_size`: Some(143), added: 2618, mode: `MaxEncodedLen`)
 	fn request_access() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5657`
+		//  Measured:  `5661`
 		//  Estimated: `8192`
-		// Minimum execution time: 143_409_000 picoseconds.
-		Weight::from_parts(174_898_000, 8192)
+		// Minimum execution time: 138_978_000 picoseconds.
+		Weight::from_parts(159_541_000, 8192)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
 	/// Storage: `DataRights::Certificates` (r:1 w:0)
-	/// Proof: `DataRights::Certificates` (`max_values`: None, `max_size`: Some(367), added: 2842, mode: `MaxEncodedLen`)
+	/// Proof: `DataRights::Certificates` (`max_values`: None, `max_size`: Some(371), added: 2846, mode: `MaxEncodedLen`)
 	/// Storage: `DataRights::Accesses` (r:1 w:1)
 	/// Proof: `DataRights::Accesses` (`max_values`: None, `max_size`: Some(392), added: 2867, mode: `MaxEncodedLen`)
 	/// Storage: `DataRights::Policies` (r:1 w:0)
@@ -146,15 +150,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataRights::Evidence` (`max_values`: None, `max_size`: Some(143), added: 2618, mode: `MaxEncodedLen`)
 	fn grant_access() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5416`
+		//  Measured:  `5420`
 		//  Estimated: `8192`
-		// Minimum execution time: 76_295_000 picoseconds.
-		Weight::from_parts(133_991_000, 8192)
+		// Minimum execution time: 74_394_000 picoseconds.
+		Weight::from_parts(84_528_000, 8192)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `DataRights::Certificates` (r:1 w:0)
-	/// Proof: `DataRights::Certificates` (`max_values`: None, `max_size`: Some(367), added: 2842, mode: `MaxEncodedLen`)
+	/// Proof: `DataRights::Certificates` (`max_values`: None, `max_size`: Some(371), added: 2846, mode: `MaxEncodedLen`)
 	/// Storage: `DataRights::Accesses` (r:1 w:1)
 	/// Proof: `DataRights::Accesses` (`max_values`: None, `max_size`: Some(392), added: 2867, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
@@ -165,15 +169,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataRights::Evidence` (`max_values`: None, `max_size`: Some(143), added: 2618, mode: `MaxEncodedLen`)
 	fn deny_access() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `905`
+		//  Measured:  `909`
 		//  Estimated: `6196`
-		// Minimum execution time: 99_163_000 picoseconds.
-		Weight::from_parts(112_213_000, 6196)
+		// Minimum execution time: 95_203_000 picoseconds.
+		Weight::from_parts(109_181_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 	/// Storage: `DataRights::Certificates` (r:1 w:0)
-	/// Proof: `DataRights::Certificates` (`max_values`: None, `max_size`: Some(367), added: 2842, mode: `MaxEncodedLen`)
+	/// Proof: `DataRights::Certificates` (`max_values`: None, `max_size`: Some(371), added: 2846, mode: `MaxEncodedLen`)
 	/// Storage: `DataRights::Accesses` (r:1 w:1)
 	/// Proof: `DataRights::Accesses` (`max_values`: None, `max_size`: Some(392), added: 2867, mode: `MaxEncodedLen`)
 	/// Storage: `DataRights::EvidenceCount` (r:1 w:1)
@@ -182,10 +186,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataRights::Evidence` (`max_values`: None, `max_size`: Some(143), added: 2618, mode: `MaxEncodedLen`)
 	fn revoke_access() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `921`
+		//  Measured:  `925`
 		//  Estimated: `3857`
-		// Minimum execution time: 38_721_000 picoseconds.
-		Weight::from_parts(45_468_000, 3857)
+		// Minimum execution time: 37_534_000 picoseconds.
+		Weight::from_parts(46_225_000, 3857)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -197,13 +201,13 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `547`
 		//  Estimated: `6196`
-		// Minimum execution time: 82_247_000 picoseconds.
-		Weight::from_parts(95_576_000, 6196)
+		// Minimum execution time: 85_514_000 picoseconds.
+		Weight::from_parts(157_816_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `DataRights::Certificates` (r:1 w:1)
-	/// Proof: `DataRights::Certificates` (`max_values`: None, `max_size`: Some(367), added: 2842, mode: `MaxEncodedLen`)
+	/// Proof: `DataRights::Certificates` (`max_values`: None, `max_size`: Some(371), added: 2846, mode: `MaxEncodedLen`)
 	/// Storage: `DataRights::Buckets` (r:4 w:4)
 	/// Proof: `DataRights::Buckets` (`max_values`: None, `max_size`: Some(2317), added: 4792, mode: `MaxEncodedLen`)
 	/// Storage: `DataRights::EvidenceCount` (r:1 w:1)
@@ -212,19 +216,19 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataRights::Evidence` (`max_values`: None, `max_size`: Some(143), added: 2618, mode: `MaxEncodedLen`)
 	fn transfer_ownership() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `724`
+		//  Measured:  `728`
 		//  Estimated: `20158`
-		// Minimum execution time: 53_809_000 picoseconds.
-		Weight::from_parts(65_956_000, 20158)
+		// Minimum execution time: 53_795_000 picoseconds.
+		Weight::from_parts(110_509_000, 20158)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
 	/// Storage: `DataRights::Disputes` (r:1 w:1)
-	/// Proof: `DataRights::Disputes` (`max_values`: None, `max_size`: Some(411), added: 2886, mode: `MaxEncodedLen`)
+	/// Proof: `DataRights::Disputes` (`max_values`: None, `max_size`: Some(415), added: 2890, mode: `MaxEncodedLen`)
 	/// Storage: `DataRights::EvidenceCount` (r:2 w:2)
 	/// Proof: `DataRights::EvidenceCount` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `DataRights::Certificates` (r:1 w:2)
-	/// Proof: `DataRights::Certificates` (`max_values`: None, `max_size`: Some(367), added: 2842, mode: `MaxEncodedLen`)
+	/// Proof: `DataRights::Certificates` (`max_values`: None, `max_size`: Some(371), added: 2846, mode: `MaxEncodedLen`)
 	/// Storage: `DataRights::RevenuePools` (r:1 w:1)
 	/// Proof: `DataRights::RevenuePools` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `DataRights::Policies` (r:1 w:1)
@@ -241,10 +245,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `DataRights::FileDisputes` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	fn resolve_dispute() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `7747`
+		//  Measured:  `7755`
 		//  Estimated: `47844`
-		// Minimum execution time: 1_728_885_000 picoseconds.
-		Weight::from_parts(2_074_993_000, 47844)
+		// Minimum execution time: 1_088_417_000 picoseconds.
+		Weight::from_parts(1_248_642_000, 47844)
 			.saturating_add(T::DbWeight::get().reads(30_u64))
 			.saturating_add(T::DbWeight::get().writes(52_u64))
 	}
@@ -254,8 +258,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `6`
 		//  Estimated: `4502`
-		// Minimum execution time: 4_348_000 picoseconds.
-		Weight::from_parts(8_418_000, 4502)
+		// Minimum execution time: 3_756_000 picoseconds.
+		Weight::from_parts(4_579_000, 4502)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `DataRights::SplitSchedule` (r:1 w:1)
@@ -263,7 +267,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `DataRights::RevenuePools` (r:1 w:1)
 	/// Proof: `DataRights::RevenuePools` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `DataRights::Certificates` (r:1 w:0)
-	/// Proof: `DataRights::Certificates` (`max_values`: None, `max_size`: Some(367), added: 2842, mode: `MaxEncodedLen`)
+	/// Proof: `DataRights::Certificates` (`max_values`: None, `max_size`: Some(371), added: 2846, mode: `MaxEncodedLen`)
 	/// Storage: `DataRights::Policies` (r:1 w:0)
 	/// Proof: `DataRights::Policies` (`max_values`: None, `max_size`: Some(4727), added: 7202, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:18 w:18)
@@ -275,12 +279,12 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// The range of component `s` is `[0, 16]`.
 	fn split_revenue(s: u32, ) -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `5118 + s * (119 ±0)`
+		//  Measured:  `5122 + s * (119 ±0)`
 		//  Estimated: `8192 + s * (2603 ±0)`
-		// Minimum execution time: 158_639_000 picoseconds.
-		Weight::from_parts(203_998_176, 8192)
-			// Standard Error: 148_070
-			.saturating_add(Weight::from_parts(94_980_142, 0).saturating_mul(s.into()))
+		// Minimum execution time: 151_588_000 picoseconds.
+		Weight::from_parts(195_992_942, 8192)
+			// Standard Error: 89_103
+			.saturating_add(Weight::from_parts(97_847_154, 0).saturating_mul(s.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
@@ -292,59 +296,59 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests (mock runtimes).
 impl WeightInfo for () {
 	fn register() -> Weight {
-		Weight::from_parts(624_891_000, 326846)
-			.saturating_add(RocksDbWeight::get().reads(74_u64))
-			.saturating_add(RocksDbWeight::get().writes(7_u64))
+		Weight::from_parts(2_484_858_000, 326846)
+			.saturating_add(RocksDbWeight::get().reads(93_u64))
+			.saturating_add(RocksDbWeight::get().writes(45_u64))
 	}
 	fn set_policy(l: u32, s: u32, ) -> Weight {
-		Weight::from_parts(68_686_475, 3832)
-			.saturating_add(Weight::from_parts(104_408, 0).saturating_mul(l.into()))
-			.saturating_add(Weight::from_parts(15_625, 0).saturating_mul(s.into()))
+		Weight::from_parts(38_852_462, 3836)
+			.saturating_add(Weight::from_parts(183_731, 0).saturating_mul(l.into()))
+			.saturating_add(Weight::from_parts(230_707, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn request_access() -> Weight {
-		Weight::from_parts(174_898_000, 8192)
+		Weight::from_parts(159_541_000, 8192)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn grant_access() -> Weight {
-		Weight::from_parts(133_991_000, 8192)
+		Weight::from_parts(84_528_000, 8192)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn deny_access() -> Weight {
-		Weight::from_parts(112_213_000, 6196)
+		Weight::from_parts(109_181_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn revoke_access() -> Weight {
-		Weight::from_parts(45_468_000, 3857)
+		Weight::from_parts(46_225_000, 3857)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn cancel_request() -> Weight {
-		Weight::from_parts(95_576_000, 6196)
+		Weight::from_parts(157_816_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn transfer_ownership() -> Weight {
-		Weight::from_parts(65_956_000, 20158)
+		Weight::from_parts(110_509_000, 20158)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn resolve_dispute() -> Weight {
-		Weight::from_parts(2_074_993_000, 47844)
+		Weight::from_parts(1_248_642_000, 47844)
 			.saturating_add(RocksDbWeight::get().reads(30_u64))
 			.saturating_add(RocksDbWeight::get().writes(52_u64))
 	}
 	fn split_idle() -> Weight {
-		Weight::from_parts(8_418_000, 4502)
+		Weight::from_parts(4_579_000, 4502)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 	fn split_revenue(s: u32, ) -> Weight {
-		Weight::from_parts(203_998_176, 8192)
-			.saturating_add(Weight::from_parts(94_980_142, 0).saturating_mul(s.into()))
+		Weight::from_parts(195_992_942, 8192)
+			.saturating_add(Weight::from_parts(97_847_154, 0).saturating_mul(s.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(s.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))

@@ -85,8 +85,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `264`
 		//  Estimated: `6196`
-		// Minimum execution time: 92_047_000 picoseconds.
-		Weight::from_parts(146_831_000, 6196)
+		// Minimum execution time: 102_809_000 picoseconds.
+		Weight::from_parts(168_843_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -106,8 +106,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `587`
 		//  Estimated: `6196`
-		// Minimum execution time: 108_341_000 picoseconds.
-		Weight::from_parts(196_971_000, 6196)
+		// Minimum execution time: 114_632_000 picoseconds.
+		Weight::from_parts(194_811_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -129,8 +129,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `602`
 		//  Estimated: `6196`
-		// Minimum execution time: 110_215_000 picoseconds.
-		Weight::from_parts(127_047_000, 6196)
+		// Minimum execution time: 148_855_000 picoseconds.
+		Weight::from_parts(189_951_000, 6196)
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -147,17 +147,17 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::OwnedFiles` (r:0 w:1)
-	/// Proof: `FileBank::OwnedFiles` (`max_values`: None, `max_size`: Some(332), added: 2807, mode: `MaxEncodedLen`)
+	/// Proof: `FileBank::OwnedFiles` (`max_values`: None, `max_size`: Some(369), added: 2844, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::UploadDeposits` (r:0 w:1)
 	/// Proof: `FileBank::UploadDeposits` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	fn upload_declaration() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `420`
 		//  Estimated: `5674`
-		// Minimum execution time: 105_344_000 picoseconds.
-		Weight::from_parts(133_885_000, 5674)
+		// Minimum execution time: 114_467_000 picoseconds.
+		Weight::from_parts(182_617_000, 5674)
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(7_u64))
 	}
@@ -184,10 +184,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `746 + c * (217 ±0)`
 		//  Estimated: `5674 + c * (3707 ±0)`
-		// Minimum execution time: 624_260_000 picoseconds.
-		Weight::from_parts(103_935_059, 5674)
-			// Standard Error: 559_401
-			.saturating_add(Weight::from_parts(23_678_426, 0).saturating_mul(c.into()))
+		// Minimum execution time: 911_700_000 picoseconds.
+		Weight::from_parts(350_575_613, 5674)
+			// Standard Error: 81_797
+			.saturating_add(Weight::from_parts(20_062_235, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(36_u64))
@@ -208,7 +208,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::HoldingSince` (r:0 w:1)
 	/// Proof: `FileBank::HoldingSince` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::SpareMiners` (r:0 w:1)
@@ -219,15 +219,17 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3505`
 		//  Estimated: `5674`
-		// Minimum execution time: 299_269_000 picoseconds.
-		Weight::from_parts(436_253_000, 5674)
+		// Minimum execution time: 362_298_000 picoseconds.
+		Weight::from_parts(398_279_000, 5674)
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
+	/// Storage: `FileBank::JoinRequests` (r:1 w:0)
+	/// Proof: `FileBank::JoinRequests` (`max_values`: None, `max_size`: Some(393), added: 2868, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::Files` (r:1 w:1)
 	/// Proof: `FileBank::Files` (`max_values`: None, `max_size`: Some(2209), added: 4684, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::OwnedFiles` (r:1 w:1)
-	/// Proof: `FileBank::OwnedFiles` (`max_values`: None, `max_size`: Some(332), added: 2807, mode: `MaxEncodedLen`)
+	/// Proof: `FileBank::OwnedFiles` (`max_values`: None, `max_size`: Some(369), added: 2844, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::Leases` (r:1 w:1)
 	/// Proof: `FileBank::Leases` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::UploadDeposits` (r:1 w:0)
@@ -256,23 +258,23 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `15344`
 		//  Estimated: `119614`
-		// Minimum execution time: 1_758_099_000 picoseconds.
-		Weight::from_parts(3_014_841_000, 119614)
-			.saturating_add(T::DbWeight::get().reads(198_u64))
+		// Minimum execution time: 2_493_362_000 picoseconds.
+		Weight::from_parts(2_660_816_000, 119614)
+			.saturating_add(T::DbWeight::get().reads(199_u64))
 			.saturating_add(T::DbWeight::get().writes(165_u64))
 	}
 	/// Storage: `FileBank::Files` (r:1 w:0)
 	/// Proof: `FileBank::Files` (`max_values`: None, `max_size`: Some(2209), added: 4684, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::OwnedFiles` (r:1 w:0)
-	/// Proof: `FileBank::OwnedFiles` (`max_values`: None, `max_size`: Some(332), added: 2807, mode: `MaxEncodedLen`)
+	/// Proof: `FileBank::OwnedFiles` (`max_values`: None, `max_size`: Some(369), added: 2844, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::OwnershipOffers` (r:0 w:1)
 	/// Proof: `FileBank::OwnershipOffers` (`max_values`: None, `max_size`: Some(104), added: 2579, mode: `MaxEncodedLen`)
 	fn transfer_ownership() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `1618`
 		//  Estimated: `5674`
-		// Minimum execution time: 79_680_000 picoseconds.
-		Weight::from_parts(102_502_000, 5674)
+		// Minimum execution time: 75_875_000 picoseconds.
+		Weight::from_parts(92_088_000, 5674)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -281,17 +283,17 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `FileBank::Files` (r:1 w:1)
 	/// Proof: `FileBank::Files` (`max_values`: None, `max_size`: Some(2209), added: 4684, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::OwnedFiles` (r:1 w:2)
-	/// Proof: `FileBank::OwnedFiles` (`max_values`: None, `max_size`: Some(332), added: 2807, mode: `MaxEncodedLen`)
+	/// Proof: `FileBank::OwnedFiles` (`max_values`: None, `max_size`: Some(369), added: 2844, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::Leases` (r:2 w:2)
 	/// Proof: `FileBank::Leases` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::ExpiredOwners` (r:1 w:0)
 	/// Proof: `FileBank::ExpiredOwners` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	fn accept_ownership() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `2165`
+		//  Measured:  `2202`
 		//  Estimated: `6060`
-		// Minimum execution time: 109_322_000 picoseconds.
-		Weight::from_parts(140_746_000, 6060)
+		// Minimum execution time: 135_012_000 picoseconds.
+		Weight::from_parts(164_225_000, 6060)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -305,8 +307,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4007`
 		//  Estimated: `34353`
-		// Minimum execution time: 115_936_000 picoseconds.
-		Weight::from_parts(181_867_000, 34353)
+		// Minimum execution time: 135_720_000 picoseconds.
+		Weight::from_parts(184_502_000, 34353)
 			.saturating_add(T::DbWeight::get().reads(11_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -344,8 +346,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4041`
 		//  Estimated: `5674`
-		// Minimum execution time: 452_153_000 picoseconds.
-		Weight::from_parts(665_462_000, 5674)
+		// Minimum execution time: 519_403_000 picoseconds.
+		Weight::from_parts(662_272_000, 5674)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
@@ -358,15 +360,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:3 w:3)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `Sminer::CreditHistory` (r:1 w:1)
 	/// Proof: `Sminer::CreditHistory` (`max_values`: None, `max_size`: Some(329), added: 2804, mode: `MaxEncodedLen`)
 	fn claim_restoral() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `3404`
 		//  Estimated: `8799`
-		// Minimum execution time: 253_400_000 picoseconds.
-		Weight::from_parts(373_208_000, 8799)
+		// Minimum execution time: 287_087_000 picoseconds.
+		Weight::from_parts(405_723_000, 8799)
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
 	}
@@ -389,7 +391,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::OutstandingBytes` (r:1 w:1)
 	/// Proof: `FileBank::OutstandingBytes` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::OutstandingRestorals` (r:1 w:1)
@@ -404,15 +406,35 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `3725`
 		//  Estimated: `5674`
-		// Minimum execution time: 491_848_000 picoseconds.
-		Weight::from_parts(580_392_000, 5674)
+		// Minimum execution time: 537_838_000 picoseconds.
+		Weight::from_parts(867_854_000, 5674)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(13_u64))
 	}
+	/// Storage: `FileBank::JoinRequests` (r:1 w:1)
+	/// Proof: `FileBank::JoinRequests` (`max_values`: None, `max_size`: Some(393), added: 2868, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::Files` (r:1 w:1)
+	/// Proof: `FileBank::Files` (`max_values`: None, `max_size`: Some(2209), added: 4684, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::Leases` (r:1 w:1)
+	/// Proof: `FileBank::Leases` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::ExpiredOwners` (r:1 w:0)
+	/// Proof: `FileBank::ExpiredOwners` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
+	/// Storage: `FileBank::OwnedFiles` (r:0 w:1)
+	/// Proof: `FileBank::OwnedFiles` (`max_values`: None, `max_size`: Some(369), added: 2844, mode: `MaxEncodedLen`)
 	fn prove_join() -> Weight {
-		Weight::from_parts(580_392_000, 5674)
-			.saturating_add(T::DbWeight::get().reads(13_u64))
-			.saturating_add(T::DbWeight::get().writes(13_u64))
+		// Proof Size summary in bytes:
+		//  Measured:  `2328`
+		//  Estimated: `5674`
+		// Minimum execution time: 489_893_000 picoseconds.
+		Weight::from_parts(651_436_000, 5674)
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `FileBank::UnitPrice` (r:0 w:1)
 	/// Proof: `FileBank::UnitPrice` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
@@ -420,8 +442,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 7_916_000 picoseconds.
-		Weight::from_parts(11_490_000, 0)
+		// Minimum execution time: 8_353_000 picoseconds.
+		Weight::from_parts(11_415_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `FileBank::AllowedProfiles` (r:0 w:1)
@@ -430,8 +452,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `0`
 		//  Estimated: `0`
-		// Minimum execution time: 9_029_000 picoseconds.
-		Weight::from_parts(11_937_000, 0)
+		// Minimum execution time: 9_772_000 picoseconds.
+		Weight::from_parts(17_966_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `FileBank::DeadlineCursor` (r:1 w:1)
@@ -442,8 +464,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `48`
 		//  Estimated: `5527`
-		// Minimum execution time: 8_328_000 picoseconds.
-		Weight::from_parts(10_623_000, 5527)
+		// Minimum execution time: 8_465_000 picoseconds.
+		Weight::from_parts(14_496_000, 5527)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -467,8 +489,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `12061`
 		//  Estimated: `162206`
-		// Minimum execution time: 667_507_000 picoseconds.
-		Weight::from_parts(742_519_000, 162206)
+		// Minimum execution time: 657_868_000 picoseconds.
+		Weight::from_parts(713_669_000, 162206)
 			.saturating_add(T::DbWeight::get().reads(104_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -481,7 +503,7 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `FileBank::UploadDeposits` (r:1 w:1)
 	/// Proof: `FileBank::UploadDeposits` (`max_values`: None, `max_size`: Some(48), added: 2523, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(139), added: 2614, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(157), added: 2632, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:33 w:33)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Sminer::Miners` (r:32 w:32)
@@ -489,15 +511,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `FileBank::Leases` (r:1 w:1)
 	/// Proof: `FileBank::Leases` (`max_values`: None, `max_size`: Some(60), added: 2535, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::OwnedFiles` (r:0 w:1)
-	/// Proof: `FileBank::OwnedFiles` (`max_values`: None, `max_size`: Some(332), added: 2807, mode: `MaxEncodedLen`)
+	/// Proof: `FileBank::OwnedFiles` (`max_values`: None, `max_size`: Some(369), added: 2844, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::SpareMiners` (r:0 w:1)
 	/// Proof: `FileBank::SpareMiners` (`max_values`: None, `max_size`: Some(289), added: 2764, mode: `MaxEncodedLen`)
 	fn abandon_upload() -> Weight {
 		// Proof Size summary in bytes:
 		//  Measured:  `12024`
 		//  Estimated: `119614`
-		// Minimum execution time: 1_920_065_000 picoseconds.
-		Weight::from_parts(2_109_430_000, 119614)
+		// Minimum execution time: 1_893_120_000 picoseconds.
+		Weight::from_parts(2_013_060_000, 119614)
 			.saturating_add(T::DbWeight::get().reads(71_u64))
 			.saturating_add(T::DbWeight::get().writes(73_u64))
 	}
@@ -514,10 +536,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `172 + n * (97 ±0)`
 		//  Estimated: `5527 + n * (2535 ±0)`
-		// Minimum execution time: 5_461_000 picoseconds.
-		Weight::from_parts(5_943_000, 5527)
-			// Standard Error: 92_969
-			.saturating_add(Weight::from_parts(14_636_550, 0).saturating_mul(n.into()))
+		// Minimum execution time: 5_167_000 picoseconds.
+		Weight::from_parts(18_180_982, 5527)
+			// Standard Error: 11_278
+			.saturating_add(Weight::from_parts(10_633_497, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
@@ -532,8 +554,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `137`
 		//  Estimated: `3506`
-		// Minimum execution time: 7_295_000 picoseconds.
-		Weight::from_parts(8_727_000, 3506)
+		// Minimum execution time: 7_257_000 picoseconds.
+		Weight::from_parts(8_517_000, 3506)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 	}
 	/// Storage: `FileBank::LeavingMiners` (r:2 w:0)
@@ -568,15 +590,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `4046`
 		//  Estimated: `6022`
-		// Minimum execution time: 173_697_000 picoseconds.
-		Weight::from_parts(199_132_000, 6022)
+		// Minimum execution time: 168_191_000 picoseconds.
+		Weight::from_parts(190_366_000, 6022)
 			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
 	/// Storage: `FileBank::ExpiredOwners` (r:1 w:0)
 	/// Proof: `FileBank::ExpiredOwners` (`max_values`: None, `max_size`: Some(40), added: 2515, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::OwnedFiles` (r:1 w:1)
-	/// Proof: `FileBank::OwnedFiles` (`max_values`: None, `max_size`: Some(332), added: 2807, mode: `MaxEncodedLen`)
+	/// Proof: `FileBank::OwnedFiles` (`max_values`: None, `max_size`: Some(369), added: 2844, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::Files` (r:1 w:1)
 	/// Proof: `FileBank::Files` (`max_values`: None, `max_size`: Some(2209), added: 4684, mode: `MaxEncodedLen`)
 	/// Storage: `FileBank::Leases` (r:1 w:1)
@@ -607,8 +629,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `15427`
 		//  Estimated: `119614`
-		// Minimum execution time: 1_593_372_000 picoseconds.
-		Weight::from_parts(1_754_765_000, 119614)
+		// Minimum execution time: 1_495_903_000 picoseconds.
+		Weight::from_parts(1_673_242_000, 119614)
 			.saturating_add(T::DbWeight::get().reads(199_u64))
 			.saturating_add(T::DbWeight::get().writes(165_u64))
 	}
@@ -617,119 +639,119 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests (mock runtimes).
 impl WeightInfo for () {
 	fn buy_space() -> Weight {
-		Weight::from_parts(146_831_000, 6196)
+		Weight::from_parts(168_843_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn expand_space() -> Weight {
-		Weight::from_parts(196_971_000, 6196)
+		Weight::from_parts(194_811_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn renew_space() -> Weight {
-		Weight::from_parts(127_047_000, 6196)
+		Weight::from_parts(189_951_000, 6196)
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn upload_declaration() -> Weight {
-		Weight::from_parts(133_885_000, 5674)
+		Weight::from_parts(182_617_000, 5674)
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().writes(7_u64))
 	}
 	fn place_upload(c: u32, ) -> Weight {
-		Weight::from_parts(103_935_059, 5674)
-			.saturating_add(Weight::from_parts(23_678_426, 0).saturating_mul(c.into()))
+		Weight::from_parts(350_575_613, 5674)
+			.saturating_add(Weight::from_parts(20_062_235, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(36_u64))
 	}
 	fn transfer_report() -> Weight {
-		Weight::from_parts(436_253_000, 5674)
+		Weight::from_parts(398_279_000, 5674)
 			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn delete_file() -> Weight {
-		Weight::from_parts(3_014_841_000, 119614)
-			.saturating_add(RocksDbWeight::get().reads(198_u64))
+		Weight::from_parts(2_660_816_000, 119614)
+			.saturating_add(RocksDbWeight::get().reads(199_u64))
 			.saturating_add(RocksDbWeight::get().writes(165_u64))
 	}
 	fn transfer_ownership() -> Weight {
-		Weight::from_parts(102_502_000, 5674)
+		Weight::from_parts(92_088_000, 5674)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn accept_ownership() -> Weight {
-		Weight::from_parts(140_746_000, 6060)
+		Weight::from_parts(164_225_000, 6060)
 			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn use_spare() -> Weight {
-		Weight::from_parts(181_867_000, 34353)
+		Weight::from_parts(184_502_000, 34353)
 			.saturating_add(RocksDbWeight::get().reads(11_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn report_loss() -> Weight {
-		Weight::from_parts(665_462_000, 5674)
+		Weight::from_parts(662_272_000, 5674)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(13_u64))
 	}
 	fn claim_restoral() -> Weight {
-		Weight::from_parts(373_208_000, 8799)
+		Weight::from_parts(405_723_000, 8799)
 			.saturating_add(RocksDbWeight::get().reads(10_u64))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn complete_restoral() -> Weight {
-		Weight::from_parts(580_392_000, 5674)
+		Weight::from_parts(867_854_000, 5674)
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(13_u64))
 	}
 	fn prove_join() -> Weight {
-		Weight::from_parts(580_392_000, 5674)
-			.saturating_add(RocksDbWeight::get().reads(13_u64))
-			.saturating_add(RocksDbWeight::get().writes(13_u64))
+		Weight::from_parts(651_436_000, 5674)
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn set_unit_price() -> Weight {
-		Weight::from_parts(11_490_000, 0)
+		Weight::from_parts(11_415_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_allowed_profiles() -> Weight {
-		Weight::from_parts(11_937_000, 0)
+		Weight::from_parts(17_966_000, 0)
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn deadlines_base() -> Weight {
-		Weight::from_parts(10_623_000, 5527)
+		Weight::from_parts(14_496_000, 5527)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn reassign_column() -> Weight {
-		Weight::from_parts(742_519_000, 162206)
+		Weight::from_parts(713_669_000, 162206)
 			.saturating_add(RocksDbWeight::get().reads(104_u64))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 	}
 	fn abandon_upload() -> Weight {
-		Weight::from_parts(2_109_430_000, 119614)
+		Weight::from_parts(2_013_060_000, 119614)
 			.saturating_add(RocksDbWeight::get().reads(71_u64))
 			.saturating_add(RocksDbWeight::get().writes(73_u64))
 	}
 	fn expire_leases(n: u32, ) -> Weight {
-		Weight::from_parts(5_943_000, 5527)
-			.saturating_add(Weight::from_parts(14_636_550, 0).saturating_mul(n.into()))
+		Weight::from_parts(18_180_982, 5527)
+			.saturating_add(Weight::from_parts(10_633_497, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(n.into())))
 	}
 	fn background_base() -> Weight {
-		Weight::from_parts(8_727_000, 3506)
+		Weight::from_parts(8_517_000, 3506)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 	}
 	fn leaving_holding() -> Weight {
-		Weight::from_parts(199_132_000, 6022)
+		Weight::from_parts(190_366_000, 6022)
 			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn collect_file() -> Weight {
-		Weight::from_parts(1_754_765_000, 119614)
+		Weight::from_parts(1_673_242_000, 119614)
 			.saturating_add(RocksDbWeight::get().reads(199_u64))
 			.saturating_add(RocksDbWeight::get().writes(165_u64))
 	}
