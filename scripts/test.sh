@@ -17,13 +17,65 @@ cargo fmt --all -- --check || die "code is not formatted: run \`cargo fmt --all\
 log "cargo clippy (-D warnings)"
 SKIP_WASM_BUILD=1 cargo clippy --release --locked --workspace --all-targets --features "$CESS_FEATURES" -- -D warnings
 
-# One release build of everything, tests included, with the same features, so nothing is
-# compiled twice: first the binaries the end-to-end tests start (cess-node, cess-miner), then the
-# tests.
-log "cargo build (release binaries for the end-to-end tests)"
+# Every cargo command below selects the whole workspace with the same features, so they share
+# one build: first the binaries the end-to-end tests start (cess-node, cess-miner), then every
+# test target.
+TEST=(cargo test --release --locked --workspace --features "$CESS_FEATURES")
+log "cargo build (release binaries for the end-to-end tests, then every test target)"
 cargo build --release --locked --workspace --bins --features "$CESS_FEATURES"
-log "cargo test (release: unit, pallet and end-to-end tests)"
-cargo test --release --locked --workspace --features "$CESS_FEATURES"
+"${TEST[@]}" --no-run
+
+# Unit, pallet and library integration tests: every test target but the node's end-to-end ones.
+library_tests=()
+for file in */tests/*.rs */*/tests/*.rs; do
+	[ -e "$file" ] || continue
+	case "$file" in node/tests/*) continue ;; esac
+	library_tests+=(--test "$(basename "$file" .rs)")
+done
+log "cargo test (unit, pallet and library integration tests)"
+"${TEST[@]}" --lib --bins "${library_tests[@]}"
+"${TEST[@]}" --doc
+
+# The end-to-end tests (node/tests/*.rs: each starts real nodes, miners and the CLI, and mostly
+# waits for blocks) run in two lanes beside each other, balanced by their measured durations
+# (docs/building.md). A new end-to-end test must be put in a lane.
+LANE_A=(file_lifecycle flood local_network dev_chain)
+LANE_B=(audit_rewards data_rights miner_cli storage_market)
+for file in node/tests/*.rs; do
+	name=$(basename "$file" .rs)
+	[[ " ${LANE_A[*]} ${LANE_B[*]} " == *" $name "* ]] ||
+		die "end-to-end test $name is in no lane: add it to LANE_A or LANE_B in scripts/test.sh"
+done
+logs=$(mktemp -d)
+run_lane() {
+	local lane=$1
+	shift
+	for name in "$@"; do
+		local t0=$SECONDS
+		if "${TEST[@]}" --test "$name" >"$logs/$name.log" 2>&1; then
+			echo "lane $lane: $name passed in $((SECONDS - t0)) s"
+		else
+			echo "lane $lane: $name FAILED after $((SECONDS - t0)) s"
+			return 1
+		fi
+	done
+}
+log "end-to-end tests in two lanes: [${LANE_A[*]}] beside [${LANE_B[*]}]"
+run_lane A "${LANE_A[@]}" &
+lane_a=$!
+run_lane B "${LANE_B[@]}" &
+lane_b=$!
+failed=0
+wait "$lane_a" || failed=1
+wait "$lane_b" || failed=1
+if [ "$failed" -ne 0 ]; then
+	for f in "$logs"/*.log; do
+		grep -q "test result: ok" "$f" && continue
+		echo "---- $(basename "$f" .log) ----"
+		tail -n 200 "$f"
+	done
+	die "end-to-end tests failed (logs above)"
+fi
 
 # A second PoDR² implementation, written from primitives/README.md alone, against the vectors.
 log "PoDR² known answers, second implementation (python3)"
