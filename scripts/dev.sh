@@ -5,7 +5,9 @@
 # and retrieves a file as //Alice to show that the network works. Ctrl-C stops everything.
 #
 # Environment: CESS_DEV_DIR (default ~/.cache/cess-dev, wiped at start: the dev chain starts
-# fresh every time), CESS_DEV_MINERS (default 4), CESS_DEV_DEMO=0 to skip the demo.
+# fresh every time), CESS_DEV_MINERS (default 4), CESS_DEV_DEMO=0 to skip the demo,
+# CESS_DEV_ONESHOT=1 to stop the network after the demo and exit with its result (the test
+# suite's smoke test of this command).
 # Extra arguments go to cess-node, e.g. `scripts/dev.sh --rpc-external`.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/env.sh"
@@ -73,8 +75,13 @@ if [ "${CESS_DEV_DEMO:-1}" != 0 ]; then
 	cess buy-space --gib 4 --days 30
 	id=$(cess upload README.md)
 	cess download "$id" "$dev_dir/README.copy.md"
-	cmp README.md "$dev_dir/README.copy.md" && log "stored and retrieved README.md as $id: identical"
+	cmp README.md "$dev_dir/README.copy.md" || die "the downloaded README.md differs from the original"
+	log "stored and retrieved README.md as $id: identical"
 	cess info "$id"
+fi
+if [ "${CESS_DEV_ONESHOT:-0}" = 1 ]; then
+	log "the network works; stopping it (CESS_DEV_ONESHOT)"
+	exit 0
 fi
 
 log "network running: RPC ws://127.0.0.1:9944, Ctrl-C to stop. Try:"
