@@ -140,16 +140,16 @@ pub const MAX_COMMITTED_BYTES: u64 = 256 << 20;
 
 /// The salt of a file's fingerprint commitment, derived from its bytes so the owner can open the
 /// commitment later from the same file (anyone able to compute it already has the content).
-pub fn commitment_salt(bytes: &[u8]) -> [u8; 32] {
+fn commitment_salt(bytes: &[u8]) -> [u8; 32] {
 	blake2_256_parts(&[SALT_DOMAIN, bytes])
 }
 
-/// The fingerprint of `bytes` and the commitment to it for `file_id` that an upload declares
-/// (see [`cess_primitives::fingerprint::fingerprint_commitment`]).
-pub fn commitment(bytes: &[u8], file_id: &[u8; 32]) -> Result<(Fingerprint, [u8; 32])> {
-	let print = fingerprint(bytes)?;
+/// The salt and the commitment to `print` (the fingerprint of `bytes`) for `file_id` that an
+/// upload declares and a registration opens (see
+/// [`cess_primitives::fingerprint::fingerprint_commitment`]).
+pub fn commitment(print: &Fingerprint, bytes: &[u8], file_id: &[u8; 32]) -> ([u8; 32], [u8; 32]) {
 	let salt = commitment_salt(bytes);
-	Ok((print, cess_primitives::fingerprint::fingerprint_commitment(&print, file_id, &salt)))
+	(salt, cess_primitives::fingerprint::fingerprint_commitment(print, file_id, &salt))
 }
 
 /// The image format announced by the magic bytes, if it is one this module decodes.

@@ -276,7 +276,7 @@ async fn register(ctx: &Context, file_id: FileId, path: &Path) -> Result<(), Cli
 	let key = owner_data_key(ctx, file_id).await?;
 	let owner_key = wrap_key(&key, &ctx.encryption()?.public_key())?;
 	// Open the commitment `cess upload` declared, so the certificate counts from the upload.
-	let (_, committed) = fingerprint::commitment(&bytes, &file_id)?;
+	let (salt, committed) = fingerprint::commitment(&print, &bytes, &file_id);
 	let entry = cess_chain::fetch(
 		&ctx.client,
 		api::storage().file_bank().owned_files(),
@@ -284,7 +284,7 @@ async fn register(ctx: &Context, file_id: FileId, path: &Path) -> Result<(), Cli
 	)
 	.await?;
 	let salt = match entry.and_then(|e| e.commitment) {
-		Some(c) if c == committed => Some(fingerprint::commitment_salt(&bytes)),
+		Some(c) if c == committed => Some(salt),
 		Some(_) => {
 			return Err(CliError::msg(
 				"this file's content does not match the fingerprint committed when it was \

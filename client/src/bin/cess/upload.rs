@@ -157,7 +157,8 @@ fn fingerprint_commitment(
 	}
 	let bytes = std::fs::read(path)
 		.map_err(|e| CliError::msg(format!("cannot read {}: {e}", path.display())))?;
-	Ok(Some(fingerprint::commitment(&bytes, file_id)?.1))
+	let print = fingerprint::fingerprint(&bytes)?;
+	Ok(Some(fingerprint::commitment(&print, &bytes, file_id).1))
 }
 
 #[allow(clippy::too_many_arguments)]
