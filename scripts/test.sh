@@ -37,16 +37,17 @@ log "cargo test (unit, pallet and library integration tests)"
 "${TEST[@]}" --doc
 
 # The end-to-end tests (node/tests/*.rs: each starts real nodes, miners and the CLI, and mostly
-# waits for blocks) run in two lanes beside each other, balanced by their measured durations
+# waits for blocks) run in three lanes beside each other, balanced by their measured durations
 # (docs/building.md). A new end-to-end test must be put in a lane. `dev.sh` is the README's
 # main command run as a smoke test: the local network starts, its demo stores and retrieves a
 # file, and it stops (it uses the fixed ports 9944 and 15001-15041; the tests use free ones).
 LANE_A=(file_lifecycle flood local_network dev_chain)
 LANE_B=(audit_rewards data_rights miner_cli storage_market dev.sh)
+LANE_C=(validators)
 for file in node/tests/*.rs; do
 	name=$(basename "$file" .rs)
-	[[ " ${LANE_A[*]} ${LANE_B[*]} " == *" $name "* ]] ||
-		die "end-to-end test $name is in no lane: add it to LANE_A or LANE_B in scripts/test.sh"
+	[[ " ${LANE_A[*]} ${LANE_B[*]} ${LANE_C[*]} " == *" $name "* ]] ||
+		die "end-to-end test $name is in no lane: add it to LANE_A, LANE_B or LANE_C in scripts/test.sh"
 done
 logs=$(mktemp -d)
 run_lane() {
@@ -64,14 +65,17 @@ run_lane() {
 		fi
 	done
 }
-log "end-to-end tests in two lanes: [${LANE_A[*]}] beside [${LANE_B[*]}]"
+log "end-to-end tests in three lanes: [${LANE_A[*]}] beside [${LANE_B[*]}] beside [${LANE_C[*]}]"
 run_lane A "${LANE_A[@]}" &
 lane_a=$!
 run_lane B "${LANE_B[@]}" &
 lane_b=$!
+run_lane C "${LANE_C[@]}" &
+lane_c=$!
 failed=0
 wait "$lane_a" || failed=1
 wait "$lane_b" || failed=1
+wait "$lane_c" || failed=1
 if [ "$failed" -ne 0 ]; then
 	for f in "$logs"/*.log; do
 		grep -q -e "test result: ok" -e "the network works" "$f" && continue

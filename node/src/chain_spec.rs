@@ -8,7 +8,7 @@ use polkadot_sdk::{sc_service::ChainType, *};
 pub type ChainSpec = sc_service::GenericChainSpec;
 
 /// The token symbol, decimals and address format wallets read from the chain spec.
-fn properties() -> sc_chain_spec::Properties {
+pub(crate) fn properties() -> sc_chain_spec::Properties {
 	let mut properties = sc_chain_spec::Properties::new();
 	properties.insert("tokenSymbol".into(), currency::TOKEN_SYMBOL.into());
 	properties.insert("tokenDecimals".into(), currency::TOKEN_DECIMALS.into());
@@ -16,7 +16,7 @@ fn properties() -> sc_chain_spec::Properties {
 	properties
 }
 
-fn wasm_binary() -> Result<&'static [u8], String> {
+pub(crate) fn wasm_binary() -> Result<&'static [u8], String> {
 	WASM_BINARY.ok_or_else(|| {
 		"The runtime's wasm binary is not available: this node was built with SKIP_WASM_BUILD. \
 		 Rebuild without it."
@@ -58,4 +58,11 @@ pub fn local_chain_spec() -> Result<ChainSpec, String> {
 		ChainType::Local,
 		sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET,
 	)
+}
+
+/// `testnet`: the CESS public test network, from `node/res/testnet.json` (its validators' and
+/// root signatories' public keys; their operators hold the secret keys).
+pub fn testnet_chain_spec() -> Result<ChainSpec, String> {
+	crate::network_config::NetworkConfig::from_json(include_bytes!("../res/testnet.json"))?
+		.chain_spec()
 }

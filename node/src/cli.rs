@@ -22,8 +22,12 @@ pub enum Subcommand {
 	#[command(subcommand)]
 	Key(sc_cli::KeySubcommand),
 
-	/// Build a chain specification.
+	/// Build a chain specification of `dev`, `local`, `testnet` or a spec file.
 	BuildSpec(sc_cli::BuildSpecCmd),
+
+	/// Write the chain spec of a network described by a config file (validators, endowments,
+	/// root, boot nodes); see `docs/running-a-validator.md`.
+	NetworkSpec(crate::network_config::NetworkSpecCmd),
 
 	/// Validate blocks.
 	CheckBlock(sc_cli::CheckBlockCmd),

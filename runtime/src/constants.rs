@@ -68,3 +68,23 @@ pub mod time {
 	/// The probability of a slot having a primary BABE author: 1/4.
 	pub const PRIMARY_PROBABILITY: (u64, u64) = (1, 4);
 }
+
+/// Issuance and fees: the yearly bounds `docs/economics.md` states (a test reads both).
+pub mod economics {
+	use polkadot_sdk::sp_runtime::{Perbill, Percent};
+
+	/// Most minted per year for validators, nominators and the treasury, as a share of the
+	/// total issuance: the staking reward curve's maximum (see `configs::staking`). What the
+	/// curve does not pay stakers (stake away from the ideal) goes to the treasury.
+	pub const STAKING_MAX_INFLATION: Perbill = Perbill::from_percent(6);
+	/// Least paid to stakers per year at any stake: the curve's minimum.
+	pub const STAKING_MIN_INFLATION: Perbill = Perbill::from_parts(25_000_000);
+	/// Most minted per year into storage reward pools, as a share of the total issuance; a
+	/// pool mints only what the fees it earned leave short of its cap.
+	pub const STORAGE_MAX_INFLATION: Perbill = Perbill::from_percent(4);
+	/// Share of transaction fees (not tips) that goes to the treasury; the block author gets
+	/// the rest and every tip.
+	pub const FEES_TO_TREASURY: Percent = Percent::from_percent(80);
+	/// Milliseconds in a (Julian) year, the year of the inflation rates.
+	pub const MILLISECONDS_PER_YEAR: u64 = 1000 * 3600 * 24 * 36525 / 100;
+}

@@ -1,6 +1,6 @@
-//! Genesis presets: the initial state of `development` and `local_testnet` chains.
-//!
-//! The node's chain specs only name a preset; everything in the genesis state is decided here.
+//! Genesis: the initial state of `development` and `local_testnet` chains (presets, with the
+//! well-known development keys) and of any network an operator describes (`network_genesis`,
+//! which the node's `network-spec` command fills from a config file).
 
 use crate::{
 	AccountId, AuditConfig, BabeConfig, Balance, BalancesConfig, FileBankConfig,
@@ -55,25 +55,37 @@ impl GenesisValidator {
 	}
 }
 
-/// The genesis state of a chain with the given validators, funded accounts and sudo key;
-/// `private_endpoints`: whether validators probe miners on loopback and private networks (only
-/// on chains whose nodes all run on one machine or network).
-pub fn testnet_genesis(
-	validators: Vec<GenesisValidator>,
-	endowed_accounts: Vec<AccountId>,
-	root: AccountId,
-	private_endpoints: bool,
-) -> Value {
-	let validator_count = validators.len() as u32;
+/// The genesis of a network: what a preset or an operator's network config decides.
+pub struct NetworkGenesis {
+	/// The validators elected for the first eras, each bonding `bond` from its stash.
+	pub validators: Vec<(GenesisValidator, Balance)>,
+	/// Funded accounts and what each holds (validators' stashes must be among them).
+	pub endowed: Vec<(AccountId, Balance)>,
+	/// The root key (sudo), or none: then only a runtime upgrade can add one, and nothing can
+	/// apply a runtime upgrade.
+	pub root: Option<AccountId>,
+	/// Seats in the validator set: more than the genesis validators, so new validators that bond
+	/// are elected.
+	pub validator_count: u32,
+	/// Whether validators probe miners on loopback and private networks (only on chains whose
+	/// nodes all run on one machine or network).
+	pub private_endpoints: bool,
+}
+
+/// The most validators the presets' chains elect (the genesis validators and those who join).
+pub const PRESET_VALIDATOR_SEATS: u32 = 32;
+
+/// The genesis state of `network` as a JSON patch of the runtime's genesis config.
+pub fn network_genesis(network: NetworkGenesis) -> Value {
+	let NetworkGenesis { validators, endowed, root, validator_count, private_endpoints } = network;
+	let genesis_validators = validators.len() as u32;
 	build_struct_json_patch!(RuntimeGenesisConfig {
-		balances: BalancesConfig {
-			balances: endowed_accounts.iter().cloned().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>(),
-		},
+		balances: BalancesConfig { balances: endowed },
 		babe: BabeConfig { epoch_config: BABE_GENESIS_EPOCH_CONFIG },
 		session: SessionConfig {
 			keys: validators
 				.iter()
-				.map(|v| {
+				.map(|(v, _)| {
 					(
 						v.stash.clone(),
 						v.stash.clone(),
@@ -87,18 +99,16 @@ pub fn testnet_genesis(
 				.collect::<Vec<_>>(),
 		},
 		staking: StakingConfig {
-			validator_count,
-			minimum_validator_count: validator_count.min(1),
-			invulnerables: validators.iter().map(|v| v.stash.clone()).collect::<Vec<_>>(),
+			validator_count: validator_count.max(genesis_validators),
+			// An election with fewer winners than this keeps the current set.
+			minimum_validator_count: genesis_validators.min(1),
 			slash_reward_fraction: Perbill::from_percent(10),
 			stakers: validators
 				.iter()
-				.map(|v| {
-					(v.stash.clone(), v.stash.clone(), VALIDATOR_BOND, StakerStatus::Validator)
-				})
+				.map(|(v, bond)| (v.stash.clone(), v.stash.clone(), *bond, StakerStatus::Validator))
 				.collect::<Vec<_>>(),
 		},
-		sudo: SudoConfig { key: Some(root) },
+		sudo: SudoConfig { key: root },
 		audit: AuditConfig { allow_private_endpoints: private_endpoints },
 		file_bank: FileBankConfig {
 			unit_price: STORAGE_UNIT_PRICE,
@@ -107,36 +117,39 @@ pub fn testnet_genesis(
 	})
 }
 
-/// `development`: Alice validates alone; the well-known development accounts are funded.
-fn development_config_genesis() -> Value {
-	testnet_genesis(
-		vec![GenesisValidator::from_keyring((Sr25519Keyring::Alice, Ed25519Keyring::Alice))],
-		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
-		Sr25519Keyring::Alice.to_account_id(),
-		true,
-	)
+/// A development chain's genesis: the given well-known validators, every well-known account
+/// funded with `ENDOWMENT`, Alice as root.
+fn development_network(validators: &[(Sr25519Keyring, Ed25519Keyring)]) -> Value {
+	network_genesis(NetworkGenesis {
+		validators: validators
+			.iter()
+			.map(|keys| (GenesisValidator::from_keyring(*keys), VALIDATOR_BOND))
+			.collect(),
+		endowed: Sr25519Keyring::well_known().map(|k| (k.to_account_id(), ENDOWMENT)).collect(),
+		root: Some(Sr25519Keyring::Alice.to_account_id()),
+		validator_count: PRESET_VALIDATOR_SEATS,
+		private_endpoints: true,
+	})
 }
 
-/// `local_testnet`: Alice, Bob, Charlie and Dave validate; the well-known accounts are funded.
+/// `development`: Alice validates alone; the well-known development accounts are funded.
+fn development_config_genesis() -> Value {
+	development_network(&[(Sr25519Keyring::Alice, Ed25519Keyring::Alice)])
+}
+
+/// `local_testnet`: Alice, Bob, Charlie and Dave validate; the well-known accounts are funded;
+/// more validators may join (`PRESET_VALIDATOR_SEATS`).
 ///
 /// Four validators, not three: GRANDPA finalizes with more than two thirds of the votes, so a
 /// set of `3f + 1` tolerates `f` faults. Three validators would stall finality as soon as one
 /// stops; four keep finalizing with one down.
 fn local_config_genesis() -> Value {
-	testnet_genesis(
-		[
-			(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
-			(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
-			(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
-			(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
-		]
-		.into_iter()
-		.map(GenesisValidator::from_keyring)
-		.collect(),
-		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
-		Sr25519Keyring::Alice.to_account_id(),
-		true,
-	)
+	development_network(&[
+		(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
+		(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
+		(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+		(Sr25519Keyring::Dave, Ed25519Keyring::Dave),
+	])
 }
 
 /// The JSON of the preset `id`, if it exists.

@@ -190,6 +190,12 @@ mod runtime {
 	pub type VoterList = polkadot_sdk::pallet_bags_list<Instance1>;
 	#[runtime::pallet_index(13)]
 	pub type Sudo = polkadot_sdk::pallet_sudo;
+	#[runtime::pallet_index(14)]
+	pub type Treasury = polkadot_sdk::pallet_treasury;
+	#[runtime::pallet_index(15)]
+	pub type Proxy = polkadot_sdk::pallet_proxy;
+	#[runtime::pallet_index(16)]
+	pub type Multisig = polkadot_sdk::pallet_multisig;
 
 	// The storage market.
 	#[runtime::pallet_index(20)]

@@ -92,8 +92,8 @@ pub mod pallet {
 		/// Blocks per reward era.
 		#[pallet::constant]
 		type EraLength: Get<BlockNumberFor<Self>>;
-		/// Minted into each era's pool at most (less when the pool's cap is lower).
-		#[pallet::constant]
+		/// Minted into each era's pool at most (less when the pool's cap is lower); may follow
+		/// the total issuance.
 		type EraIssuance: Get<BalanceOf<Self>>;
 		/// Fees in `FeeAccount` that are not yet earned (prepaid leases, released day by day);
 		/// they stay out of the pools.

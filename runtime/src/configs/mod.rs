@@ -1,6 +1,8 @@
 //! Configuration of every pallet in the runtime, one file per domain.
 
+mod accounts;
 mod consensus;
+mod governance;
 mod offchain;
 mod staking;
 mod storage;
@@ -15,7 +17,7 @@ use polkadot_sdk::{
 		derive_impl,
 		dispatch::DispatchClass,
 		parameter_types,
-		traits::{fungible, ConstU128, ConstU32, ConstU8, Imbalance, OnUnbalanced},
+		traits::{ConstU128, ConstU32, ConstU8},
 		weights::{
 			constants::{RocksDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 			ConstantMultiplier, Weight,
@@ -30,8 +32,9 @@ use polkadot_sdk::{
 	*,
 };
 
-pub use staking::{BagThresholds, MaxNominators, OnChainSeqPhragmen};
-pub use storage::SegmentSize;
+pub use governance::{Burn, TreasuryAccount};
+pub use staking::{BagThresholds, MaxNominators, OnChainSeqPhragmen, RewardCurve};
+pub use storage::{era_issuance, CollateralPerTiB, RewardEra, SegmentSize, UploadDeposit};
 
 /// Normal extrinsics may fill this share of a block; the rest is kept for operational ones.
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);
@@ -102,25 +105,6 @@ impl pallet_balances::Config for Runtime {
 	type DoneSlashHandler = ();
 }
 
-/// Pays transaction fees and tips to the author of the block that included them.
-pub struct ToBlockAuthor;
-impl OnUnbalanced<fungible::Credit<AccountId, Balances>> for ToBlockAuthor {
-	fn on_unbalanceds(
-		mut fees_then_tips: impl Iterator<Item = fungible::Credit<AccountId, Balances>>,
-	) {
-		if let Some(mut fees) = fees_then_tips.next() {
-			if let Some(tips) = fees_then_tips.next() {
-				tips.merge_into(&mut fees);
-			}
-			if let Some(author) = crate::Authorship::author() {
-				// Nothing to do if the author cannot receive it: the credit is then dropped,
-				// which burns it.
-				let _ = <Balances as fungible::Balanced<AccountId>>::resolve(&author, fees);
-			}
-		}
-	}
-}
-
 parameter_types! {
 	/// Fee multiplier adjustment targets blocks a quarter full.
 	pub const TargetBlockFullness: Perquintill = Perquintill::from_percent(25);
@@ -136,7 +120,7 @@ parameter_types! {
 
 impl pallet_transaction_payment::Config for Runtime {
 	type RuntimeEvent = RuntimeEvent;
-	type OnChargeTransaction = FungibleAdapter<Balances, ToBlockAuthor>;
+	type OnChargeTransaction = FungibleAdapter<Balances, governance::DealWithFees>;
 	type OperationalFeeMultiplier = ConstU8<5>;
 	type WeightToFee = ConstantMultiplier<Balance, WeightFeeFactor>;
 	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
@@ -155,10 +139,4 @@ impl pallet_utility::Config for Runtime {
 	type RuntimeCall = RuntimeCall;
 	type PalletsOrigin = crate::OriginCaller;
 	type WeightInfo = pallet_utility::weights::SubstrateWeight<Runtime>;
-}
-
-impl pallet_sudo::Config for Runtime {
-	type RuntimeEvent = RuntimeEvent;
-	type RuntimeCall = RuntimeCall;
-	type WeightInfo = pallet_sudo::weights::SubstrateWeight<Runtime>;
 }

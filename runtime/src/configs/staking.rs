@@ -1,6 +1,7 @@
 //! NPoS staking: validator election on chain (a solochain has no off-chain miners of
 //! solutions), era payouts, slashing, and the bags list that orders voters by stake.
 
+use super::governance::TreasuryAccount;
 use crate::{
 	AccountId, Balance, Balances, Runtime, RuntimeEvent, RuntimeHoldReason, Session, Staking,
 	Timestamp, VoterList, SESSIONS_PER_ERA,
@@ -10,7 +11,10 @@ use polkadot_sdk::{
 		bounds::{ElectionBounds, ElectionBoundsBuilder},
 		onchain, SequentialPhragmen, VoteWeight,
 	},
-	frame_support::{parameter_types, traits::ConstU32},
+	frame_support::{
+		parameter_types,
+		traits::{tokens::imbalance::ResolveTo, ConstU32},
+	},
 	frame_system::EnsureRoot,
 	pallet_staking::UseValidatorsMap,
 	sp_runtime::{curve::PiecewiseLinear, Perbill},
@@ -18,12 +22,13 @@ use polkadot_sdk::{
 	*,
 };
 
-// Yearly inflation for validators and nominators: 2.5 % to 10 %, ideal at half of the supply
-// staked.
+// Yearly staking issuance: 6 % of the supply, of which stakers get 2.5 % to 6 % (all of it when
+// half of the supply is staked) and the treasury the rest. Kept equal to
+// `constants::economics::{STAKING_MIN_INFLATION, STAKING_MAX_INFLATION}` by a test.
 pallet_staking_reward_curve::build! {
 	const REWARD_CURVE: PiecewiseLinear<'static> = curve!(
 		min_inflation: 0_025_000,
-		max_inflation: 0_100_000,
+		max_inflation: 0_060_000,
 		ideal_stake: 0_500_000,
 		falloff: 0_050_000,
 		max_piece_count: 40,
@@ -85,11 +90,11 @@ impl pallet_staking::Config for Runtime {
 	type GenesisElectionProvider = onchain::OnChainExecution<OnChainSeqPhragmen>;
 	type NominationsQuota = pallet_staking::FixedNominationsQuota<16>;
 	type HistoryDepth = HistoryDepth;
-	// Unclaimed remainders of era payouts are burnt.
-	type RewardRemainder = ();
+	// What the reward curve does not pay stakers goes to the treasury.
+	type RewardRemainder = ResolveTo<TreasuryAccount, Balances>;
 	type RuntimeEvent = RuntimeEvent;
-	// Slashed stake is burnt.
-	type Slash = ();
+	// Slashed stake (less the reporters' reward) goes to the treasury.
+	type Slash = ResolveTo<TreasuryAccount, Balances>;
 	type Reward = ();
 	type SessionsPerEra = SessionsPerEra;
 	type BondingDuration = BondingDuration;

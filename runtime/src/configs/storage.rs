@@ -7,8 +7,8 @@
 //! proven in the era (`docs/economics.md`).
 
 use crate::{
-	AccountId, Balance, Balances, BlockNumber, FileBank, Runtime, RuntimeHoldReason, Signature,
-	Sminer, StorageRewards, Timestamp, DOLLARS,
+	constants::economics, AccountId, Balance, Balances, BlockNumber, FileBank, Runtime,
+	RuntimeHoldReason, Signature, Sminer, StorageRewards, Timestamp, DOLLARS,
 };
 
 use polkadot_sdk::{
@@ -18,14 +18,25 @@ use polkadot_sdk::{
 		PalletId,
 	},
 	frame_system::EnsureRoot,
-	pallet_babe,
-	sp_runtime::{traits::AccountIdConversion, transaction_validity::TransactionPriority, Perbill},
+	pallet_babe, pallet_balances,
+	sp_runtime::{
+		traits::AccountIdConversion, transaction_validity::TransactionPriority, Perbill,
+		Perquintill,
+	},
 };
 
 /// One GiB.
 const GIB: u64 = 1 << 30;
 /// One TiB.
 const TIB: u64 = 1 << 40;
+
+/// The most minted into one reward era's pool when `total_issuance` tokens exist:
+/// `STORAGE_MAX_INFLATION` of it a year, pro rata of the era's length.
+pub fn era_issuance(total_issuance: Balance) -> Balance {
+	let era_ms = RewardEra::get() as u64 * crate::MILLI_SECS_PER_BLOCK;
+	let share_of_year = Perquintill::from_rational(era_ms, economics::MILLISECONDS_PER_YEAR);
+	share_of_year.mul_floor(economics::STORAGE_MAX_INFLATION.mul_floor(total_issuance))
+}
 
 parameter_types! {
 	/// Collateral per started TiB of declared capacity.
@@ -39,9 +50,10 @@ parameter_types! {
 	/// The file market's account: lease payments and slashes, emptied into each reward pool.
 	pub FileBankAccount: AccountId = FileBankPalletId::get().into_account_truncating();
 	pub const RewardsPalletId: PalletId = PalletId(*b"cess/rwd");
-	/// Minted into a reward era's pool at most: the pool never exceeds the lease price of the
+	/// Minted into a reward era's pool at most: `STORAGE_MAX_INFLATION` a year of the total
+	/// issuance, pro rata of the era's length. The pool never exceeds the lease price of the
 	/// storage proven in the era, and issuance only tops the earned fees up to that.
-	pub const EraIssuance: Balance = 10_000 * DOLLARS;
+	pub EraIssuance: Balance = era_issuance(pallet_balances::TotalIssuance::<Runtime>::get());
 	/// Audit rounds per lease day.
 	pub RoundsPerDay: u32 = BlocksPerDay::get() / RoundLength::get();
 	/// Lease payments not yet earned.
