@@ -40,10 +40,11 @@ log "cargo test (unit, pallet and library integration tests)"
 # waits for blocks) run in three lanes beside each other, balanced by their measured durations
 # (docs/building.md). A new end-to-end test must be put in a lane. `dev.sh` is the README's
 # main command run as a smoke test: the local network starts, its demo stores and retrieves a
-# file, and it stops (it uses the fixed ports 9944 and 15001-15041; the tests use free ones).
+# file, and it stops (it uses the fixed ports 9944 and 15001-15041, and `compose` the compose
+# file's fixed ports, so both run in lane B one after the other; the other tests use free ports).
 LANE_A=(file_lifecycle flood local_network dev_chain)
-LANE_B=(audit_rewards data_rights miner_cli storage_market dev.sh)
-LANE_C=(validators)
+LANE_B=(audit_rewards data_rights miner_cli storage_market compose dev.sh)
+LANE_C=(validators upgrade)
 for file in node/tests/*.rs; do
 	name=$(basename "$file" .rs)
 	[[ " ${LANE_A[*]} ${LANE_B[*]} ${LANE_C[*]} " == *" $name "* ]] ||
@@ -97,7 +98,7 @@ fi
 # come from `scripts/bench-weights.sh`). Compiled, not linted: a clippy pass with this feature
 # set would cost a further full check build of FRAME on a 2-core CI machine.
 log "cargo test (storage pallets' benchmark suites, feature runtime-benchmarks)"
-SKIP_WASM_BUILD=1 cargo test --release --locked -p pallet-sminer -p pallet-file-bank \
+SKIP_WASM_BUILD=1 cargo test --release --locked -p pallet-sminer -p pallet-file-bank -p pallet-validator-credit \
 	-p pallet-audit -p pallet-storage-rewards -p pallet-data-rights --features runtime-benchmarks
 
 log "all checks passed in $(( $(date +%s) - start )) s"

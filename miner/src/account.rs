@@ -97,6 +97,27 @@ async fn required_collateral(client: &Client, capacity: u64) -> Result<u128, Min
 /// `register`.
 pub async fn register(ctx: &Context, args: &Register) -> Result<(), MinerError> {
 	let capacity = parse_size(&args.capacity).map_err(MinerError::Usage)?;
+	let multiaddrs = endpoints(&args.endpoints)?;
+	if let Some(info) = ctx.record().await? {
+		// Registering again with the same identity and endpoints is a no-op, so a service can
+		// run `register && run` on every start.
+		let same_endpoints =
+			info.multiaddrs.0.iter().map(|a| &a.0).eq(multiaddrs.iter().map(|a| &a.0));
+		if info.peer_id.0 == ctx.identity.peer_id().to_bytes() && same_endpoints {
+			println!(
+				"{} is already registered with this peer id and these endpoints ({} declared): \
+				 nothing to do",
+				ctx.account(),
+				format_size(info.declared)
+			);
+			return Ok(());
+		}
+		return Err(MinerError::Usage(format!(
+			"{} is already registered with another peer id or other endpoints: publish the new \
+			 ones with `cess-miner update-endpoint`",
+			ctx.account()
+		)));
+	}
 	let required = required_collateral(&ctx.client, capacity).await?;
 	let collateral = match &args.collateral {
 		Some(text) => parse_amount(text).map_err(MinerError::Usage)?,
@@ -119,7 +140,7 @@ pub async fn register(ctx: &Context, args: &Register) -> Result<(), MinerError> 
 	let call = api::tx().sminer().register(
 		beneficiary,
 		BoundedVec(ctx.identity.peer_id().to_bytes()),
-		BoundedVec(endpoints(&args.endpoints)?),
+		BoundedVec(multiaddrs),
 		capacity,
 		collateral,
 	);

@@ -1,7 +1,8 @@
 //! Launching a network: a chain spec built from an operator's config file runs on the keys in
 //! that file and none of the well-known ones; `--chain testnet` starts; on the `local` network a
 //! fifth validator joins from its own keys (through a staking proxy), is elected at the next
-//! era, authors blocks and receives a staking payout.
+//! era, authors blocks and receives a staking payout, and a validator that never comes online
+//! loses its credit and its seat (R²S) while blocks continue.
 
 mod common;
 
@@ -134,8 +135,9 @@ fn the_testnet_chain_starts() {
 }
 
 #[test]
-fn a_fifth_validator_joins_is_elected_authors_and_is_paid() {
-	const VALIDATORS: [&str; 4] = ["alice", "bob", "charlie", "dave"];
+fn a_fifth_validator_joins_and_an_offline_one_is_rotated_out() {
+	// Dave's node never starts: three of the four genesis validators finalize.
+	const VALIDATORS: [&str; 3] = ["alice", "bob", "charlie"];
 	let mut nodes: Vec<Node> = Vec::new();
 	for (i, name) in VALIDATORS.iter().enumerate() {
 		let mut args =
@@ -164,6 +166,7 @@ fn a_fifth_validator_joins_is_elected_authors_and_is_paid() {
 	));
 	nodes[0].wait_for_finalized(2, Duration::from_secs(180));
 	polkadot_js("validator_joins.mjs", &[&nodes[0].ws_url(), &eve.ws_url()]);
+	polkadot_js("rotation.mjs", &[&nodes[0].ws_url()]);
 	assert!(
 		eve.log().contains("Pre-sealed block for proposal"),
 		"Eve's node did not author:\n{}",

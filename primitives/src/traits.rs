@@ -265,6 +265,17 @@ pub fn acceptance_message(file_id: &FileId, column: Column, miner: &[u8]) -> all
 	out
 }
 
+/// Validators' retrievability-probe duty, counted towards their credit (used by `audit`,
+/// implemented by the runtime over `validator-credit`).
+pub trait ProbeDuty {
+	/// The validator at `authority_index` of the current set filed a counted probe report.
+	fn reported(authority_index: u32);
+}
+
+impl ProbeDuty for () {
+	fn reported(_authority_index: u32) {}
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;

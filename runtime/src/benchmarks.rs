@@ -27,6 +27,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_audit, crate::Audit]
 	[pallet_storage_rewards, crate::StorageRewards]
 	[pallet_data_rights, crate::DataRights]
+	[pallet_validator_credit, crate::ValidatorCredit]
 );
 
 /// Key type of the benchmark signer in the benchmark keystore.

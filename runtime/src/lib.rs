@@ -11,6 +11,13 @@
 #[cfg(feature = "std")]
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
+/// The upgrade rehearsal's runtime: this one with `next-spec` (spec version + 1 and a storage
+/// migration), built beside it with the feature `upgrade-rehearsal` for `node/tests/upgrade.rs`.
+#[cfg(all(feature = "std", feature = "upgrade-rehearsal"))]
+pub mod next {
+	include!(concat!(env!("OUT_DIR"), "/cess_runtime_next"));
+}
+
 extern crate alloc;
 
 // Before `apis`: the benchmark macros `define_benchmarks!` generates are used there.
@@ -21,6 +28,8 @@ pub mod apis;
 pub mod configs;
 pub mod constants;
 pub mod genesis_config_presets;
+#[cfg(feature = "next-spec")]
+mod rehearsal;
 
 use alloc::vec::Vec;
 use polkadot_sdk::{
@@ -67,18 +76,28 @@ impl_opaque_keys! {
 	}
 }
 
-/// The runtime version. `spec_version` must be bumped on every change of runtime logic.
-#[sp_version::runtime_version]
-pub const VERSION: RuntimeVersion = RuntimeVersion {
-	spec_name: alloc::borrow::Cow::Borrowed("cess-node"),
-	impl_name: alloc::borrow::Cow::Borrowed("cess-node"),
-	authoring_version: 1,
-	spec_version: 101,
-	impl_version: 1,
-	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
-	system_version: 1,
-};
+/// Defines `VERSION` with `spec_version` `$spec`.
+macro_rules! runtime_version {
+	($spec:tt) => {
+		/// The runtime version. `spec_version` must be bumped on every change of runtime logic.
+		#[sp_version::runtime_version]
+		pub const VERSION: RuntimeVersion = RuntimeVersion {
+			spec_name: alloc::borrow::Cow::Borrowed("cess-node"),
+			impl_name: alloc::borrow::Cow::Borrowed("cess-node"),
+			authoring_version: 1,
+			spec_version: $spec,
+			impl_version: 1,
+			apis: apis::RUNTIME_API_VERSIONS,
+			transaction_version: 1,
+			system_version: 1,
+		};
+	};
+}
+#[cfg(not(feature = "next-spec"))]
+runtime_version!(101);
+// The upgrade rehearsal's next version (`rehearsal`).
+#[cfg(feature = "next-spec")]
+runtime_version!(102);
 
 /// The BABE epoch configuration at genesis.
 pub const BABE_GENESIS_EPOCH_CONFIG: sp_consensus_babe::BabeEpochConfiguration =
@@ -130,8 +149,11 @@ pub type UncheckedExtrinsic =
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
 
 /// Storage migrations run at the next runtime upgrade.
+#[cfg(not(feature = "next-spec"))]
 #[allow(unused_parens)]
 type Migrations = ();
+#[cfg(feature = "next-spec")]
+type Migrations = (rehearsal::Migration,);
 
 /// Executive: handles dispatch to the various pallets.
 pub type Executive = frame_executive::Executive<
@@ -208,4 +230,6 @@ mod runtime {
 	pub type StorageRewards = pallet_storage_rewards;
 	#[runtime::pallet_index(24)]
 	pub type DataRights = pallet_data_rights;
+	#[runtime::pallet_index(25)]
+	pub type ValidatorCredit = pallet_validator_credit;
 }

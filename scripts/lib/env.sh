@@ -8,8 +8,9 @@ export CESS_ROOT
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/cess-target}"
 # The runtime's wasm is built by a nested cargo; point it at our Cargo.lock.
 export WASM_BUILD_WORKSPACE_HINT="$CESS_ROOT"
-# The cargo features every build of this repository uses, so builds share artifacts.
-export CESS_FEATURES="${CESS_FEATURES:-cess-node/fast-runtime}"
+# The cargo features every build of this repository uses, so builds share artifacts: short
+# eras for local networks, and the upgrade rehearsal's second runtime (node/tests/upgrade.rs).
+export CESS_FEATURES="${CESS_FEATURES:-cess-node/fast-runtime,cess-runtime/upgrade-rehearsal}"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }

@@ -236,7 +236,7 @@ pub fn rpc_call(port: u16, method: &str, params: Value) -> Result<Value, String>
 	stream.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
 	write!(
 		stream,
-		"POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+		"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
 		 Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
 		body.len()
 	)

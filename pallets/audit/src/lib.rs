@@ -121,6 +121,8 @@ pub mod pallet {
 		type Miners: MinerRegistry<Self::AccountId>;
 		/// Credit, slashing and forced exit.
 		type Penalties: MinerPenalties<Self::AccountId, Self::Balance>;
+		/// Counts each accepted probe report towards its validator's credit.
+		type ProbeDuty: cess_primitives::traits::ProbeDuty;
 		/// Scores passed rounds for rewards.
 		type Rewards: ProofRewards<Self::AccountId>;
 		/// What each miner holds.

@@ -318,6 +318,7 @@ impl pallet_audit::Config for Test {
 	type Balance = u64;
 	type Miners = MockMiners;
 	type Penalties = MockMiners;
+	type ProbeDuty = ();
 	type Rewards = MockMiners;
 	type Holdings = MockMiners;
 	type Randomness = TestRandomness;

@@ -13,7 +13,7 @@ use alloc::vec::Vec;
 use cess_primitives::{
 	merkle::blake2_256_parts,
 	sampling::SeedStream,
-	traits::{CreditReason, MinerPenalties, MinerRegistry},
+	traits::{CreditReason, MinerPenalties, MinerRegistry, ProbeDuty},
 };
 use codec::Encode;
 use polkadot_sdk::{
@@ -142,6 +142,7 @@ impl<T: Config> Pallet<T> {
 			}
 		}
 		Probes::<T>::insert(&miner, record);
+		T::ProbeDuty::reported(report.authority_index);
 		Self::deposit_event(Event::ProbeReported {
 			miner,
 			round: round.index,

@@ -6,6 +6,7 @@ mod governance;
 mod offchain;
 mod staking;
 mod storage;
+mod validator_credit;
 
 use crate::{
 	AccountId, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,

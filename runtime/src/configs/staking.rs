@@ -6,6 +6,7 @@ use crate::{
 	AccountId, Balance, Balances, Runtime, RuntimeEvent, RuntimeHoldReason, Session, Staking,
 	Timestamp, VoterList, SESSIONS_PER_ERA,
 };
+use pallet_validator_credit::CreditAwareElection;
 use polkadot_sdk::{
 	frame_election_provider_support::{
 		bounds::{ElectionBounds, ElectionBoundsBuilder},
@@ -65,12 +66,13 @@ parameter_types! {
 	pub const BagThresholds: &'static [VoteWeight] = &VOTER_BAG_THRESHOLDS;
 }
 
-/// The election: sequential Phragmén computed on chain at the end of each era.
+/// The election: sequential Phragmén computed on chain at the end of each era, over staking's
+/// data as `validator-credit` hands it on (low-credit candidates left out, rotation).
 pub struct OnChainSeqPhragmen;
 impl onchain::Config for OnChainSeqPhragmen {
 	type System = Runtime;
 	type Solver = SequentialPhragmen<AccountId, Perbill>;
-	type DataProvider = Staking;
+	type DataProvider = crate::ValidatorCredit;
 	type WeightInfo =
 		polkadot_sdk::frame_election_provider_support::weights::SubstrateWeight<Runtime>;
 	type MaxBackersPerWinner = MaxBackersPerWinner;
@@ -86,8 +88,10 @@ impl pallet_staking::Config for Runtime {
 	type CurrencyBalance = Balance;
 	type UnixTime = Timestamp;
 	type CurrencyToVote = U128CurrencyToVote;
-	type ElectionProvider = onchain::OnChainExecution<OnChainSeqPhragmen>;
-	type GenesisElectionProvider = onchain::OnChainExecution<OnChainSeqPhragmen>;
+	type ElectionProvider =
+		CreditAwareElection<Runtime, onchain::OnChainExecution<OnChainSeqPhragmen>>;
+	type GenesisElectionProvider =
+		CreditAwareElection<Runtime, onchain::OnChainExecution<OnChainSeqPhragmen>>;
 	type NominationsQuota = pallet_staking::FixedNominationsQuota<16>;
 	type HistoryDepth = HistoryDepth;
 	// What the reward curve does not pay stakers goes to the treasury.

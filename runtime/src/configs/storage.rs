@@ -172,6 +172,7 @@ impl pallet_audit::Config for Runtime {
 	type Balance = Balance;
 	type Miners = Sminer;
 	type Penalties = Sminer;
+	type ProbeDuty = super::validator_credit::CountProbeReport;
 	type Rewards = StorageRewards;
 	type Holdings = FileBank;
 	type Randomness = pallet_babe::ParentBlockRandomness<Runtime>;

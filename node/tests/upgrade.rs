@@ -1,0 +1,51 @@
+//! A runtime upgrade with a storage migration on a running four-validator `local` network:
+//! root applies `cess_runtime::next` (this runtime with the next spec version and the
+//! rehearsal's migration), the migration runs once, blocks continue and polkadot.js follows the
+//! new metadata.
+
+mod common;
+
+use common::{crate_dir, ensure_polkadot_js, temp_dir, Node, NodeConfig};
+use std::{process::Command, time::Duration};
+
+#[test]
+fn a_runtime_upgrade_with_a_migration_applies_while_blocks_continue() {
+	let wasm = cess_runtime::next::WASM_BINARY.expect("the rehearsal runtime is built");
+	let wasm_path = temp_dir("upgrade").join("cess_runtime_next.wasm");
+	std::fs::write(&wasm_path, wasm).unwrap();
+
+	let mut nodes: Vec<Node> = Vec::new();
+	for (i, name) in ["alice", "bob", "charlie", "dave"].iter().enumerate() {
+		let mut args = vec![format!("--{name}"), "--validator".into(), "--node-key".into()];
+		args.push(format!("{:064x}", 201 + i));
+		if let Some(first) = nodes.first() {
+			args.extend(["--bootnodes".into(), first.multiaddr()]);
+		}
+		let args: Vec<&str> = args.iter().map(String::as_str).collect();
+		nodes.push(Node::start(NodeConfig::new(&format!("upgrade-{name}"), Some("local"), &args)));
+	}
+	nodes[0].wait_for_finalized(3, Duration::from_secs(180));
+
+	let dir = crate_dir().join("tests/polkadot-js");
+	ensure_polkadot_js(&dir);
+	let output = Command::new("node")
+		.arg("upgrade.mjs")
+		.arg(nodes[0].ws_url())
+		.arg(&wasm_path)
+		.current_dir(&dir)
+		.output()
+		.expect("`node` is needed for this test: install Node.js 18 or newer");
+	let stdout = String::from_utf8_lossy(&output.stdout);
+	println!("{stdout}");
+	assert!(
+		output.status.success(),
+		"upgrade.mjs failed:\n{stdout}{}\n{}",
+		String::from_utf8_lossy(&output.stderr),
+		nodes[0].log_tail(40)
+	);
+	// Every validator runs the new runtime.
+	for node in &nodes {
+		let version = node.rpc("state_getRuntimeVersion", serde_json::json!([]));
+		assert_eq!(version["specVersion"], 102, "{}", node.config.name);
+	}
+}
