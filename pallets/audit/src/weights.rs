@@ -84,10 +84,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `915 + c * (60 ±0)`
 		//  Estimated: `4697 + c * (1945 ±31)`
-		// Minimum execution time: 212_249_000 picoseconds.
-		Weight::from_parts(194_844_617, 4697)
-			// Standard Error: 136_111
-			.saturating_add(Weight::from_parts(63_267_687, 0).saturating_mul(c.into()))
+		// Minimum execution time: 126_925_000 picoseconds.
+		Weight::from_parts(97_141_120, 4697)
+			// Standard Error: 263_668
+			.saturating_add(Weight::from_parts(36_230_942, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(9_u64))
@@ -99,8 +99,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `125`
 		//  Estimated: `1525`
-		// Minimum execution time: 6_335_000 picoseconds.
-		Weight::from_parts(9_302_000, 1525)
+		// Minimum execution time: 4_914_000 picoseconds.
+		Weight::from_parts(5_843_000, 1525)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Audit::CurrentRound` (r:1 w:1)
@@ -113,10 +113,10 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Audit::Sweeps` (`max_values`: Some(1), `max_size`: Some(169), added: 664, mode: `MaxEncodedLen`)
 	fn round_start() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `261`
+		//  Measured:  `298`
 		//  Estimated: `1654`
-		// Minimum execution time: 19_421_000 picoseconds.
-		Weight::from_parts(33_412_000, 1654)
+		// Minimum execution time: 18_068_000 picoseconds.
+		Weight::from_parts(22_385_000, 1654)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -126,8 +126,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `63`
 		//  Estimated: `1654`
-		// Minimum execution time: 3_720_000 picoseconds.
-		Weight::from_parts(4_615_000, 1654)
+		// Minimum execution time: 3_178_000 picoseconds.
+		Weight::from_parts(4_170_000, 1654)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 	}
 	/// Storage: `Audit::Sweeps` (r:1 w:1)
@@ -160,8 +160,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `842`
 		//  Estimated: `7517`
-		// Minimum execution time: 102_531_000 picoseconds.
-		Weight::from_parts(144_926_000, 7517)
+		// Minimum execution time: 89_897_000 picoseconds.
+		Weight::from_parts(106_322_000, 7517)
 			.saturating_add(T::DbWeight::get().reads(13_u64))
 			.saturating_add(T::DbWeight::get().writes(10_u64))
 	}
@@ -179,13 +179,15 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Sminer::Miners` (`max_values`: None, `max_size`: Some(1232), added: 3707, mode: `MaxEncodedLen`)
 	/// Storage: `Sminer::CreditHistory` (r:1 w:1)
 	/// Proof: `Sminer::CreditHistory` (`max_values`: None, `max_size`: Some(329), added: 2804, mode: `MaxEncodedLen`)
+	/// Storage: `Session::Validators` (r:1 w:0)
+	/// Proof: `Session::Validators` (`max_values`: Some(1), `max_size`: None, mode: `Measured`)
 	fn report_probe() -> Weight {
 		// Proof Size summary in bytes:
-		//  Measured:  `36531`
-		//  Estimated: `33487`
-		// Minimum execution time: 85_496_000 picoseconds.
-		Weight::from_parts(105_636_000, 33487)
-			.saturating_add(T::DbWeight::get().reads(7_u64))
+		//  Measured:  `36672`
+		//  Estimated: `38157`
+		// Minimum execution time: 82_415_000 picoseconds.
+		Weight::from_parts(101_790_000, 38157)
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `Audit::CurrentRound` (r:1 w:0)
@@ -202,8 +204,8 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		// Proof Size summary in bytes:
 		//  Measured:  `36379`
 		//  Estimated: `33487`
-		// Minimum execution time: 103_773_000 picoseconds.
-		Weight::from_parts(125_911_000, 33487)
+		// Minimum execution time: 92_884_000 picoseconds.
+		Weight::from_parts(104_065_000, 33487)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 	}
 }
@@ -211,37 +213,37 @@ impl<T: polkadot_sdk::frame_system::Config> WeightInfo for SubstrateWeight<T> {
 // For tests (mock runtimes).
 impl WeightInfo for () {
 	fn submit_proof(c: u32, ) -> Weight {
-		Weight::from_parts(194_844_617, 4697)
-			.saturating_add(Weight::from_parts(63_267_687, 0).saturating_mul(c.into()))
+		Weight::from_parts(97_141_120, 4697)
+			.saturating_add(Weight::from_parts(36_230_942, 0).saturating_mul(c.into()))
 			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(9_u64))
 	}
 	fn round_idle() -> Weight {
-		Weight::from_parts(9_302_000, 1525)
+		Weight::from_parts(5_843_000, 1525)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 	fn round_start() -> Weight {
-		Weight::from_parts(33_412_000, 1654)
+		Weight::from_parts(22_385_000, 1654)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn sweep_idle() -> Weight {
-		Weight::from_parts(4_615_000, 1654)
+		Weight::from_parts(4_170_000, 1654)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 	}
 	fn sweep_miner() -> Weight {
-		Weight::from_parts(144_926_000, 7517)
+		Weight::from_parts(106_322_000, 7517)
 			.saturating_add(RocksDbWeight::get().reads(13_u64))
 			.saturating_add(RocksDbWeight::get().writes(10_u64))
 	}
 	fn report_probe() -> Weight {
-		Weight::from_parts(105_636_000, 33487)
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
+		Weight::from_parts(101_790_000, 38157)
+			.saturating_add(RocksDbWeight::get().reads(8_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn authorize_report_probe() -> Weight {
-		Weight::from_parts(125_911_000, 33487)
+		Weight::from_parts(104_065_000, 33487)
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 	}
 }
