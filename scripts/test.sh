@@ -43,8 +43,8 @@ log "cargo test (unit, pallet and library integration tests)"
 # file, and it stops (it uses the fixed ports 9944 and 15001-15041, and `compose` the compose
 # file's fixed ports, so both run in lane B one after the other; the other tests use free ports).
 LANE_A=(file_lifecycle flood local_network dev_chain)
-LANE_B=(audit_rewards data_rights miner_cli storage_market compose dev.sh)
-LANE_C=(validators upgrade)
+LANE_B=(audit_rewards data_rights compose dev.sh)
+LANE_C=(validators upgrade miner_cli storage_market)
 for file in node/tests/*.rs; do
 	name=$(basename "$file" .rs)
 	[[ " ${LANE_A[*]} ${LANE_B[*]} ${LANE_C[*]} " == *" $name "* ]] ||

@@ -5,8 +5,8 @@
 
 mod common;
 
-use common::{crate_dir, ensure_polkadot_js, temp_dir, Node, NodeConfig};
-use std::{process::Command, time::Duration};
+use common::{polkadot_js, temp_dir, Node, NodeConfig};
+use std::time::Duration;
 
 #[test]
 fn a_runtime_upgrade_with_a_migration_applies_while_blocks_continue() {
@@ -26,23 +26,7 @@ fn a_runtime_upgrade_with_a_migration_applies_while_blocks_continue() {
 	}
 	nodes[0].wait_for_finalized(3, Duration::from_secs(180));
 
-	let dir = crate_dir().join("tests/polkadot-js");
-	ensure_polkadot_js(&dir);
-	let output = Command::new("node")
-		.arg("upgrade.mjs")
-		.arg(nodes[0].ws_url())
-		.arg(&wasm_path)
-		.current_dir(&dir)
-		.output()
-		.expect("`node` is needed for this test: install Node.js 18 or newer");
-	let stdout = String::from_utf8_lossy(&output.stdout);
-	println!("{stdout}");
-	assert!(
-		output.status.success(),
-		"upgrade.mjs failed:\n{stdout}{}\n{}",
-		String::from_utf8_lossy(&output.stderr),
-		nodes[0].log_tail(40)
-	);
+	polkadot_js("upgrade.mjs", &[&nodes[0].ws_url(), wasm_path.to_str().unwrap()]);
 	// Every validator runs the new runtime.
 	for node in &nodes {
 		let version = node.rpc("state_getRuntimeVersion", serde_json::json!([]));

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{crate_dir, ensure_polkadot_js, temp_dir, Node, NodeConfig, NODE_BIN};
+use common::{polkadot_js, temp_dir, Node, NodeConfig, NODE_BIN};
 use serde_json::{json, Value};
 use std::{path::Path, process::Command, time::Duration};
 
@@ -32,25 +32,6 @@ fn insert_key(base_path: &Path, spec: &Path, scheme: &str, key_type: &str, seed:
 		.status()
 		.expect("run cess-node key insert");
 	assert!(status.success(), "key insert {key_type}");
-}
-
-/// Runs a polkadot.js script of `tests/polkadot-js` and asserts it succeeds.
-fn polkadot_js(script: &str, args: &[&str]) {
-	let dir = crate_dir().join("tests/polkadot-js");
-	ensure_polkadot_js(&dir);
-	let output = Command::new("node")
-		.arg(script)
-		.args(args)
-		.current_dir(&dir)
-		.output()
-		.expect("`node` is needed for this test: install Node.js 18 or newer");
-	let stdout = String::from_utf8_lossy(&output.stdout);
-	println!("{stdout}");
-	assert!(
-		output.status.success(),
-		"{script} failed:\n{stdout}{}",
-		String::from_utf8_lossy(&output.stderr)
-	);
 }
 
 /// A fixed libp2p key per test validator.

@@ -269,6 +269,27 @@ pub fn ensure_polkadot_js(dir: &Path) {
 	assert!(status.success(), "`npm ci` failed in {}", dir.display());
 }
 
+/// Runs the polkadot.js script `tests/polkadot-js/<script>` with `args` (installing the pinned
+/// packages first): its standard output, or a panic with all its output if it fails.
+pub fn polkadot_js(script: &str, args: &[&str]) -> String {
+	let dir = crate_dir().join("tests/polkadot-js");
+	ensure_polkadot_js(&dir);
+	let output = Command::new("node")
+		.arg(script)
+		.args(args)
+		.current_dir(&dir)
+		.output()
+		.expect("`node` is needed for this test: install Node.js 18 or newer");
+	let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+	println!("{stdout}");
+	assert!(
+		output.status.success(),
+		"{script} failed:\n{stdout}{}",
+		String::from_utf8_lossy(&output.stderr)
+	);
+	stdout
+}
+
 /// `0x`-prefixed lower-case hex.
 pub fn hex(bytes: &[u8]) -> String {
 	let mut s = String::with_capacity(2 + 2 * bytes.len());
