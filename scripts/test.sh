@@ -9,19 +9,21 @@ ensure_build_prereqs
 ensure_node_js
 
 start=$(date +%s)
-log "cargo fmt --check"
+# Each step's log line shows the seconds since the start, so CI reports say where time goes.
+step() { log "[$(($(date +%s) - start)) s] $*"; }
+step "cargo fmt --check"
 cargo fmt --all -- --check || die "code is not formatted: run \`cargo fmt --all\`"
 
 # Lints skip the wasm build (clippy checks the native runtime); release profile so build
 # scripts and proc-macros are shared with the test build below.
-log "cargo clippy (-D warnings)"
+step "cargo clippy (-D warnings)"
 SKIP_WASM_BUILD=1 cargo clippy --release --locked --workspace --all-targets --features "$CESS_FEATURES" -- -D warnings
 
 # Every cargo command below selects the whole workspace with the same features, so they share
 # one build: first the binaries the end-to-end tests start (cess-node, cess-miner), then every
 # test target.
 TEST=(cargo test --release --locked --workspace --features "$CESS_FEATURES")
-log "cargo build (release binaries for the end-to-end tests, then every test target)"
+step "cargo build (release binaries for the end-to-end tests, then every test target)"
 cargo build --release --locked --workspace --bins --features "$CESS_FEATURES"
 "${TEST[@]}" --no-run
 
@@ -32,7 +34,7 @@ for file in */tests/*.rs */*/tests/*.rs; do
 	case "$file" in node/tests/*) continue ;; esac
 	library_tests+=(--test "$(basename "$file" .rs)")
 done
-log "cargo test (unit, pallet and library integration tests)"
+step "cargo test (unit, pallet and library integration tests)"
 "${TEST[@]}" --lib --bins "${library_tests[@]}"
 "${TEST[@]}" --doc
 
@@ -66,7 +68,7 @@ run_lane() {
 		fi
 	done
 }
-log "end-to-end tests in three lanes: [${LANE_A[*]}] beside [${LANE_B[*]}] beside [${LANE_C[*]}]"
+step "end-to-end tests in three lanes: [${LANE_A[*]}] beside [${LANE_B[*]}] beside [${LANE_C[*]}]"
 run_lane A "${LANE_A[@]}" &
 lane_a=$!
 run_lane B "${LANE_B[@]}" &
@@ -87,7 +89,7 @@ if [ "$failed" -ne 0 ]; then
 fi
 
 # A second PoDR² implementation, written from primitives/README.md alone, against the vectors.
-log "PoDR² known answers, second implementation (python3)"
+step "PoDR² known answers, second implementation (python3)"
 if command -v python3 >/dev/null 2>&1; then
 	python3 primitives/tests/vectors/verify_v2.py
 else
@@ -97,7 +99,7 @@ fi
 # The storage pallets' benchmarks run as tests on their mock runtimes (the weights themselves
 # come from `scripts/bench-weights.sh`). Compiled, not linted: a clippy pass with this feature
 # set would cost a further full check build of FRAME on a 2-core CI machine.
-log "cargo test (storage pallets' benchmark suites, feature runtime-benchmarks)"
+step "cargo test (storage pallets' benchmark suites, feature runtime-benchmarks)"
 SKIP_WASM_BUILD=1 cargo test --release --locked -p pallet-sminer -p pallet-file-bank -p pallet-validator-credit \
 	-p pallet-audit -p pallet-storage-rewards -p pallet-data-rights --features runtime-benchmarks
 
