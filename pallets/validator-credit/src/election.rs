@@ -1,10 +1,7 @@
 //! The election data: staking's, with low-credit candidates left out and, when there are many
 //! more eligible candidates than seats, a credit-weighted random draw of them.
 
-use crate::{
-	pallet::{rotation_seed, slack},
-	Config, Event, Pallet,
-};
+use crate::{Config, Event, Pallet};
 use alloc::vec::Vec;
 use codec::Encode;
 use polkadot_sdk::{
@@ -12,7 +9,10 @@ use polkadot_sdk::{
 		data_provider, BoundedSupportsOf, DataProviderBounds, ElectionDataProvider,
 		ElectionProvider, PageIndex, VoterOf,
 	},
-	frame_support::{traits::Get, weights::Weight},
+	frame_support::{
+		traits::{Get, Randomness},
+		weights::Weight,
+	},
 	frame_system::pallet_prelude::BlockNumberFor,
 	sp_runtime::traits::Hash,
 };
@@ -36,11 +36,11 @@ impl<T: Config> Pallet<T> {
 			eligible.extend(low.drain(..missing.min(low.len())));
 		}
 		let low_credit = total - eligible.len() as u32;
-		let handed = seats.saturating_add(slack::<T>().mul_ceil(seats)) as usize;
+		let handed = seats.saturating_add(T::RotationSlack::get().mul_ceil(seats)) as usize;
 		let mut rotated_out = 0;
 		if eligible.len() > handed {
 			// Credit-weighted draw: the smallest `hash(seed ‖ who) / credit` win.
-			let seed = rotation_seed::<T>();
+			let seed = T::Randomness::random(b"cess/r2s/rotation").0;
 			let key = |who: &T::AccountId| {
 				let hash = T::Hashing::hash_of(&(seed, who));
 				let draw = u64::from_le_bytes(hash.as_ref()[..8].try_into().unwrap_or([0; 8]));

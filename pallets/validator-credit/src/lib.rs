@@ -175,10 +175,9 @@ pub mod pallet {
 			_n: BlockNumberFor<T>,
 		) -> Result<(), polkadot_sdk::sp_runtime::TryRuntimeError> {
 			let initial = T::InitialCredit::get();
-			for (who, credit) in Credits::<T>::iter() {
+			for credit in Credits::<T>::iter_values() {
 				ensure!(credit <= FULL_CREDIT, "a credit above the full credit");
 				ensure!(credit != initial, "an entry at the initial credit was kept");
-				let _ = who;
 			}
 			Ok(())
 		}
@@ -240,21 +239,10 @@ pub mod pallet {
 				.collect();
 			let initial = T::InitialCredit::get();
 			for (who, credit) in &recovering {
-				let recovered = credit.saturating_add(T::Recovery::get()).min(initial);
-				Self::set_credit(who, if *credit > initial { initial } else { recovered });
+				Self::set_credit(who, credit.saturating_add(T::Recovery::get()).min(initial));
 			}
 			log::debug!(target: LOG_TARGET, "scored era {era}: {} validators", validators.len());
 			(validators.len() as u32, recovering.len() as u32)
 		}
-	}
-
-	/// The randomness of a rotation.
-	pub(crate) fn rotation_seed<T: Config>() -> T::Hash {
-		T::Randomness::random(b"cess/r2s/rotation").0
-	}
-
-	/// The rotation's slack.
-	pub(crate) fn slack<T: Config>() -> Percent {
-		T::RotationSlack::get()
 	}
 }
