@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Node, NodeConfig};
+use common::{start_local_validators, Node};
 use std::time::Duration;
 
 const VALIDATORS: [&str; 4] = ["alice", "bob", "charlie", "dave"];
@@ -14,34 +14,9 @@ fn authored_blocks(node: &Node) -> usize {
 	node.log().matches("Pre-sealed block for proposal").count()
 }
 
-/// A fixed libp2p key per test validator (validators refuse to start without a node key).
-fn node_key(index: usize) -> String {
-	format!("{:064x}", index + 1)
-}
-
 #[test]
 fn local_network_finalizes_with_one_validator_down_and_the_validator_catches_up() {
-	let boot = Node::start(NodeConfig::new(
-		VALIDATORS[0],
-		Some("local"),
-		&[&format!("--{}", VALIDATORS[0]), "--validator", "--node-key", &node_key(0)],
-	));
-	let bootnode = boot.multiaddr();
-	let mut nodes = vec![boot];
-	for (i, name) in VALIDATORS.iter().enumerate().skip(1) {
-		nodes.push(Node::start(NodeConfig::new(
-			name,
-			Some("local"),
-			&[
-				&format!("--{name}"),
-				"--validator",
-				"--node-key",
-				&node_key(i),
-				"--bootnodes",
-				&bootnode,
-			],
-		)));
-	}
+	let mut nodes = start_local_validators("", &VALIDATORS, 1);
 
 	// Finality advances with everyone up, and every validator authors.
 	nodes[0].wait_for_finalized(8, Duration::from_secs(240));

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{polkadot_js, temp_dir, Node, NodeConfig};
+use common::{polkadot_js, start_local_validators, temp_dir};
 use std::time::Duration;
 
 #[test]
@@ -14,16 +14,7 @@ fn a_runtime_upgrade_with_a_migration_applies_while_blocks_continue() {
 	let wasm_path = temp_dir("upgrade").join("cess_runtime_next.wasm");
 	std::fs::write(&wasm_path, wasm).unwrap();
 
-	let mut nodes: Vec<Node> = Vec::new();
-	for (i, name) in ["alice", "bob", "charlie", "dave"].iter().enumerate() {
-		let mut args = vec![format!("--{name}"), "--validator".into(), "--node-key".into()];
-		args.push(format!("{:064x}", 201 + i));
-		if let Some(first) = nodes.first() {
-			args.extend(["--bootnodes".into(), first.multiaddr()]);
-		}
-		let args: Vec<&str> = args.iter().map(String::as_str).collect();
-		nodes.push(Node::start(NodeConfig::new(&format!("upgrade-{name}"), Some("local"), &args)));
-	}
+	let mut nodes = start_local_validators("upgrade-", &["alice", "bob", "charlie", "dave"], 201);
 	nodes[0].wait_for_finalized(3, Duration::from_secs(180));
 
 	polkadot_js("upgrade.mjs", &[&nodes[0].ws_url(), wasm_path.to_str().unwrap()]);

@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{polkadot_js, temp_dir, Node, NodeConfig, NODE_BIN};
+use common::{node_key, polkadot_js, start_local_validators, temp_dir, Node, NodeConfig, NODE_BIN};
 use serde_json::{json, Value};
 use std::{path::Path, process::Command, time::Duration};
 
@@ -32,11 +32,6 @@ fn insert_key(base_path: &Path, spec: &Path, scheme: &str, key_type: &str, seed:
 		.status()
 		.expect("run cess-node key insert");
 	assert!(status.success(), "key insert {key_type}");
-}
-
-/// A fixed libp2p key per test validator.
-fn node_key(index: usize) -> String {
-	format!("{:064x}", index + 101)
 }
 
 #[test]
@@ -98,7 +93,7 @@ fn a_network_from_a_config_file_runs_on_its_own_keys() {
 		insert_key(&config.base_path, &spec_path, "sr25519", "babe", &babe.0);
 		insert_key(&config.base_path, &spec_path, "ed25519", "gran", &grandpa.0);
 		insert_key(&config.base_path, &spec_path, "sr25519", "cprb", &audit.0);
-		config.args = vec!["--validator".into(), "--node-key".into(), node_key(i)];
+		config.args = vec!["--validator".into(), "--node-key".into(), node_key(101 + i)];
 		if let Some(first) = nodes.first() {
 			config.args.extend(["--bootnodes".into(), first.multiaddr()]);
 		}
@@ -119,16 +114,7 @@ fn the_testnet_chain_starts() {
 fn a_fifth_validator_joins_and_an_offline_one_is_rotated_out() {
 	// Dave's node never starts: three of the four genesis validators finalize.
 	const VALIDATORS: [&str; 3] = ["alice", "bob", "charlie"];
-	let mut nodes: Vec<Node> = Vec::new();
-	for (i, name) in VALIDATORS.iter().enumerate() {
-		let mut args =
-			vec![format!("--{name}"), "--validator".into(), "--node-key".into(), node_key(10 + i)];
-		if let Some(first) = nodes.first() {
-			args.extend(["--bootnodes".into(), first.multiaddr()]);
-		}
-		let args: Vec<&str> = args.iter().map(String::as_str).collect();
-		nodes.push(Node::start(NodeConfig::new(&format!("join-{name}"), Some("local"), &args)));
-	}
+	let mut nodes = start_local_validators("join-", &VALIDATORS, 111);
 	// Eve's node has no development keys: her session keys are made by
 	// `author_rotateKeysWithOwner`.
 	let bootnode = nodes[0].multiaddr();
@@ -138,7 +124,7 @@ fn a_fifth_validator_joins_and_an_offline_one_is_rotated_out() {
 		&[
 			"--validator",
 			"--node-key",
-			&node_key(20),
+			&node_key(121),
 			"--bootnodes",
 			&bootnode,
 			"--rpc-methods",

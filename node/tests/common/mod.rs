@@ -269,6 +269,32 @@ pub fn ensure_polkadot_js(dir: &Path) {
 	assert!(status.success(), "`npm ci` failed in {}", dir.display());
 }
 
+/// A fixed libp2p node key (validators refuse to start without one); `index` tells nodes apart.
+pub fn node_key(index: usize) -> String {
+	format!("{index:064x}")
+}
+
+/// The `local` chain's development validators `names` (`alice` runs with `--alice`, …) on
+/// loopback, logged as `<prefix><name>`, with node keys `first_key`, `first_key + 1`, …; the
+/// first is the others' boot node.
+pub fn start_local_validators(prefix: &str, names: &[&str], first_key: usize) -> Vec<Node> {
+	let mut nodes: Vec<Node> = Vec::new();
+	for (i, name) in names.iter().enumerate() {
+		let mut args = vec![
+			format!("--{name}"),
+			"--validator".into(),
+			"--node-key".into(),
+			node_key(first_key + i),
+		];
+		if let Some(first) = nodes.first() {
+			args.extend(["--bootnodes".into(), first.multiaddr()]);
+		}
+		let args: Vec<&str> = args.iter().map(String::as_str).collect();
+		nodes.push(Node::start(NodeConfig::new(&format!("{prefix}{name}"), Some("local"), &args)));
+	}
+	nodes
+}
+
 /// Runs the polkadot.js script `tests/polkadot-js/<script>` with `args` (installing the pinned
 /// packages first): its standard output, or a panic with all its output if it fails.
 pub fn polkadot_js(script: &str, args: &[&str]) -> String {
