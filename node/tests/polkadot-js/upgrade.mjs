@@ -38,8 +38,14 @@ for (let i = 0; api.runtimeVersion.specVersion.toNumber() !== before + 1; i++) {
   if (i > 60) fail(`the API still reports spec ${api.runtimeVersion.specVersion}`);
   await sleep(2000);
 }
-const last = (await api.query.system.lastRuntimeUpgrade()).unwrap();
-if (last.specVersion.toNumber() !== before + 1) fail(`lastRuntimeUpgrade is ${last.specVersion}`);
+// The API switches when the block carrying the new code is imported; the migration runs in the
+// block after it.
+const lastUpgrade = async () =>
+  (await api.query.system.lastRuntimeUpgrade()).unwrap().specVersion.toNumber();
+for (let i = 0; (await lastUpgrade()) !== before + 1; i++) {
+  if (i > 30) fail(`lastRuntimeUpgrade is ${await lastUpgrade()}`);
+  await sleep(2000);
+}
 const versionAfter = (await api.query.validatorCredit.palletVersion()).toNumber();
 if (versionAfter !== 1) fail(`the migration did not run: storage version ${versionAfter}`);
 console.log(`spec ${before} -> ${before + 1}; validatorCredit storage version 0 -> 1`);
