@@ -8,9 +8,11 @@
 
 pub mod audit;
 mod error;
+mod secret;
 pub mod units;
 
 pub use error::ChainError;
+pub use secret::secret_key;
 pub use subxt;
 pub use subxt_signer;
 

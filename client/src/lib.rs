@@ -13,8 +13,8 @@ pub mod pipeline;
 pub mod store;
 
 pub use crypto::{
-	rewrap, unwrap_key, wrap_key, DataKey, EncryptionPublicKey, EncryptionSecret, WrapScheme,
-	WrappedKey,
+	rewrap, unwrap_key, wrap_key, AccountKeys, DataKey, EncryptionPublicKey, EncryptionSecret,
+	WrapScheme, WrappedKey,
 };
 pub use error::{Error, Result};
 pub use manifest::FileManifest;

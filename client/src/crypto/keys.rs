@@ -112,6 +112,51 @@ impl core::fmt::Debug for EncryptionSecret {
 	}
 }
 
+/// Domain of the first derivation, from the text of the account's secret URI (before
+/// [`AccountKeys`] derived from the key itself): `seed = blake2_256(this ‖ URI with its
+/// whitespace collapsed to single spaces)`. Kept so that files stored with it stay readable.
+pub const URI_SEED_DOMAIN_V1: &[u8] = b"cess/cli/encryption-seed/v1";
+
+/// An account's encryption keys.
+///
+/// [`AccountKeys::current`] derives from the account's 64-byte sr25519 secret key (scalar ‖
+/// nonce) with [`EncryptionSecret::from_account_seed`], so every spelling of the account (its
+/// mnemonic, its raw seed, extra spaces) has the same key; new files are encrypted with it.
+/// Files stored earlier under the URI-text derivation ([`URI_SEED_DOMAIN_V1`]) open with the
+/// legacy key, which [`AccountKeys::all`] lists after the current one.
+#[derive(Clone, Debug)]
+pub struct AccountKeys {
+	keys: Vec<EncryptionSecret>,
+}
+
+impl AccountKeys {
+	/// The keys of the account whose sr25519 secret key is `secret_key`; `secret_uri`, the text
+	/// the account was given as, adds the legacy key of files stored before this derivation.
+	pub fn new(secret_key: &[u8; 64], secret_uri: Option<&str>) -> Result<Self> {
+		let mut keys = vec![EncryptionSecret::from_account_seed(secret_key)?];
+		if let Some(uri) = secret_uri {
+			let normalized = uri.split_whitespace().collect::<Vec<_>>().join(" ");
+			let mut seed = cess_primitives::merkle::blake2_256_parts(&[
+				URI_SEED_DOMAIN_V1,
+				normalized.as_bytes(),
+			]);
+			keys.push(EncryptionSecret::from_account_seed(&seed)?);
+			seed.zeroize();
+		}
+		Ok(AccountKeys { keys })
+	}
+
+	/// The key new files are encrypted with and others wrap grants to.
+	pub fn current(&self) -> &EncryptionSecret {
+		&self.keys[0]
+	}
+
+	/// Every key, current first: what decrypting one's own files tries, in order.
+	pub fn all(&self) -> &[EncryptionSecret] {
+		&self.keys
+	}
+}
+
 /// An account's X25519 public encryption key (32 bytes, Montgomery u-coordinate).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EncryptionPublicKey(pub [u8; 32]);

@@ -10,7 +10,7 @@ pub mod aead;
 pub mod keys;
 pub mod keywrap;
 
-pub use keys::{DataKey, EncryptionPublicKey, EncryptionSecret};
+pub use keys::{AccountKeys, DataKey, EncryptionPublicKey, EncryptionSecret};
 pub use keywrap::{rewrap, unwrap_key, wrap_key, WrapScheme, WrappedKey};
 
 use hkdf::Hkdf;

@@ -21,8 +21,9 @@ pub enum Decryption<'a> {
 	Public,
 	/// The file was stored encrypted with this data key.
 	Key(&'a DataKey),
-	/// The file was stored by this owner with [`Encryption::Owner`](crate::Encryption::Owner).
-	Owner(&'a EncryptionSecret),
+	/// The file was stored with [`Encryption::Owner`](crate::Encryption::Owner) by an owner
+	/// holding one of these keys (tried in order: [`AccountKeys::all`](crate::AccountKeys::all)).
+	Owner(&'a [EncryptionSecret]),
 }
 
 impl Decryption<'_> {
@@ -37,7 +38,7 @@ impl Decryption<'_> {
 #[derive(Clone, Copy)]
 enum KeySource<'a> {
 	Key(&'a DataKey),
-	Owner(&'a EncryptionSecret),
+	Owner(&'a [EncryptionSecret]),
 }
 
 /// What a download needed: useful to spot columns that should be restored.
@@ -160,24 +161,32 @@ fn open_stream(
 	if header.segment_size != layout.segment_size {
 		return Err(Error::HeaderMismatch("segment size"));
 	}
-	let key = match key {
-		KeySource::Key(key) => key.clone(),
-		KeySource::Owner(owner) => DataKey::for_owner(owner, &header.salt),
-	};
-	let cipher = SegmentCipher::new(&key, &header)?;
-	Ok((key, cipher))
+	match key {
+		KeySource::Key(key) => Ok((key.clone(), SegmentCipher::new(key, &header)?)),
+		KeySource::Owner(owners) => {
+			for owner in owners {
+				let key = DataKey::for_owner(owner, &header.salt);
+				match SegmentCipher::new(&key, &header) {
+					Err(Error::WrongKey) => continue,
+					opened => return Ok((key, opened?)),
+				}
+			}
+			Err(Error::WrongKey)
+		},
+	}
 }
 
 /// The data key of a file `owner` stored with [`Encryption::Owner`](crate::Encryption::Owner),
 /// recovered from segment 0 alone (its stream header holds the salt) and checked against the
 /// header: what the owner needs to wrap the key for a grantee without downloading the file.
 ///
-/// Fails with [`Error::WrongKey`] if the file was not stored by `owner`, and with
+/// `owner` lists the owner's keys, tried in order ([`AccountKeys::all`](crate::AccountKeys::all)).
+/// Fails with [`Error::WrongKey`] if the file was not stored with any of them, and with
 /// [`Error::EncryptionModeMismatch`] for a public file.
 pub fn owner_data_key<S: FragmentSource + ?Sized>(
 	manifest: &FileManifest,
 	source: &mut S,
-	owner: &EncryptionSecret,
+	owner: &[EncryptionSecret],
 ) -> Result<DataKey> {
 	if !manifest.is_encrypted() {
 		return Err(Error::EncryptionModeMismatch { actual: "public", requested: "encrypted" });

@@ -121,7 +121,8 @@ pub async fn upload(ctx: &Context, args: &UploadArgs) -> Result<(), CliError> {
 			let input = File::open(&path)
 				.map_err(|e| CliError::msg(format!("cannot read {}: {e}", path.display())))?;
 			let input = bar.wrap_read(BufReader::with_capacity(1 << 20, input));
-			let encryption = if public { Encryption::Public } else { Encryption::Owner(&secret) };
+			let encryption =
+				if public { Encryption::Public } else { Encryption::Owner(secret.current()) };
 			Ok(encode(input, size, encryption, &options, &mut store)?)
 		})
 		.await

@@ -18,7 +18,7 @@ pub async fn account(ctx: &Context) -> Result<(), CliError> {
 		.map_or(0, |a| a.data.free);
 	println!("account      {me}");
 	println!("balance      {}", format_amount(balance));
-	println!("encryption   {}", hex::encode(ctx.encryption()?.public_key().to_bytes()));
+	println!("encryption   {}", hex::encode(ctx.encryption()?.current().public_key().to_bytes()));
 	let at = ctx.client.at_current_block().await.map_err(ChainError::rpc)?;
 	let lease = at
 		.runtime_apis()

@@ -5,7 +5,7 @@ use cess_chain::{
 	api::{self, runtime_types::pallet_file_bank::types::FileInfo},
 	AccountId, ChainError, Client, Keypair, Submitter, Wait,
 };
-use cess_client::EncryptionSecret;
+use cess_client::AccountKeys;
 use cess_primitives::types::FileId;
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -61,16 +61,13 @@ impl Context {
 		Ok(self.submitter()?.account())
 	}
 
-	/// The account's encryption key, derived from its secret URI (whitespace-normalized).
-	pub fn encryption(&self) -> Result<EncryptionSecret, CliError> {
+	/// The account's encryption keys: the current one, derived from its sr25519 secret key,
+	/// and the legacy one of files stored when keys derived from the URI's text.
+	pub fn encryption(&self) -> Result<AccountKeys, CliError> {
 		self.submitter()?;
 		let uri = self.secret_uri.as_deref().expect("set with the submitter; qed");
-		let normalized = uri.split_whitespace().collect::<Vec<_>>().join(" ");
-		let seed = cess_primitives::merkle::blake2_256_parts(&[
-			b"cess/cli/encryption-seed/v1",
-			normalized.as_bytes(),
-		]);
-		Ok(EncryptionSecret::from_account_seed(&seed)?)
+		let secret = cess_chain::secret_key(uri)?;
+		Ok(AccountKeys::new(&secret, Some(uri))?)
 	}
 
 	pub async fn submit<Call: cess_chain::subxt::tx::Payload>(

@@ -21,7 +21,7 @@ use cess_chain::{
 	AccountId, ChainError, Wait,
 };
 use cess_client::{
-	fingerprint, unwrap_key, wrap_key, DataKey, EncryptionPublicKey, EncryptionSecret, WrappedKey,
+	fingerprint, unwrap_key, wrap_key, AccountKeys, DataKey, EncryptionPublicKey, WrappedKey,
 };
 use cess_primitives::types::FileId;
 use clap::{Args, Subcommand, ValueEnum};
@@ -154,7 +154,7 @@ pub enum AccessCommand {
 /// How the account reads an encrypted file.
 pub enum ReadingKey {
 	/// It stored the file itself.
-	Owner(EncryptionSecret),
+	Owner(AccountKeys),
 	/// Its holder granted it the key.
 	Granted(DataKey),
 }
@@ -200,12 +200,16 @@ pub async fn reading_key(ctx: &Context, file_id: FileId) -> Result<ReadingKey, C
 	match access_of(ctx, file_id, &me).await? {
 		Some(Access { key: Some(key), .. }) => {
 			let wrapped = WrappedKey::decode(&key.0)?;
-			let key = unwrap_key(&wrapped, &secret).map_err(|_| {
-				CliError::msg(
-					"the key granted to you does not open with this account's encryption key: use \
-					 the same secret URI you requested access with",
-				)
-			})?;
+			// Granted to the key published with the request: the current one, or the legacy
+			// one of a request made before keys derived from the secret key.
+			let key = secret.all().iter().find_map(|s| unwrap_key(&wrapped, s).ok()).ok_or_else(
+				|| {
+					CliError::msg(
+						"the key granted to you does not open with this account's encryption \
+						 key: use the account you requested access with",
+					)
+				},
+			)?;
 			Ok(ReadingKey::Granted(key))
 		},
 		Some(Access { state: AccessState::Granted { .. }, .. }) => Err(CliError::msg(format!(
@@ -274,7 +278,7 @@ async fn register(ctx: &Context, file_id: FileId, path: &Path) -> Result<(), Cli
 		fingerprint::Fingerprint::ContentHash(h) => Fingerprint::ContentHash(h),
 	};
 	let key = owner_data_key(ctx, file_id).await?;
-	let owner_key = wrap_key(&key, &ctx.encryption()?.public_key())?;
+	let owner_key = wrap_key(&key, &ctx.encryption()?.current().public_key())?;
 	// Open the commitment `cess upload` declared, so the certificate counts from the upload.
 	let (salt, committed) = fingerprint::commitment(&print, &bytes, &file_id);
 	let entry = cess_chain::fetch(
@@ -476,7 +480,7 @@ pub async fn access(ctx: &Context, command: AccessCommand) -> Result<(), CliErro
 
 async fn request(ctx: &Context, file_id: FileId, offer: u128, wait: u64) -> Result<(), CliError> {
 	let me = ctx.account()?;
-	let key = ctx.encryption()?.public_key().to_bytes();
+	let key = ctx.encryption()?.current().public_key().to_bytes();
 	let call = api::tx().data_rights().request_access(file_id, offer, key);
 	let events = ctx.submit(&call, Wait::Finalized).await?;
 	let id = hex::encode(file_id);
@@ -518,9 +522,12 @@ async fn grant(ctx: &Context, file_id: FileId, who: AccountId) -> Result<(), Cli
 			.ok_or_else(|| CliError::msg("the file has no certificate: register it first"))?;
 	// The data key comes from the certificate (no download); the file itself if that fails.
 	let secret = ctx.encryption()?;
-	let key = match WrappedKey::decode(&cert.owner_key.0).and_then(|k| unwrap_key(&k, &secret)) {
-		Ok(key) => key,
-		Err(_) => owner_data_key(ctx, file_id).await?,
+	let from_certificate = WrappedKey::decode(&cert.owner_key.0)
+		.ok()
+		.and_then(|k| secret.all().iter().find_map(|s| unwrap_key(&k, s).ok()));
+	let key = match from_certificate {
+		Some(key) => key,
+		None => owner_data_key(ctx, file_id).await?,
 	};
 	let granted = wrap_key(&key, &EncryptionPublicKey(access.encryption_key)).map_err(|_| {
 		CliError::msg("the requester's encryption key is invalid: deny the request")

@@ -53,7 +53,7 @@ pub async fn owner_data_key(ctx: &Context, file_id: FileId) -> Result<DataKey, C
 	let secret = ctx.encryption()?;
 	let Opened { manifest, mut source, fetcher } = open(ctx, file_id).await?;
 	let key = tokio::task::spawn_blocking(move || {
-		cess_client::owner_data_key(&manifest, &mut source, &secret)
+		cess_client::owner_data_key(&manifest, &mut source, secret.all())
 	})
 	.await
 	.map_err(|e| CliError::msg(e.to_string()))?;
@@ -84,7 +84,7 @@ pub async fn download(ctx: &Context, file_id: FileId, output: &Path) -> Result<(
 				.map_err(|e| CliError::msg(format!("cannot create {}: {e}", part.display())))?;
 			let out = bar.wrap_write(BufWriter::with_capacity(1 << 20, out));
 			let decryption = match &key {
-				Some(ReadingKey::Owner(secret)) => Decryption::Owner(secret),
+				Some(ReadingKey::Owner(keys)) => Decryption::Owner(keys.all()),
 				Some(ReadingKey::Granted(key)) => Decryption::Key(key),
 				None => Decryption::Public,
 			};
