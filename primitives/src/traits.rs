@@ -10,6 +10,10 @@
 //!   round's start.
 //! * `storage-rewards` implements [`ProofRewards`] (scores passed rounds) for `audit`, and reads
 //!   [`MinerStanding`] (stored bytes, credit, beneficiary) from `sminer`.
+//! * `file-bank` implements [`FileOwnership`] for `data-rights`, and [`FileIndexTarget`] (who
+//!   owns a file, give an owner's file up) for `buckets`; `buckets` implements
+//!   [`FileReferences`] (how many object keys name an owner's file) for `file-bank`, which
+//!   refuses to delete or hand over a named file.
 //!
 //! The methods are infallible or return small typed errors defined here, so this crate needs no
 //! FRAME dependency; the pallets map them onto their own `Error` variants.
@@ -248,6 +252,47 @@ pub struct ContentClaim {
 	/// The fingerprint commitment made with the declaration or join request, if any
 	/// ([`crate::fingerprint::fingerprint_commitment`]).
 	pub commitment: Option<Hash256>,
+}
+
+/// Why `file-bank` did not give up an owner's file for `buckets` (see
+/// [`FileIndexTarget::release`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(
+	feature = "codec",
+	derive(Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)
+)]
+pub enum ReleaseError {
+	/// The account does not own the file (any more).
+	NotOwner,
+	/// Names of the account's still point at the file ([`FileReferences`]).
+	Referenced,
+}
+
+/// The file market as the S3 namespace (`buckets`) sees it (implemented by `file-bank`).
+///
+/// `Weight` is the runtime's weight type (this crate has no FRAME dependency).
+pub trait FileIndexTarget<AccountId, Weight>: FileOwnership<AccountId> {
+	/// `who` stops owning `file`, exactly as `file-bank`'s `delete_file` by `who` would do it:
+	/// its lease gets the file's bytes back, and if it was the last owner the file is removed
+	/// and its miners' space released. Refused while [`FileReferences::references`] of `who`
+	/// and `file` is not 0. Changes nothing when it fails.
+	fn release(file: &FileId, who: &AccountId) -> Result<(), ReleaseError>;
+
+	/// The most [`Self::release`] can cost.
+	fn release_weight() -> Weight;
+}
+
+/// How many names point at an owner's file (implemented by `buckets`, read by `file-bank`,
+/// which refuses to delete or hand over a file its owner's object keys still name).
+pub trait FileReferences<AccountId> {
+	/// The number of `owner`'s object keys that name `file` (0: none).
+	fn references(owner: &AccountId, file: &FileId) -> u32;
+}
+
+impl<AccountId> FileReferences<AccountId> for () {
+	fn references(_: &AccountId, _: &FileId) -> u32 {
+		0
+	}
 }
 
 /// Domain prefix of the owner's transfer acceptance (see [`acceptance_message`]).
