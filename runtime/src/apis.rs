@@ -20,9 +20,9 @@ use polkadot_sdk::{
 };
 
 use super::{
-	AccountId, Audit, Babe, Balance, Block, BlockNumber, DataRights, Executive, FileBank, Grandpa,
-	Historical, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig, SessionKeys,
-	Sminer, StorageRewards, System, TransactionPayment, BABE_GENESIS_EPOCH_CONFIG,
+	AccountId, Audit, Babe, Balance, Block, BlockNumber, Buckets, DataRights, Executive, FileBank,
+	Grandpa, Historical, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig,
+	SessionKeys, Sminer, StorageRewards, System, TransactionPayment, BABE_GENESIS_EPOCH_CONFIG,
 	EPOCH_DURATION_IN_SLOTS, VERSION,
 };
 use cess_primitives::types::{Column, FileId};
@@ -279,6 +279,36 @@ impl_runtime_apis! {
 			fingerprint: pallet_data_rights::Fingerprint,
 		) -> Vec<(cess_primitives::types::FileId, AccountId, u32)> {
 			DataRights::near_duplicates(&fingerprint)
+		}
+	}
+
+	impl pallet_buckets::runtime_api::BucketsApi<Block, AccountId, Balance> for Runtime {
+		fn buckets(owner: AccountId) -> Vec<(Vec<u8>, pallet_buckets::BucketInfo<Balance>)> {
+			Buckets::buckets_of(&owner)
+		}
+		fn object(
+			owner: AccountId,
+			bucket: Vec<u8>,
+			key: Vec<u8>,
+		) -> Option<pallet_buckets::runtime_api::ObjectSummary> {
+			Buckets::object_summary(&owner, &bucket, &key)
+		}
+		fn list_objects(
+			owner: AccountId,
+			bucket: Vec<u8>,
+			prefix: Vec<u8>,
+			delimiter: Option<Vec<u8>>,
+			start_after: Option<Vec<u8>>,
+			max_keys: u32,
+		) -> Option<pallet_buckets::runtime_api::ObjectPage> {
+			Buckets::list_objects(
+				&owner,
+				&bucket,
+				&prefix,
+				delimiter.as_deref(),
+				start_after.as_deref(),
+				max_keys,
+			)
 		}
 	}
 

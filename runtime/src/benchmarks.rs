@@ -28,12 +28,13 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_storage_rewards, crate::StorageRewards]
 	[pallet_data_rights, crate::DataRights]
 	[pallet_validator_credit, crate::ValidatorCredit]
+	[pallet_buckets, crate::Buckets]
 );
 
 /// Key type of the benchmark signer in the benchmark keystore.
 const BENCH_KEY: KeyTypeId = KeyTypeId(*b"cbnc");
 
-/// Benchmark helpers of `file-bank`, `audit` and `data-rights`: miners and holdings made directly
+/// Benchmark helpers of `file-bank`, `audit`, `data-rights` and `buckets`: miners and holdings made directly
 /// in storage, and an sr25519 signer in the keystore.
 pub struct StorageBenchmarks;
 
@@ -74,5 +75,11 @@ impl pallet_data_rights::BenchmarkHelper<AccountId> for StorageBenchmarks {
 		commitment: Option<cess_primitives::types::Hash256>,
 	) {
 		pallet_file_bank::Pallet::<Runtime>::benchmark_own_file(who, file, commitment);
+	}
+}
+
+impl pallet_buckets::BenchmarkHelper<AccountId> for StorageBenchmarks {
+	fn own_file(who: &AccountId, file: cess_primitives::types::FileId) {
+		pallet_file_bank::Pallet::<Runtime>::benchmark_own_file(who, file, None);
 	}
 }

@@ -232,4 +232,6 @@ mod runtime {
 	pub type DataRights = pallet_data_rights;
 	#[runtime::pallet_index(25)]
 	pub type ValidatorCredit = pallet_validator_credit;
+	#[runtime::pallet_index(26)]
+	pub type Buckets = pallet_buckets;
 }

@@ -129,6 +129,9 @@ fn the_documented_numbers_are_the_runtimes() {
 		("UnitPrice", format!("{} per GiB-day", tokens(STORAGE_UNIT_PRICE))),
 		("VALIDATOR_BOND", tokens(VALIDATOR_BOND)),
 		("UploadDeposit", tokens(cess_runtime::configs::UploadDeposit::get())),
+		("BucketDeposit", tokens(cess_runtime::configs::BucketDeposit::get())),
+		("ObjectDepositBase", tokens(cess_runtime::configs::ObjectDepositBase::get())),
+		("ObjectDepositPerByte", tokens(cess_runtime::configs::ObjectDepositPerByte::get())),
 		("CollateralPerTiB", tokens(cess_runtime::configs::CollateralPerTiB::get())),
 		(
 			"TreasuryBurn",

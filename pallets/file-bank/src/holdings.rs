@@ -294,6 +294,27 @@ impl<T: Config> cess_primitives::traits::FileOwnership<T::AccountId> for Pallet<
 	}
 }
 
+impl<T: Config> cess_primitives::traits::FileIndexTarget<T::AccountId, Weight> for Pallet<T> {
+	fn release(
+		file: &FileId,
+		who: &T::AccountId,
+	) -> Result<(), cess_primitives::traits::ReleaseError> {
+		use cess_primitives::traits::ReleaseError;
+		if !crate::OwnedFiles::<T>::contains_key(who, file) {
+			return Err(ReleaseError::NotOwner);
+		}
+		if Self::ensure_unnamed(who, file).is_err() {
+			return Err(ReleaseError::Referenced);
+		}
+		Self::remove_owner(who, file);
+		Ok(())
+	}
+
+	fn release_weight() -> Weight {
+		T::WeightInfo::delete_file()
+	}
+}
+
 #[cfg(feature = "runtime-benchmarks")]
 impl<T: Config> Pallet<T> {
 	/// Makes `who` the uploader and owner of `file` (an unnamed entry of an active file with no

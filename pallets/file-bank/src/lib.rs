@@ -96,7 +96,7 @@ pub trait BenchmarkHelper<AccountId, Signature> {
 pub mod pallet {
 	use super::*;
 	use cess_primitives::{
-		traits::{AuditClock, MinerPenalties, MinerRegistry},
+		traits::{AuditClock, FileReferences, MinerPenalties, MinerRegistry},
 		types::{Column, ErasureProfile, FileId, Hash256},
 	};
 	use polkadot_sdk::{
@@ -231,6 +231,9 @@ pub mod pallet {
 		/// The current audit round, by which the holdings snapshot is kept, and which a loss
 		/// report of a challenged column fails.
 		type Rounds: AuditClock<Self::AccountId>;
+		/// How many of an owner's object keys (`buckets`) name each of its files: a named file
+		/// cannot be deleted or handed over by that owner.
+		type References: FileReferences<Self::AccountId>;
 		/// Lease expiries that can fall in one block.
 		#[pallet::constant]
 		type MaxExpiriesPerBlock: Get<u32>;
@@ -709,6 +712,11 @@ pub mod pallet {
 		FileNotActive,
 		/// That owner has not offered this file to the caller.
 		NoOwnershipOffer,
+		/// Object keys of the owner (in `buckets`) still name this file: delete those objects
+		/// first (`buckets.delete_object`; deleting the last one gives the file up, as this call
+		/// would). For `accept_ownership`, the offering owner's keys name it: it has to delete
+		/// them.
+		FileNamedByObjects,
 	}
 
 	#[pallet::hooks]

@@ -246,6 +246,26 @@ impl AuditClock<u64> for MockRounds {
 	fn holdings_emptying(_: &u64) {}
 }
 
+thread_local! {
+	static REFERENCES: RefCell<BTreeMap<(u64, FileId), u32>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Object keys naming files, as the tests set them (`buckets` in the runtime).
+pub struct MockReferences;
+
+impl MockReferences {
+	/// Makes `n` of `owner`'s keys name `file`.
+	pub fn set(owner: u64, file: FileId, n: u32) {
+		REFERENCES.with(|r| r.borrow_mut().insert((owner, file), n));
+	}
+}
+
+impl cess_primitives::traits::FileReferences<u64> for MockReferences {
+	fn references(owner: &u64, file: &FileId) -> u32 {
+		REFERENCES.with(|r| r.borrow().get(&(*owner, *file)).copied().unwrap_or(0))
+	}
+}
+
 impl pallet_file_bank::Config for Test {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
@@ -278,6 +298,7 @@ impl pallet_file_bank::Config for Test {
 	type JoinWindow = ConstU64<JOIN_WINDOW>;
 	type MaxRestoralProofLen = ConstU32<65536>;
 	type Rounds = MockRounds;
+	type References = MockReferences;
 	type MaxExpiriesPerBlock = ConstU32<4>;
 	type MaxHookWork = ConstU32<8>;
 	type WeightInfo = ();
@@ -317,6 +338,7 @@ pub fn new_test_ext() -> TestExternalities {
 	MockRounds::set(0);
 	CREDIT_LOG.with(|l| l.borrow_mut().clear());
 	LOSS_REPORTS.with(|l| l.borrow_mut().clear());
+	REFERENCES.with(|r| r.borrow_mut().clear());
 	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: (1..=9).map(|a| (a, START_BALANCE)).collect(),

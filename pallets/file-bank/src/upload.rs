@@ -9,7 +9,7 @@ use crate::{
 use alloc::vec::Vec;
 use cess_primitives::{
 	layout::FileLayout,
-	traits::{acceptance_message, MinerRegistry},
+	traits::{acceptance_message, FileReferences, MinerRegistry},
 	types::{Column, ErasureProfile, FileId},
 };
 use codec::Encode;
@@ -450,7 +450,14 @@ impl<T: Config> Pallet<T> {
 		}
 		ensure!(Files::<T>::contains_key(file_id), Error::<T>::UnknownFile);
 		ensure!(OwnedFiles::<T>::contains_key(&who, file_id), Error::<T>::NotOwner);
+		Self::ensure_unnamed(&who, &file_id)?;
 		Self::remove_owner(&who, &file_id);
+		Ok(())
+	}
+
+	/// Refuses while object keys of `owner` (in `buckets`) name `file_id`.
+	pub(crate) fn ensure_unnamed(owner: &T::AccountId, file_id: &FileId) -> DispatchResult {
+		ensure!(T::References::references(owner, file_id) == 0, Error::<T>::FileNamedByObjects);
 		Ok(())
 	}
 
@@ -483,6 +490,7 @@ impl<T: Config> Pallet<T> {
 		ensure!(who != to, Error::<T>::SelfTransfer);
 		let file = Files::<T>::get(file_id).ok_or(Error::<T>::UnknownFile)?;
 		ensure!(OwnedFiles::<T>::contains_key(&who, file_id), Error::<T>::NotOwner);
+		Self::ensure_unnamed(&who, &file_id)?;
 		ensure!(file.state == FileState::Active, Error::<T>::FileNotActive);
 		ensure!(!file.owners.contains(&to), Error::<T>::AlreadyOwner);
 		OwnershipOffers::<T>::insert(file_id, &who, &to);
@@ -501,6 +509,7 @@ impl<T: Config> Pallet<T> {
 		);
 		let mut file = Files::<T>::get(file_id).ok_or(Error::<T>::UnknownFile)?;
 		let entry = OwnedFiles::<T>::get(&from, file_id).ok_or(Error::<T>::NotOwner)?;
+		Self::ensure_unnamed(&from, &file_id)?;
 		ensure!(!file.owners.contains(&who), Error::<T>::AlreadyOwner);
 		Self::charge_lease(&who, file.stored_bytes())?;
 		Self::release_lease(&from, file.stored_bytes());

@@ -35,7 +35,10 @@ use polkadot_sdk::{
 
 pub use governance::{Burn, TreasuryAccount};
 pub use staking::{BagThresholds, MaxNominators, OnChainSeqPhragmen, RewardCurve};
-pub use storage::{era_issuance, CollateralPerTiB, RewardEra, SegmentSize, UploadDeposit};
+pub use storage::{
+	era_issuance, BucketDeposit, CollateralPerTiB, ObjectDepositBase, ObjectDepositPerByte,
+	RewardEra, SegmentSize, UploadDeposit,
+};
 
 /// Normal extrinsics may fill this share of a block; the rest is kept for operational ones.
 const NORMAL_DISPATCH_RATIO: Perbill = Perbill::from_percent(75);

@@ -1,5 +1,6 @@
 //! The storage market: miners (`sminer`), files (`file-bank`), audits (`audit`), storage
-//! rewards (`storage-rewards`) and data rights (`data-rights`).
+//! rewards (`storage-rewards`), data rights (`data-rights`) and the S3 namespace over the files
+//! (`buckets`).
 //!
 //! Money flows: lease payments and slashed collateral go to the file market's account; lease
 //! payments are earned day by day over the days they pay for; each reward era moves what is
@@ -7,8 +8,8 @@
 //! proven in the era (`docs/economics.md`).
 
 use crate::{
-	constants::economics, AccountId, Balance, Balances, BlockNumber, FileBank, Runtime,
-	RuntimeHoldReason, Signature, Sminer, StorageRewards, Timestamp, DOLLARS,
+	constants::economics, deposit, AccountId, Balance, Balances, BlockNumber, Buckets, FileBank,
+	Runtime, RuntimeHoldReason, Signature, Sminer, StorageRewards, Timestamp, DOLLARS,
 };
 
 use polkadot_sdk::{
@@ -156,6 +157,7 @@ impl pallet_file_bank::Config for Runtime {
 	type JoinWindow = ConstU32<{ 10 * crate::MINUTES }>;
 	type MaxRestoralProofLen = ConstU32<{ 64 * 1024 }>;
 	type Rounds = crate::Audit;
+	type References = Buckets;
 	type MaxExpiriesPerBlock = ConstU32<64>;
 	type MaxHookWork = ConstU32<32>;
 	type WeightInfo = pallet_file_bank::weights::SubstrateWeight<Runtime>;
@@ -235,6 +237,34 @@ impl pallet_data_rights::Config for Runtime {
 	type RevenuePeriod = RevenuePeriod;
 	type MaxSplitsPerBlock = ConstU32<32>;
 	type WeightInfo = pallet_data_rights::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::StorageBenchmarks;
+}
+
+parameter_types! {
+	/// Held per bucket: one item of 256 bytes (the entry with the longest name, 180 bytes, and
+	/// the owner's bucket count).
+	pub const BucketDeposit: Balance = deposit(1, 256);
+	/// Held per object entry besides its key and content type: one item of 384 bytes (the
+	/// entry's key hashes, owner and bucket name, its metadata, and the owner's reference count
+	/// of the file, ≈ 360 bytes, rounded up).
+	pub const ObjectDepositBase: Balance = deposit(1, 384);
+	/// Held per byte of an entry's key and content type.
+	pub const ObjectDepositPerByte: Balance = deposit(0, 1);
+}
+
+impl pallet_buckets::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Files = FileBank;
+	type UnixTime = Timestamp;
+	type BucketDeposit = BucketDeposit;
+	type ObjectDepositBase = ObjectDepositBase;
+	type ObjectDepositPerByte = ObjectDepositPerByte;
+	type MaxBuckets = ConstU32<100>;
+	// A listing collects and sorts up to this many keys of one owner (in the runtime API).
+	type MaxObjects = ConstU32<100_000>;
+	type WeightInfo = pallet_buckets::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = crate::benchmarks::StorageBenchmarks;
 }

@@ -144,6 +144,21 @@ fn expired_lease_files_are_collected_after_grace_in_batches() {
 	});
 }
 
+/// Collection does not wait for object keys (`buckets`) that name the files: they dangle.
+#[test]
+fn expired_lease_files_are_collected_even_when_named() {
+	build_and_execute(|| {
+		add_miners(100, 3, GIB);
+		buy(1, 1, 1);
+		let f = TestFile::new(100, 2, 1, 3);
+		store(1, &f);
+		MockReferences::set(1, f.id, 1);
+		roll_to(1 + DAY + GRACE + 1);
+		assert!(!Files::<Test>::contains_key(f.id));
+		assert!(!OwnedFiles::<Test>::contains_key(1, f.id));
+	});
+}
+
 #[test]
 fn renewed_lease_is_not_collected() {
 	build_and_execute(|| {

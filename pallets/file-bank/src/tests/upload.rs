@@ -761,3 +761,100 @@ fn an_unreachable_miners_column_moves_to_a_spare_at_once() {
 		);
 	});
 }
+
+/// A file its owner's object keys (`buckets`) name stays that owner's: it can neither delete
+/// it nor hand it over until the keys are gone.
+#[test]
+fn a_file_named_by_objects_cannot_be_deleted_or_handed_over() {
+	build_and_execute(|| {
+		add_miners(100, 3, GIB);
+		buy(1, 1, 10);
+		buy(2, 1, 10);
+		let f = TestFile::new(40_000, 2, 1, 7);
+		store(1, &f);
+		let delete = |who: u64| FileBank::delete_file(RuntimeOrigin::signed(who), f.id);
+		let offer = |from: u64, to: u64| {
+			FileBank::transfer_ownership(RuntimeOrigin::signed(from), f.id, to)
+		};
+		let accept =
+			|to: u64, from: u64| FileBank::accept_ownership(RuntimeOrigin::signed(to), f.id, from);
+		MockReferences::set(1, f.id, 2);
+		assert_noop!(delete(1), Error::<Test>::FileNamedByObjects);
+		assert_noop!(offer(1, 2), Error::<Test>::FileNamedByObjects);
+		MockReferences::set(1, f.id, 0);
+		assert_ok!(offer(1, 2));
+		// Named after the offer: the offer cannot be accepted until the names are gone.
+		MockReferences::set(1, f.id, 1);
+		assert_noop!(accept(2, 1), Error::<Test>::FileNamedByObjects);
+		MockReferences::set(1, f.id, 0);
+		assert_ok!(accept(2, 1));
+		// The new owner's names hold it the same way.
+		MockReferences::set(2, f.id, 1);
+		assert_noop!(delete(2), Error::<Test>::FileNamedByObjects);
+		MockReferences::set(2, f.id, 0);
+		assert_ok!(delete(2));
+		assert!(!Files::<Test>::contains_key(f.id));
+	});
+}
+
+/// One owner's names hold only that owner's ownership of a shared file.
+#[test]
+fn another_owners_names_do_not_hold_a_shared_file() {
+	build_and_execute(|| {
+		add_miners(100, 3, GIB);
+		buy(1, 1, 10);
+		buy(2, 1, 10);
+		let f = TestFile::new(40_000, 2, 1, 7);
+		store(1, &f);
+		assert_ok!(join(2, &f));
+		MockReferences::set(2, f.id, 1);
+		assert_ok!(FileBank::delete_file(RuntimeOrigin::signed(1), f.id));
+		assert_eq!(Files::<Test>::get(f.id).unwrap().owners.to_vec(), vec![2]);
+		assert_noop!(
+			FileBank::delete_file(RuntimeOrigin::signed(2), f.id),
+			Error::<Test>::FileNamedByObjects
+		);
+	});
+}
+
+/// `buckets` gives a file up through `FileIndexTarget::release`: exactly `delete_file`.
+#[test]
+fn release_gives_a_file_up_like_delete_file() {
+	use crate::WeightInfo;
+	use cess_primitives::traits::{FileIndexTarget, ReleaseError};
+	use polkadot_sdk::frame_support::weights::Weight;
+	let release =
+		|f: &FileId, who: u64| <FileBank as FileIndexTarget<u64, Weight>>::release(f, &who);
+	build_and_execute(|| {
+		add_miners(100, 3, GIB);
+		buy(1, 1, 10);
+		buy(2, 1, 10);
+		let f = TestFile::new(40_000, 2, 1, 7);
+		store(1, &f);
+		assert_ok!(join(2, &f));
+		assert_eq!(release(&f.id, 3), Err(ReleaseError::NotOwner));
+		assert_eq!(release(&[9; 32], 1), Err(ReleaseError::NotOwner));
+		MockReferences::set(1, f.id, 1);
+		assert_eq!(release(&f.id, 1), Err(ReleaseError::Referenced));
+		MockReferences::set(1, f.id, 0);
+		assert_eq!(release(&f.id, 1), Ok(()));
+		System::assert_last_event(Event::OwnerRemoved { file_id: f.id, owner: 1 }.into());
+		assert_eq!(Leases::<Test>::get(1).unwrap().used, 0);
+		assert!(!OwnedFiles::<Test>::contains_key(1, f.id));
+		let miners = miners_of(f.id);
+		assert_eq!(release(&f.id, 2), Ok(()));
+		System::assert_last_event(
+			Event::FileRemoved { file_id: f.id, miners: BoundedVec::truncate_from(miners.clone()) }
+				.into(),
+		);
+		assert!(!Files::<Test>::contains_key(f.id));
+		for m in miners {
+			assert_eq!(MockMiners::get(m).used, 0);
+		}
+		assert_eq!(release(&f.id, 2), Err(ReleaseError::NotOwner));
+		assert_eq!(
+			<FileBank as FileIndexTarget<u64, Weight>>::release_weight(),
+			<() as WeightInfo>::delete_file()
+		);
+	});
+}
