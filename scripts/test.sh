@@ -101,6 +101,6 @@ fi
 # set would cost a further full check build of FRAME on a 2-core CI machine.
 step "cargo test (storage pallets' benchmark suites, feature runtime-benchmarks)"
 SKIP_WASM_BUILD=1 cargo test --release --locked -p pallet-sminer -p pallet-file-bank -p pallet-validator-credit \
-	-p pallet-audit -p pallet-storage-rewards -p pallet-data-rights --features runtime-benchmarks
+	-p pallet-audit -p pallet-storage-rewards -p pallet-data-rights -p pallet-buckets --features runtime-benchmarks
 
 log "all checks passed in $(( $(date +%s) - start )) s"
