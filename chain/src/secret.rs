@@ -74,7 +74,7 @@ mod tests {
 		);
 		// The dev phrase's mini secret, given as a raw seed.
 		let seed = "0xfac7959dbfe72f052e5a0c3c8d6530f202b02fd8f9f5ca3580ec8deb7797479e";
-		assert_eq!(*secret_key(&format!("{PHRASE}")).unwrap(), *secret_key(seed).unwrap());
+		assert_eq!(*secret_key(PHRASE).unwrap(), *secret_key(seed).unwrap());
 		assert_eq!(*alice, *secret_key(&format!("{seed}//Alice")).unwrap());
 	}
 

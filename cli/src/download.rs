@@ -9,9 +9,10 @@ use cess_primitives::types::{Column, FileId, SegmentIndex};
 use futures::{stream::FuturesUnordered, StreamExt};
 use tokio::sync::mpsc;
 
+use cess_client::session::peers::{client_host, column_miners, ColumnMiner};
+
 use crate::{
 	context::{CliError, Context},
-	peers::{client_host, column_miners, ColumnMiner},
 	rights::{self, ReadingKey},
 };
 
@@ -72,16 +73,42 @@ pub async fn owner_data_key(ctx: &Context, file_id: FileId) -> Result<DataKey, C
 
 pub async fn download(ctx: &Context, file_id: FileId, output: &Path) -> Result<(), CliError> {
 	let started = std::time::Instant::now();
+	let part = output.with_extension("part");
+	let out = File::create(&part)
+		.map_err(|e| CliError::msg(format!("cannot create {}: {e}", part.display())))?;
+	let result = download_into(ctx, file_id, out, None).await;
+	let report = result.inspect_err(|_| {
+		let _ = std::fs::remove_file(&part);
+	})?;
+	std::fs::rename(&part, output)
+		.map_err(|e| CliError::msg(format!("cannot write {}: {e}", output.display())))?;
+	let secs = started.elapsed().as_secs_f64();
+	eprintln!(
+		"downloaded {} bytes in {secs:.1} s ({:.1} MB/s), {} segments ({} rebuilt from parity)",
+		report.bytes_written,
+		report.bytes_written as f64 / secs / 1e6,
+		report.segments,
+		report.segments_reconstructed
+	);
+	Ok(())
+}
+
+/// Downloads and decrypts `file_id` into `out` (appending), with a progress bar unless `bar`
+/// is given (a caller drawing one bar over several files).
+pub async fn download_into(
+	ctx: &Context,
+	file_id: FileId,
+	out: File,
+	bar: Option<indicatif::ProgressBar>,
+) -> Result<cess_client::DecodeReport, CliError> {
 	let Opened { manifest, mut source, fetcher } = open(ctx, file_id).await?;
 	let key =
 		if manifest.is_encrypted() { Some(rights::reading_key(ctx, file_id).await?) } else { None };
-	let part = output.with_extension("part");
-	let bar = ctx.bytes_bar(manifest.plaintext_size(), "download");
+	let own_bar = bar.is_none();
+	let bar = bar.unwrap_or_else(|| ctx.bytes_bar(manifest.plaintext_size(), "download"));
 	let report = {
-		let (part, bar) = (part.clone(), bar.clone());
+		let bar = bar.clone();
 		tokio::task::spawn_blocking(move || -> Result<_, CliError> {
-			let out = File::create(&part)
-				.map_err(|e| CliError::msg(format!("cannot create {}: {e}", part.display())))?;
 			let out = bar.wrap_write(BufWriter::with_capacity(1 << 20, out));
 			let decryption = match &key {
 				Some(ReadingKey::Owner(keys)) => Decryption::Owner(keys.all()),
@@ -101,21 +128,10 @@ pub async fn download(ctx: &Context, file_id: FileId, output: &Path) -> Result<(
 		.map_err(|e| CliError::msg(e.to_string()))?
 	};
 	fetcher.abort();
-	let report = report.inspect_err(|_| {
-		let _ = std::fs::remove_file(&part);
-	})?;
-	std::fs::rename(&part, output)
-		.map_err(|e| CliError::msg(format!("cannot write {}: {e}", output.display())))?;
-	bar.finish_and_clear();
-	let secs = started.elapsed().as_secs_f64();
-	eprintln!(
-		"downloaded {} bytes in {secs:.1} s ({:.1} MB/s), {} segments ({} rebuilt from parity)",
-		report.bytes_written,
-		report.bytes_written as f64 / secs / 1e6,
-		report.segments,
-		report.segments_reconstructed
-	);
-	Ok(())
+	if own_bar {
+		bar.finish_and_clear();
+	}
+	report
 }
 
 async fn fetch_manifest(

@@ -5,8 +5,6 @@ mod beneficiary;
 mod context;
 mod download;
 mod files;
-mod join;
-mod peers;
 mod rights;
 mod space;
 mod upload;

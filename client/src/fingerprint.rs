@@ -152,6 +152,27 @@ pub fn commitment(print: &Fingerprint, bytes: &[u8], file_id: &[u8; 32]) -> ([u8
 	(salt, cess_primitives::fingerprint::fingerprint_commitment(print, file_id, &salt))
 }
 
+/// A file's fingerprint and commitment salt, computed before its `file_id` is known (an upload
+/// learns the id only after encoding); [`Committable::commitment`] then gives what
+/// [`commitment`] would.
+#[derive(Clone, Debug)]
+pub struct Committable {
+	print: Fingerprint,
+	salt: [u8; 32],
+}
+
+impl Committable {
+	/// The fingerprint of `bytes` and its salt.
+	pub fn of(bytes: &[u8]) -> Result<Self> {
+		Ok(Committable { print: fingerprint(bytes)?, salt: commitment_salt(bytes) })
+	}
+
+	/// The commitment for `file_id`.
+	pub fn commitment(&self, file_id: &[u8; 32]) -> [u8; 32] {
+		cess_primitives::fingerprint::fingerprint_commitment(&self.print, file_id, &self.salt)
+	}
+}
+
 /// The image format announced by the magic bytes, if it is one this module decodes.
 fn image_format(bytes: &[u8]) -> Option<ImageFormat> {
 	match image::guess_format(bytes) {

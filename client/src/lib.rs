@@ -10,6 +10,8 @@ pub mod format;
 pub mod manifest;
 pub mod net;
 pub mod pipeline;
+#[cfg(feature = "chain")]
+pub mod session;
 pub mod store;
 
 pub use crypto::{
@@ -19,7 +21,7 @@ pub use crypto::{
 pub use error::{Error, Result};
 pub use manifest::FileManifest;
 pub use pipeline::{
-	decode, encode, owner_data_key, plan, rebuild_column, DecodeReport, Decryption, EncodeOptions,
-	Encryption, FetchStats,
+	decode, encode, encode_with_salt, owner_data_key, plan, random_salt, rebuild_column,
+	DecodeReport, Decryption, EncodeOptions, Encryption, FetchStats,
 };
-pub use store::{DirStore, Fetch, FragmentSink, FragmentSource, MemStore};
+pub use store::{DirStore, Discard, Fetch, FragmentSink, FragmentSource, MemStore};

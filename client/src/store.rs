@@ -60,6 +60,17 @@ impl<T: FragmentSource + ?Sized> FragmentSource for &mut T {
 	}
 }
 
+/// A sink that drops every fragment: encoding into it computes the manifest (and `file_id`)
+/// alone, as the first pass of a streaming upload ([`encode_with_salt`](crate::encode_with_salt)).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Discard;
+
+impl FragmentSink for Discard {
+	fn put(&mut self, _: SegmentIndex, _: Column, _: &[u8]) -> Result<()> {
+		Ok(())
+	}
+}
+
 /// Fragments kept in memory, keyed by `(segment, column)`.
 #[derive(Clone, Debug, Default)]
 pub struct MemStore {

@@ -167,3 +167,67 @@ fn hashing_on_several_threads_gives_the_same_file_id() {
 	let (manifest, mut store) = encode_mem(&plain, Some(&key), &opts).unwrap();
 	assert!(decode_mem(&manifest, &mut store, Some(&key)).unwrap().0 == plain);
 }
+
+#[test]
+fn the_same_salt_reproduces_every_fragment_so_uploads_need_no_staging() {
+	let owner = cess_client::EncryptionSecret::from_account_seed(&[5; 32]).unwrap();
+	let key = DataKey::generate();
+	let plain = data(FILE_LEN, 99);
+	let opts = options(2, 4, SEGMENT);
+	for encryption in [
+		cess_client::Encryption::Public,
+		cess_client::Encryption::Encrypted(&key),
+		cess_client::Encryption::Owner(&owner),
+	] {
+		let salt = cess_client::random_salt();
+		let size = plain.len() as u64;
+		let first = cess_client::encode_with_salt(
+			&plain[..],
+			size,
+			encryption,
+			&opts,
+			&salt,
+			&mut cess_client::Discard,
+		)
+		.unwrap();
+		let mut store = cess_client::MemStore::new();
+		let second =
+			cess_client::encode_with_salt(&plain[..], size, encryption, &opts, &salt, &mut store)
+				.unwrap();
+		assert_eq!(first.file_id(), second.file_id());
+		assert_eq!(first.to_bytes(), second.to_bytes());
+		// The fragments match the manifest of the first pass.
+		let (out, _) = decode_mem(
+			&first,
+			&mut store,
+			match encryption {
+				cess_client::Encryption::Encrypted(key) => Some(key),
+				_ => None,
+			},
+		)
+		.or_else(|_| {
+			let mut out = Vec::new();
+			cess_client::decode(
+				&first,
+				&mut store,
+				cess_client::Decryption::Owner(std::slice::from_ref(&owner)),
+				&mut out,
+			)
+			.map(|r| (out, r))
+		})
+		.unwrap();
+		assert_eq!(out, plain);
+		// Another salt is another file (encrypted modes).
+		let other = cess_client::encode_with_salt(
+			&plain[..],
+			size,
+			encryption,
+			&opts,
+			&cess_client::random_salt(),
+			&mut cess_client::Discard,
+		)
+		.unwrap();
+		let public = matches!(encryption, cess_client::Encryption::Public);
+		assert_eq!(other.file_id() == first.file_id(), public);
+	}
+}

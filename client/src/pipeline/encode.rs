@@ -87,10 +87,34 @@ pub fn plan(plaintext_size: u64, encrypted: bool, options: &EncodeOptions) -> Re
 /// [`Error::InputLengthMismatch`] if `input` ends early or goes on past `plaintext_size`; on any
 /// error, fragments already handed to `sink` belong to no valid file and should be discarded.
 pub fn encode<R: Read, S: FragmentSink + ?Sized>(
+	input: R,
+	plaintext_size: u64,
+	encryption: Encryption<'_>,
+	options: &EncodeOptions,
+	sink: &mut S,
+) -> Result<FileManifest> {
+	encode_with_salt(input, plaintext_size, encryption, options, &random_salt(), sink)
+}
+
+/// A fresh random stream salt for [`encode_with_salt`].
+pub fn random_salt() -> [u8; SALT_LEN] {
+	let mut salt = [0u8; SALT_LEN];
+	OsRng.fill_bytes(&mut salt);
+	salt
+}
+
+/// [`encode`] with the stream salt given: the same input, encryption, options and salt produce
+/// the same fragments and manifest every time. An upload that must know the `file_id` before
+/// it can send anything (the chain assigns the miners to the declared id) encodes once into
+/// [`Discard`](crate::Discard) for the manifest, then again with the same salt while pushing, so
+/// no fragment is ever staged. Use a fresh [`random_salt`] per file: a reused salt with the same
+/// owner key reuses the data key. Ignored for public files.
+pub fn encode_with_salt<R: Read, S: FragmentSink + ?Sized>(
 	mut input: R,
 	plaintext_size: u64,
 	encryption: Encryption<'_>,
 	options: &EncodeOptions,
+	salt: &[u8; SALT_LEN],
 	sink: &mut S,
 ) -> Result<FileManifest> {
 	let encrypted = !matches!(encryption, Encryption::Public);
@@ -99,8 +123,7 @@ pub fn encode<R: Read, S: FragmentSink + ?Sized>(
 	let cipher = match encryption {
 		Encryption::Public => None,
 		Encryption::Encrypted(_) | Encryption::Owner(_) => {
-			let mut salt = [0u8; SALT_LEN];
-			OsRng.fill_bytes(&mut salt);
+			let salt = *salt;
 			let derived;
 			let key = match encryption {
 				Encryption::Encrypted(key) => key,

@@ -21,6 +21,6 @@ mod fetch;
 pub mod restore;
 
 pub use decode::{decode, owner_data_key, DecodeReport, Decryption};
-pub use encode::{encode, plan, EncodeOptions, Encryption};
+pub use encode::{encode, encode_with_salt, plan, random_salt, EncodeOptions, Encryption};
 pub use fetch::FetchStats;
 pub use restore::rebuild_column;
