@@ -3,13 +3,13 @@
 # builds cess-node with `runtime-benchmarks` and runs `cess-node benchmark pallet` for each
 # pallet, writing `pallets/<name>/src/weights.rs`.
 #
-# Usage: scripts/bench-weights.sh [pallet_sminer pallet_file_bank pallet_audit pallet_storage_rewards …]
+# Usage: scripts/bench-weights.sh [pallet_sminer pallet_file_bank pallet_audit pallet_storage_rewards pallet_buckets …]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/env.sh
 
 PALLETS=("$@")
-[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_sminer pallet_file_bank pallet_audit pallet_storage_rewards)
+[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_sminer pallet_file_bank pallet_audit pallet_storage_rewards pallet_buckets)
 STEPS=${STEPS:-50}
 REPEAT=${REPEAT:-20}
 

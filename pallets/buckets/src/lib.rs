@@ -1,7 +1,8 @@
 //! # Buckets (`buckets`)
 //!
-//! The on-chain S3 namespace: per owner, named buckets and an index (bucket, object key) → file
-//! id over the files of `file-bank`, so every S3 gateway and `cess` CLI sees the same namespace.
+//! The on-chain S3 namespace: per owner, named buckets and an index (bucket, object key) → the
+//! object's files (extents) of `file-bank`, so every S3 gateway and `cess` CLI sees the same
+//! namespace.
 //!
 //! ## Pallet API
 //!
@@ -14,29 +15,45 @@
 //! * **Buckets.** An account creates up to `MaxBuckets` buckets named by S3's rules
 //!   ([`is_valid_bucket_name`]), each holding `BucketDeposit`; an empty bucket can be deleted
 //!   and its deposit returns.
-//! * **Objects.** `put_object` names a file the caller owns in `file-bank` with a key (1–1024
-//!   bytes of UTF-8 without NUL) and S3's metadata (plaintext size, ETag, part count, content
-//!   type; Last-Modified is the chain's time). Each entry holds `ObjectDepositBase` plus
-//!   `ObjectDepositPerByte` per byte of key and content type; an owner has at most
-//!   `MaxObjects` entries. `copy_object` names the same file under another key (no new
-//!   storage). The files stay in `file-bank`: this pallet only names them.
-//! * **References.** [`FileRefs`] counts how many of an owner's keys name each file. While it
-//!   is not 0, `file-bank` refuses to delete the file or hand it to another account
-//!   ([`FileReferences`]). When the last key naming a file is deleted or overwritten, the
-//!   owner gives the file up in `file-bank` ([`FileIndexTarget::release`]: the same as its
-//!   `delete_file`, with the lease refund, and the file's removal from its miners if the
+//! * **Objects.** `put_object` names a sequence of files the caller owns in `file-bank` (the
+//!   object's [`Extent`]s: its bytes are their plaintexts, concatenated; a multipart upload's
+//!   parts, or a large object stored in pieces) with a key (1–1024 bytes of UTF-8 without NUL)
+//!   and S3's metadata (plaintext size, ETag, part count, content type; Last-Modified is the
+//!   chain's time). Each entry holds `ObjectDepositBase` plus `ObjectDepositPerByte` per byte of
+//!   key and content type and [`EXTENT_BYTES`] per extent; an owner has at most `MaxObjects`
+//!   entries of at most `MaxExtents` extents. `copy_object` names the same files under another
+//!   key (no new storage). The files stay in `file-bank`: this pallet only names them.
+//! * **References.** [`FileRefs`] counts how many times an owner's objects name each file
+//!   (every extent counts). While it is not 0, `file-bank` refuses to delete the file or hand it
+//!   to another account ([`FileReferences`]). When an object is deleted or overwritten, its
+//!   extents' names are dropped by the [release queue](#the-release-queue) in `on_idle`: a file
+//!   whose last name goes is given up in `file-bank` ([`FileIndexTarget::release`]: the same as
+//!   its `delete_file`, with the lease refund, and the file's removal from its miners if the
 //!   owner was the last).
 //!
 //! ## Low Level / Implementation Details
 //!
+//! ### The release queue
+//!
+//! Deleting or overwriting an object moves its extent list to the back of [`ReleaseQueue`] as
+//! one [`ReleaseBatch`] (one write, whatever the extent count), and returns its deposit at once.
+//! `on_idle` takes the batches' files in order while the block's idle weight lasts: each file's
+//! reference count drops by one, and a file whose count reaches 0 that the owner still owns is
+//! released in `file-bank` ([`Event::FileReleased`]). A file named again meanwhile keeps its
+//! count above 0 and stays; a file `file-bank` let go already (a dangling extent) is skipped.
+//!
+//! Why not in the call: a release is `file-bank`'s `delete_file` (≈ 24 ms of weight at worst),
+//! and even dropping the names inline would make a call's weight depend on an extent count it
+//! cannot know before dispatch (the replaced object's), up to `MaxExtents` reads and writes.
+//! Until the queue reaches them, the files count as named, so `file-bank` keeps refusing their
+//! `delete_file`.
+//!
 //! ### Release failures
 //!
-//! Deleting or overwriting the last key of a file first removes the entry (and its reference),
-//! then releases the file in its own storage layer. If `file-bank` refuses (it never should:
-//! the reference is gone), the key operation still succeeds, the file stays the caller's and
-//! [`Event::FileReleaseFailed`] says so: the caller can delete the file with `file-bank`'s
-//! `delete_file`, which no reference blocks any more. Only the caller's own ownership, lease
-//! and deposits are ever touched.
+//! If `file-bank` refuses a release (it never should: the name is gone), whatever the release
+//! changed is rolled back, the file stays the owner's and [`Event::FileReleaseFailed`] says so:
+//! the owner can delete the file with `file-bank`'s `delete_file`, which no name blocks any
+//! more. Only the owner's own ownership, lease and deposits are ever touched.
 //!
 //! ### Dangling entries
 //!
@@ -46,8 +63,12 @@
 //!
 //! ### Weights
 //!
-//! Each call's weight is its own work plus, when it may release a file, `file-bank`'s
-//! [`FileIndexTarget::release_weight`]; the latter is refunded when nothing was released.
+//! `put_object` and `copy_object` are linear in the extents they name (for `copy_object` the
+//! caller states the source's extent count, `src_extents`, and is refunded down to the real
+//! one); `delete_object` is declared at `MaxExtents` and refunded down to the object's. Each
+//! includes moving a replaced object of `MaxExtents` extents to the queue. `on_idle` spends per
+//! file [`WeightInfo::release_one`] plus `file-bank`'s [`FileIndexTarget::release_weight`], and
+//! never more than it is given.
 #![doc = include_str!("../README.md")]
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -63,6 +84,7 @@ pub mod listing;
 #[cfg(test)]
 mod mock;
 mod objects;
+mod release;
 pub mod runtime_api;
 #[cfg(test)]
 mod tests;
@@ -135,7 +157,8 @@ pub mod pallet {
 		/// Held per object entry.
 		#[pallet::constant]
 		type ObjectDepositBase: Get<BalanceOf<Self>>;
-		/// Held per object entry per byte of its key and content type.
+		/// Held per object entry per byte of its key and content type, and per
+		/// [`EXTENT_BYTES`] of each extent.
 		#[pallet::constant]
 		type ObjectDepositPerByte: Get<BalanceOf<Self>>;
 		/// Most buckets of one owner.
@@ -144,7 +167,10 @@ pub mod pallet {
 		/// Most object entries of one owner, over all its buckets (bounds a listing's work).
 		#[pallet::constant]
 		type MaxObjects: Get<u32>;
-		/// Weights of this pallet's calls.
+		/// Most extents (files) of one object.
+		#[pallet::constant]
+		type MaxExtents: Get<u32>;
+		/// Weights of this pallet's calls and of its release queue.
 		type WeightInfo: WeightInfo;
 		/// Benchmark support.
 		#[cfg(feature = "runtime-benchmarks")]
@@ -168,7 +194,7 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type BucketCount<T: Config> = StorageMap<_, Twox64Concat, T::AccountId, u32, ValueQuery>;
 
-	/// Object entries: `(owner, bucket, key)` → the file and its S3 metadata.
+	/// Object entries: `(owner, bucket, key)` → the object's extents and its S3 metadata.
 	// Blake2_128Concat on bucket and key: chosen by the user. Iterating an owner's bucket yields
 	// its keys in hash order; the runtime API sorts them.
 	#[pallet::storage]
@@ -179,19 +205,36 @@ pub mod pallet {
 			NMapKey<Blake2_128Concat, BucketName>,
 			NMapKey<Blake2_128Concat, ObjectKey>,
 		),
-		ObjectInfoOf<T>,
+		ObjectInfo<T>,
 	>;
 
 	/// Each owner's number of object entries, over all its buckets (absent: 0).
 	#[pallet::storage]
 	pub type ObjectCount<T: Config> = StorageMap<_, Twox64Concat, T::AccountId, u32, ValueQuery>;
 
-	/// How many of an owner's keys name a file (absent: none). `file-bank` refuses to delete
-	/// or hand over a file while its owner's entry here exists.
+	/// How many times an owner's objects name a file (absent: none): every extent naming it
+	/// counts, in the owner's objects and in the batches of [`ReleaseQueue`] not handled yet.
+	/// `file-bank` refuses to delete or hand over a file while its owner's entry here exists.
 	// Identity: the file id is already a Blake2b-256 digest.
 	#[pallet::storage]
 	pub type FileRefs<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, T::AccountId, Identity, FileId, u32, ValueQuery>;
+
+	/// The release queue: the extent lists of deleted and overwritten objects, whose names
+	/// `on_idle` drops file by file (releasing a file in `file-bank` when its last name goes),
+	/// oldest first; the batches `head..tail` of [`ReleaseQueueState`].
+	///
+	/// Not bounded by a constant, but by what the owners paid: a batch is the extent list of an
+	/// object that was stored (and paid a deposit for those bytes) until the call that queued it,
+	/// and every extent of it was named by a `put_object` or `copy_object` whose fee weighs more
+	/// than handling the file here. `on_idle` drains the queue whenever blocks are not full.
+	// Twox64Concat: the index is a counter, not chosen by a user.
+	#[pallet::storage]
+	pub type ReleaseQueue<T: Config> = StorageMap<_, Twox64Concat, u64, ReleaseBatch<T>>;
+
+	/// Where [`ReleaseQueue`] stands.
+	#[pallet::storage]
+	pub type ReleaseQueueState<T: Config> = StorageValue<_, QueueState, ValueQuery>;
 
 	/// Events of this pallet.
 	#[pallet::event]
@@ -213,7 +256,7 @@ pub mod pallet {
 			/// The bucket.
 			bucket: BucketName,
 		},
-		/// A key was made to name a file (`put_object`).
+		/// A key was made to name an object (`put_object`).
 		ObjectPut {
 			/// The owner.
 			owner: T::AccountId,
@@ -221,12 +264,14 @@ pub mod pallet {
 			bucket: BucketName,
 			/// The key.
 			key: ObjectKey,
-			/// The file the key names now.
-			file_id: FileId,
-			/// The file the key named before, if it existed.
-			replaced: Option<FileId>,
+			/// The object's plaintext size.
+			size: u64,
+			/// The number of its extents.
+			extents: u32,
+			/// Whether the key named an object before (its extents went to the release queue).
+			replaced: bool,
 		},
-		/// A key was copied to another (`copy_object`): both name the same file.
+		/// A key was copied to another (`copy_object`): both name the same extents.
 		ObjectCopied {
 			/// The owner.
 			owner: T::AccountId,
@@ -238,12 +283,13 @@ pub mod pallet {
 			dst_bucket: BucketName,
 			/// The destination key.
 			dst_key: ObjectKey,
-			/// The file both keys name.
-			file_id: FileId,
-			/// The file the destination key named before, if it existed.
-			replaced: Option<FileId>,
+			/// The number of extents both keys name.
+			extents: u32,
+			/// Whether the destination key named an object before (its extents went to the
+			/// release queue).
+			replaced: bool,
 		},
-		/// A key was deleted and its deposit returned.
+		/// A key was deleted and its deposit returned; its extents went to the release queue.
 		ObjectDeleted {
 			/// The owner.
 			owner: T::AccountId,
@@ -251,20 +297,20 @@ pub mod pallet {
 			bucket: BucketName,
 			/// The key.
 			key: ObjectKey,
-			/// The file it named.
-			file_id: FileId,
+			/// The number of extents it named.
+			extents: u32,
 		},
-		/// No key of the owner names the file any more, and the owner gave it up in
-		/// `file-bank` (as its `delete_file` does).
+		/// No object of the owner names the file any more, and the owner gave it up in
+		/// `file-bank` (as its `delete_file` does). Emitted by the release queue (`on_idle`).
 		FileReleased {
 			/// The former owner.
 			owner: T::AccountId,
 			/// The file.
 			file_id: FileId,
 		},
-		/// No key of the owner names the file any more, but `file-bank` refused to release it:
-		/// the owner still owns (and pays for) the file and can delete it with `file-bank`'s
-		/// `delete_file`.
+		/// No object of the owner names the file any more, but `file-bank` refused to release
+		/// it: the owner still owns (and pays for) the file and can delete it with `file-bank`'s
+		/// `delete_file`. Emitted by the release queue (`on_idle`).
 		FileReleaseFailed {
 			/// The owner.
 			owner: T::AccountId,
@@ -297,22 +343,37 @@ pub mod pallet {
 		InvalidKey,
 		/// The bucket has no object with this key: list the bucket to find the key.
 		NoSuchKey,
-		/// The caller does not own this file in `file-bank` (a source object's file may have
-		/// been dropped with an expired lease): upload the file (or join it) first.
+		/// The caller does not own one of the extents' files in `file-bank` (a source object's
+		/// file may have been dropped with an expired lease): upload the file (or join it)
+		/// first.
 		NotFileOwner,
 		/// The caller has `MaxObjects` objects already: delete some first.
 		TooManyObjects,
 		/// The caller's free balance cannot cover the deposit (`BucketDeposit`, or
-		/// `ObjectDepositBase` + `ObjectDepositPerByte` × (key + content type bytes)): top it
-		/// up.
+		/// `ObjectDepositBase` + `ObjectDepositPerByte` × (key + content type bytes + 40 per
+		/// extent)): top it up.
 		InsufficientDeposit,
+		/// An object needs at least one extent (an empty object is an empty file).
+		NoExtents,
+		/// The extents' sizes add up to more than 2^64 − 1 bytes: an extent's size is wrong.
+		SizeOverflow,
+		/// The source object has more extents than `src_extents` states: read its extent count
+		/// (`BucketsApi::object`) and pass it.
+		BadExtentWitness,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		/// Drops the names of queued files and releases those whose last name went, within
+		/// `remaining_weight`.
+		fn on_idle(_n: BlockNumberFor<T>, remaining_weight: Weight) -> Weight {
+			Self::drain_release_queue(remaining_weight)
+		}
+
 		fn integrity_test() {
 			assert!(T::MaxBuckets::get() >= 1, "MaxBuckets must be ≥ 1");
 			assert!(T::MaxObjects::get() >= 1, "MaxObjects must be ≥ 1");
+			assert!(T::MaxExtents::get() >= 1, "MaxExtents must be ≥ 1");
 		}
 
 		#[cfg(feature = "try-runtime")]
@@ -373,61 +434,76 @@ pub mod pallet {
 			Self::do_delete_bucket(who, bucket)
 		}
 
-		/// Make `key` in the caller's `bucket` name `file_id`, with its S3 metadata.
+		/// Make `key` in the caller's `bucket` name the object made of `extents`, with its S3
+		/// metadata.
 		///
 		/// ## Dispatch Origin
 		///
-		/// Signed by the bucket's owner, who must own `file_id` in `file-bank`.
+		/// Signed by the bucket's owner, who must own every extent's file in `file-bank`.
 		///
 		/// ## Details
 		///
-		/// `size` is the plaintext size, `etag` the MD5 S3 clients expect, `parts` 0 for a
-		/// single PUT or the part count of a multipart upload; Last-Modified is now. The entry
-		/// holds `ObjectDepositBase` + `ObjectDepositPerByte` × (key + content type bytes).
+		/// The object's bytes are the extents' plaintexts in order; a file may appear more than
+		/// once. Its size is the sum of the extents' sizes (there is no separate size argument
+		/// to disagree with them). `etag` is the MD5 S3 clients expect, `parts` 0 for a single
+		/// PUT or the part count of a multipart upload; Last-Modified is now. The entry holds
+		/// `ObjectDepositBase` + `ObjectDepositPerByte` × (key + content type bytes +
+		/// [`EXTENT_BYTES`] per extent).
 		///
-		/// An existing key is overwritten: its deposit is adjusted to the new entry's, and if
-		/// no other key of the caller names its old file any more, the caller gives that file
-		/// up in `file-bank` ([`Event::FileReleased`]; see the crate docs for a refused
-		/// release).
+		/// An existing key is overwritten: its deposit is adjusted to the new entry's, and the
+		/// old object's extents go to the release queue, which releases in `file-bank` each
+		/// file no object of the caller names any more ([`Event::FileReleased`], in a later
+		/// `on_idle`; see the crate docs).
 		///
 		/// ## Errors
 		///
-		/// [`Error::InvalidKey`], [`Error::NoSuchBucket`], [`Error::NotFileOwner`],
-		/// [`Error::TooManyObjects`], [`Error::InsufficientDeposit`].
+		/// [`Error::InvalidKey`], [`Error::NoExtents`], [`Error::SizeOverflow`],
+		/// [`Error::NoSuchBucket`], [`Error::NotFileOwner`], [`Error::TooManyObjects`],
+		/// [`Error::InsufficientDeposit`].
 		///
 		/// ## Events
 		///
-		/// [`Event::ObjectPut`], and [`Event::FileReleased`] or [`Event::FileReleaseFailed`]
-		/// for a replaced file no key names any more.
+		/// [`Event::ObjectPut`].
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::put_object().saturating_add(T::Files::release_weight()))]
-		#[allow(clippy::too_many_arguments)]
+		#[pallet::weight(T::WeightInfo::put_object(extents.len() as u32))]
 		pub fn put_object(
 			origin: OriginFor<T>,
 			bucket: BucketName,
 			key: ObjectKey,
-			file_id: FileId,
-			size: u64,
+			extents: Extents<T>,
 			etag: ETag,
 			parts: u16,
 			content_type: ContentType,
-		) -> DispatchResultWithPostInfo {
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(is_valid_key(&key), Error::<T>::InvalidKey);
+			ensure!(!extents.is_empty(), Error::<T>::NoExtents);
+			let size = extents
+				.iter()
+				.try_fold(0u64, |sum, extent| sum.checked_add(extent.size))
+				.ok_or(Error::<T>::SizeOverflow)?;
 			ensure!(Buckets::<T>::contains_key(&who, &bucket), Error::<T>::NoSuchBucket);
-			ensure!(T::Files::is_owner(&file_id, &who), Error::<T>::NotFileOwner);
+			Self::ensure_owns_all(&who, &extents)?;
+			let count = extents.len() as u32;
 			let entry = ObjectInfo {
-				file_id,
 				size,
 				etag,
 				parts,
 				content_type,
 				modified_ms: Self::now_ms(),
 				deposit: Default::default(),
+				extents,
 			};
-			let (replaced, released) = Self::store(&who, &bucket, &key, entry)?;
-			Self::deposit_event(Event::ObjectPut { owner: who, bucket, key, file_id, replaced });
-			Ok(Self::actual_weight(T::WeightInfo::put_object(), released))
+			let replaced = Self::store(&who, &bucket, &key, entry)?;
+			Self::deposit_event(Event::ObjectPut {
+				owner: who,
+				bucket,
+				key,
+				size,
+				extents: count,
+				replaced,
+			});
+			Ok(())
 		}
 
 		/// Delete a key; its deposit is returned.
@@ -438,9 +514,11 @@ pub mod pallet {
 		///
 		/// ## Details
 		///
-		/// If no other key of the caller names the key's file, the caller gives the file up in
-		/// `file-bank` ([`Event::FileReleased`]), unless `file-bank` dropped it already (a
-		/// dangling entry, e.g. after the lease ran out).
+		/// The object's extents go to the release queue: in a later `on_idle`, each file no
+		/// object of the caller names any more is given up in `file-bank`
+		/// ([`Event::FileReleased`]), unless `file-bank` dropped it already (a dangling entry,
+		/// e.g. after the lease ran out). The weight is declared for `MaxExtents` extents and
+		/// refunded down to the object's.
 		///
 		/// ## Errors
 		///
@@ -448,51 +526,53 @@ pub mod pallet {
 		///
 		/// ## Events
 		///
-		/// [`Event::ObjectDeleted`], and [`Event::FileReleased`] or
-		/// [`Event::FileReleaseFailed`] for a file no key names any more.
+		/// [`Event::ObjectDeleted`].
 		#[pallet::call_index(3)]
-		#[pallet::weight(T::WeightInfo::delete_object().saturating_add(T::Files::release_weight()))]
+		#[pallet::weight(T::WeightInfo::delete_object(T::MaxExtents::get()))]
 		pub fn delete_object(
 			origin: OriginFor<T>,
 			bucket: BucketName,
 			key: ObjectKey,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
-			let (file_id, released) = Self::do_delete_object(&who, &bucket, &key)?;
-			Self::deposit_event(Event::ObjectDeleted { owner: who, bucket, key, file_id });
-			Ok(Self::actual_weight(T::WeightInfo::delete_object(), released))
+			let extents = Self::do_delete_object(&who, &bucket, &key)?;
+			Self::deposit_event(Event::ObjectDeleted { owner: who, bucket, key, extents });
+			Ok(Some(T::WeightInfo::delete_object(extents)).into())
 		}
 
 		/// Copy a key to another key of the caller's (in the same or another of its buckets):
-		/// both name the same file, no new storage is bought.
+		/// both name the same extents, no new storage is bought.
 		///
 		/// ## Dispatch Origin
 		///
-		/// Signed by the owner of both buckets, who must still own the source's file in
-		/// `file-bank`.
+		/// Signed by the owner of both buckets, who must still own every extent's file of the
+		/// source in `file-bank`.
 		///
 		/// ## Details
 		///
-		/// The destination gets the source's file and metadata, Last-Modified now, and holds
+		/// The destination gets the source's extents and metadata, Last-Modified now, and holds
 		/// its own deposit. An existing destination key is overwritten as by `put_object`.
+		/// `src_extents` states the source's extent count (or more): the weight is declared
+		/// for it and refunded down to the real count.
 		///
 		/// ## Errors
 		///
 		/// [`Error::InvalidKey`], [`Error::NoSuchBucket`], [`Error::NoSuchKey`],
-		/// [`Error::NotFileOwner`], [`Error::TooManyObjects`], [`Error::InsufficientDeposit`].
+		/// [`Error::BadExtentWitness`], [`Error::NotFileOwner`], [`Error::TooManyObjects`],
+		/// [`Error::InsufficientDeposit`].
 		///
 		/// ## Events
 		///
-		/// [`Event::ObjectCopied`], and [`Event::FileReleased`] or
-		/// [`Event::FileReleaseFailed`] for a replaced file no key names any more.
+		/// [`Event::ObjectCopied`].
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::copy_object().saturating_add(T::Files::release_weight()))]
+		#[pallet::weight(T::WeightInfo::copy_object((*src_extents).min(T::MaxExtents::get())))]
 		pub fn copy_object(
 			origin: OriginFor<T>,
 			src_bucket: BucketName,
 			src_key: ObjectKey,
 			dst_bucket: BucketName,
 			dst_key: ObjectKey,
+			src_extents: u32,
 		) -> DispatchResultWithPostInfo {
 			let who = ensure_signed(origin)?;
 			ensure!(is_valid_key(&dst_key), Error::<T>::InvalidKey);
@@ -500,20 +580,21 @@ pub mod pallet {
 			ensure!(Buckets::<T>::contains_key(&who, &dst_bucket), Error::<T>::NoSuchBucket);
 			let source =
 				Objects::<T>::get((&who, &src_bucket, &src_key)).ok_or(Error::<T>::NoSuchKey)?;
-			let file_id = source.file_id;
-			ensure!(T::Files::is_owner(&file_id, &who), Error::<T>::NotFileOwner);
+			let count = source.extents.len() as u32;
+			ensure!(count <= src_extents, Error::<T>::BadExtentWitness);
+			Self::ensure_owns_all(&who, &source.extents)?;
 			let entry = ObjectInfo { modified_ms: Self::now_ms(), ..source };
-			let (replaced, released) = Self::store(&who, &dst_bucket, &dst_key, entry)?;
+			let replaced = Self::store(&who, &dst_bucket, &dst_key, entry)?;
 			Self::deposit_event(Event::ObjectCopied {
 				owner: who,
 				src_bucket,
 				src_key,
 				dst_bucket,
 				dst_key,
-				file_id,
+				extents: count,
 				replaced,
 			});
-			Ok(Self::actual_weight(T::WeightInfo::copy_object(), released))
+			Ok(Some(T::WeightInfo::copy_object(count)).into())
 		}
 	}
 
@@ -523,17 +604,12 @@ pub mod pallet {
 			T::UnixTime::now().as_millis() as u64
 		}
 
-		/// `own` if no release was attempted (its weight is refunded), else the declared
-		/// weight.
-		fn actual_weight(
-			own: Weight,
-			released: bool,
-		) -> polkadot_sdk::frame_support::dispatch::PostDispatchInfo {
-			if released {
-				().into()
-			} else {
-				Some(own).into()
+		/// Fails with [`Error::NotFileOwner`] unless `who` owns every extent's file.
+		fn ensure_owns_all(who: &T::AccountId, extents: &[Extent]) -> DispatchResult {
+			for extent in extents {
+				ensure!(T::Files::is_owner(&extent.file_id, who), Error::<T>::NotFileOwner);
 			}
+			Ok(())
 		}
 	}
 }

@@ -10,7 +10,7 @@ use core::{cell::RefCell, time::Duration};
 use polkadot_sdk::{
 	frame_support::{
 		derive_impl,
-		traits::{fungible::InspectHold, ConstU32, ConstU64, UnixTime},
+		traits::{fungible::InspectHold, ConstU32, ConstU64, Hooks, UnixTime},
 		weights::Weight,
 	},
 	frame_system, pallet_balances,
@@ -67,6 +67,8 @@ pub const OBJECT_PER_BYTE: u64 = 2;
 pub const MAX_BUCKETS: u32 = 3;
 /// Most objects of an owner.
 pub const MAX_OBJECTS: u32 = 5;
+/// Most extents of an object.
+pub const MAX_EXTENTS: u32 = 6;
 /// `file-bank`'s release weight as the mock states it.
 pub const RELEASE_WEIGHT: Weight = Weight::from_parts(7_000_000_000, 7_000);
 
@@ -145,6 +147,7 @@ impl pallet_buckets::Config for Test {
 	type ObjectDepositPerByte = ConstU64<OBJECT_PER_BYTE>;
 	type MaxBuckets = ConstU32<MAX_BUCKETS>;
 	type MaxObjects = ConstU32<MAX_OBJECTS>;
+	type MaxExtents = ConstU32<MAX_EXTENTS>;
 	type WeightInfo = ();
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockFiles;
@@ -200,6 +203,17 @@ pub fn build_and_execute(test: impl FnOnce()) {
 		test();
 		Buckets::do_try_state().expect("invariants hold");
 	});
+}
+
+/// Runs the pallet's `on_idle` with `limit`; returns the weight it spent.
+pub fn idle(limit: Weight) -> Weight {
+	<Buckets as Hooks<u64>>::on_idle(System::block_number(), limit)
+}
+
+/// Runs `on_idle` with all the weight it wants: the release queue empties.
+pub fn drain() {
+	idle(Weight::MAX);
+	assert_eq!(crate::ReleaseQueue::<Test>::iter().count(), 0);
 }
 
 /// What `who` has on hold for buckets.

@@ -1,17 +1,12 @@
-//! Buckets and object entries: deposits, counts, file references and releases.
+//! Buckets and object entries: deposits, counts and file references.
 
 use crate::{
 	BalanceOf, BucketCount, BucketInfo, BucketName, Buckets, Config, Error, Event, FileRefs,
-	HoldReason, ObjectCount, ObjectInfoOf, ObjectKey, Objects, Pallet,
-};
-use cess_primitives::{
-	traits::{FileIndexTarget, FileOwnership},
-	types::FileId,
+	HoldReason, ObjectCount, ObjectInfo, ObjectKey, Objects, Pallet, EXTENT_BYTES,
 };
 use polkadot_sdk::{
 	frame_support::{
 		pallet_prelude::*,
-		storage::{with_transaction, TransactionOutcome},
 		traits::{fungible::MutateHold, tokens::Precision},
 	},
 	sp_runtime::traits::{Saturating, Zero},
@@ -46,23 +41,28 @@ impl<T: Config> Pallet<T> {
 		Ok(())
 	}
 
-	/// The deposit of an entry whose key and content type have `bytes` bytes together.
-	pub fn object_deposit(bytes: u32) -> BalanceOf<T> {
+	/// The deposit of an entry whose key and content type have `bytes` bytes together, with
+	/// `extents` extents.
+	pub fn object_deposit(bytes: u32, extents: u32) -> BalanceOf<T> {
+		let bytes = bytes.saturating_add(extents.saturating_mul(EXTENT_BYTES));
 		T::ObjectDepositBase::get()
 			.saturating_add(T::ObjectDepositPerByte::get().saturating_mul(bytes.into()))
 	}
 
 	/// Stores `entry` (its deposit is set here) under `key` of `who`'s `bucket`, replacing what
-	/// was there. Returns the file the key named before, and whether a release of that file was
-	/// attempted (it was the last key naming it).
+	/// was there: every extent of `entry` counts as a name of its file, and a replaced entry's
+	/// extents go to the release queue. Returns whether an entry was replaced.
 	pub(crate) fn store(
 		who: &T::AccountId,
 		bucket: &BucketName,
 		key: &ObjectKey,
-		mut entry: ObjectInfoOf<T>,
-	) -> Result<(Option<FileId>, bool), DispatchError> {
+		mut entry: ObjectInfo<T>,
+	) -> Result<bool, DispatchError> {
 		let mut info = Buckets::<T>::get(who, bucket).ok_or(Error::<T>::NoSuchBucket)?;
-		entry.deposit = Self::object_deposit((key.len() + entry.content_type.len()) as u32);
+		entry.deposit = Self::object_deposit(
+			(key.len() + entry.content_type.len()) as u32,
+			entry.extents.len() as u32,
+		);
 		let old = Objects::<T>::get((who, bucket, key));
 		match &old {
 			None => {
@@ -88,22 +88,24 @@ impl<T: Config> Pallet<T> {
 				);
 			},
 		}
-		// Count the new name before dropping the old one: re-putting a key with its own file
-		// never releases the file.
-		FileRefs::<T>::mutate(who, entry.file_id, |refs| *refs = refs.saturating_add(1));
+		// The new names count at once; the old ones go through the queue, so re-putting a key
+		// with its own files never releases them.
+		for extent in entry.extents.iter() {
+			FileRefs::<T>::mutate(who, extent.file_id, |refs| *refs = refs.saturating_add(1));
+		}
 		Objects::<T>::insert((who, bucket, key), entry);
-		let Some(old) = old else { return Ok((None, false)) };
-		let released = Self::drop_reference(who, &old.file_id)?;
-		Ok((Some(old.file_id), released))
+		let Some(old) = old else { return Ok(false) };
+		Self::queue_release(who, &old.extents);
+		Ok(true)
 	}
 
-	/// Deletes `key` of `who`'s `bucket`: returns the file it named and whether a release of
-	/// that file was attempted.
+	/// Deletes `key` of `who`'s `bucket` and queues its extents for release: returns their
+	/// number.
 	pub(crate) fn do_delete_object(
 		who: &T::AccountId,
 		bucket: &BucketName,
 		key: &ObjectKey,
-	) -> Result<(FileId, bool), DispatchError> {
+	) -> Result<u32, DispatchError> {
 		let mut info = Buckets::<T>::get(who, bucket).ok_or(Error::<T>::NoSuchBucket)?;
 		let entry = Objects::<T>::take((who, bucket, key)).ok_or(Error::<T>::NoSuchKey)?;
 		info.objects = info.objects.saturating_sub(1);
@@ -115,50 +117,8 @@ impl<T: Config> Pallet<T> {
 			ObjectCount::<T>::insert(who, count);
 		}
 		Self::release(HoldReason::ObjectDeposit, who, entry.deposit);
-		let released = Self::drop_reference(who, &entry.file_id)?;
-		Ok((entry.file_id, released))
-	}
-
-	/// One key of `who` no longer names `file`. When it was the last, `who` gives the file up
-	/// in `file-bank` if it still owns it; a refusal leaves the file owned and is reported by
-	/// [`Event::FileReleaseFailed`] (whatever the release changed is rolled back). Returns
-	/// whether a release was attempted.
-	fn drop_reference(who: &T::AccountId, file: &FileId) -> Result<bool, DispatchError> {
-		let refs = FileRefs::<T>::get(who, file).saturating_sub(1);
-		if refs > 0 {
-			FileRefs::<T>::insert(who, file, refs);
-			return Ok(false);
-		}
-		FileRefs::<T>::remove(who, file);
-		if !<T::Files as FileOwnership<T::AccountId>>::is_owner(file, who) {
-			// A dangling entry: file-bank let the file go already.
-			return Ok(false);
-		}
-		let outcome = with_transaction::<_, DispatchError, _>(|| {
-			let result = <T::Files as FileIndexTarget<T::AccountId, Weight>>::release(file, who);
-			if result.is_ok() {
-				TransactionOutcome::Commit(Ok(result))
-			} else {
-				TransactionOutcome::Rollback(Ok(result))
-			}
-		})?;
-		match outcome {
-			Ok(()) => {
-				Self::deposit_event(Event::FileReleased { owner: who.clone(), file_id: *file })
-			},
-			Err(reason) => {
-				log::warn!(
-					target: crate::LOG_TARGET,
-					"file-bank refused to release a file no key names: {reason:?}"
-				);
-				Self::deposit_event(Event::FileReleaseFailed {
-					owner: who.clone(),
-					file_id: *file,
-					reason,
-				})
-			},
-		}
-		Ok(true)
+		Self::queue_release(who, &entry.extents);
+		Ok(entry.extents.len() as u32)
 	}
 
 	fn hold(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> DispatchResult {

@@ -5,21 +5,22 @@
 
 use crate::{
 	listing::{list_page, MAX_PAGE},
-	BucketInfo, BucketInfoOf, BucketName, Buckets, Config, ETag, ObjectInfoOf, ObjectKey, Objects,
-	Pallet,
+	BalanceOf, BucketInfo, BucketInfoOf, BucketName, Buckets, Config, ETag, Extent, ObjectHead,
+	ObjectInfo, ObjectKey, Objects, Pallet,
 };
 use alloc::vec::Vec;
-use cess_primitives::{traits::FileOwnership, types::FileId};
-use codec::{Codec, Decode, Encode};
-use polkadot_sdk::sp_api;
+use cess_primitives::traits::FileOwnership;
+use codec::{Codec, Decode, Encode, MaxEncodedLen};
+use polkadot_sdk::{sp_api, sp_io};
 use scale_info::TypeInfo;
 
-/// An object as the API reports it (what an S3 HEAD returns, and the file to fetch).
+/// An object as the API reports it: what an S3 HEAD returns, and the files to read.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
 pub struct ObjectSummary {
-	/// The file the key names.
-	pub file_id: FileId,
-	/// Plaintext size in bytes, as the uploader stated it.
+	/// The files holding the object's bytes, in order: byte `i` of the object is in the first
+	/// extent whose sizes, summed up to and including it, exceed `i`.
+	pub extents: Vec<Extent>,
+	/// Plaintext size in bytes (the sum of the extents' sizes).
 	pub size: u64,
 	/// The entity tag (MD5).
 	pub etag: ETag,
@@ -29,16 +30,33 @@ pub struct ObjectSummary {
 	pub content_type: Vec<u8>,
 	/// Last-Modified, Unix milliseconds.
 	pub modified_ms: u64,
-	/// Whether the owner still owns the file in `file-bank` (false: the entry dangles, e.g.
-	/// the owner's lease ran out and its files were collected; only deletion is left to do).
+	/// Whether the owner still owns every extent's file in `file-bank` (false: the entry
+	/// dangles, e.g. the owner's lease ran out and its files were collected; only deletion is
+	/// left to do).
 	pub available: bool,
+}
+
+/// An object as a listing reports it: what S3's ListObjectsV2 returns, without the extents
+/// (read them with [`BucketsApi::object`]).
+#[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug)]
+pub struct ObjectListing {
+	/// Plaintext size in bytes.
+	pub size: u64,
+	/// The entity tag (MD5).
+	pub etag: ETag,
+	/// 0 for a single PUT, else the number of parts of the multipart upload.
+	pub parts: u16,
+	/// Last-Modified, Unix milliseconds.
+	pub modified_ms: u64,
+	/// The number of extents.
+	pub extents: u32,
 }
 
 /// A page of a bucket listing.
 #[derive(Clone, PartialEq, Eq, Encode, Decode, TypeInfo, Debug, Default)]
 pub struct ObjectPage {
 	/// The objects listed, ascending by key.
-	pub objects: Vec<(Vec<u8>, ObjectSummary)>,
+	pub objects: Vec<(Vec<u8>, ObjectListing)>,
 	/// The common prefixes listed, ascending.
 	pub common_prefixes: Vec<Vec<u8>>,
 	/// Set when the listing is truncated: the last key or common prefix listed, to pass as
@@ -54,12 +72,13 @@ sp_api::decl_runtime_apis! {
 	{
 		/// `owner`'s buckets, ascending by name.
 		fn buckets(owner: AccountId) -> Vec<(Vec<u8>, BucketInfo<Balance>)>;
-		/// The object at `key` of `owner`'s `bucket`.
+		/// The object at `key` of `owner`'s `bucket`, with its extents.
 		fn object(owner: AccountId, bucket: Vec<u8>, key: Vec<u8>) -> Option<ObjectSummary>;
 		/// A page of `owner`'s `bucket` with S3 ListObjectsV2 semantics in byte order: keys
 		/// starting with `prefix`, strictly after `start_after`, rolled into common prefixes
 		/// at the first `delimiter` after `prefix`, at most `max_keys` (≤ 1000) entries
 		/// (see `pallet_buckets::listing::list_page`). `None` if there is no such bucket.
+		/// The entries leave out the extents; `object` has them.
 		fn list_objects(
 			owner: AccountId,
 			bucket: Vec<u8>,
@@ -94,7 +113,7 @@ impl<T: Config> Pallet<T> {
 
 	/// [`BucketsApi::list_objects`]: collects the bucket's keys under `prefix` after
 	/// `start_after` (at most `MaxObjects`), sorts them and pages through them with
-	/// [`list_page`]; only the listed objects' entries are read.
+	/// [`list_page`]; only the listed objects' leading fields are read (not their extents).
 	pub fn list_objects(
 		owner: &T::AccountId,
 		bucket: &[u8],
@@ -119,8 +138,17 @@ impl<T: Config> Pallet<T> {
 			.into_iter()
 			.filter_map(|key| {
 				let bounded = ObjectKey::try_from(key.clone()).ok()?;
-				let entry = Objects::<T>::get((owner, &bucket, &bounded))?;
-				Some((key, Self::summary(owner, entry)))
+				let head = Self::object_head(owner, &bucket, &bounded)?;
+				Some((
+					key,
+					ObjectListing {
+						size: head.size,
+						etag: head.etag,
+						parts: head.parts,
+						modified_ms: head.modified_ms,
+						extents: head.extents.0,
+					},
+				))
 			})
 			.collect();
 		Some(ObjectPage {
@@ -130,10 +158,26 @@ impl<T: Config> Pallet<T> {
 		})
 	}
 
-	fn summary(owner: &T::AccountId, entry: ObjectInfoOf<T>) -> ObjectSummary {
+	/// The leading fields of an entry and its extent count, read from storage without the
+	/// extent list (a stored [`ObjectInfo`](crate::ObjectInfo) begins with an [`ObjectHead`]).
+	pub(crate) fn object_head(
+		owner: &T::AccountId,
+		bucket: &BucketName,
+		key: &ObjectKey,
+	) -> Option<ObjectHead<BalanceOf<T>>> {
+		let storage_key = Objects::<T>::hashed_key_for((owner, bucket, key));
+		let mut buffer = alloc::vec![0u8; ObjectHead::<BalanceOf<T>>::max_encoded_len()];
+		let len = sp_io::storage::read(&storage_key, &mut buffer, 0)? as usize;
+		buffer.truncate(len);
+		ObjectHead::decode(&mut &buffer[..]).ok()
+	}
+
+	fn summary(owner: &T::AccountId, entry: ObjectInfo<T>) -> ObjectSummary {
 		ObjectSummary {
-			available: <T::Files as FileOwnership<T::AccountId>>::is_owner(&entry.file_id, owner),
-			file_id: entry.file_id,
+			available: entry.extents.iter().all(|extent| {
+				<T::Files as FileOwnership<T::AccountId>>::is_owner(&extent.file_id, owner)
+			}),
+			extents: entry.extents.into_inner(),
 			size: entry.size,
 			etag: entry.etag,
 			parts: entry.parts,

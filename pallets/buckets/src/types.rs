@@ -3,7 +3,9 @@
 use crate::Config;
 use cess_primitives::types::FileId;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use polkadot_sdk::frame_support::{pallet_prelude::*, traits::fungible};
+use polkadot_sdk::frame_support::{
+	pallet_prelude::*, traits::fungible, CloneNoBound, DebugNoBound, EqNoBound, PartialEqNoBound,
+};
 use scale_info::TypeInfo;
 
 /// The balance type of the deposit currency.
@@ -52,15 +54,46 @@ pub struct BucketInfo<Balance> {
 	pub deposit: Balance,
 }
 
-/// One object: a key naming a file of `file-bank`, with the metadata S3 clients expect.
+/// Bytes of an [`Extent`] as stored (a file id and a size): what an object's deposit holds per
+/// extent.
+pub const EXTENT_BYTES: u32 = 40;
+
+/// One piece of an object: a file of `file-bank` and how many plaintext bytes of the object it
+/// holds. An object's bytes are its extents' plaintexts, concatenated in order.
 #[derive(
-	Clone, PartialEq, Eq, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Debug,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
 )]
-pub struct ObjectInfo<Balance> {
-	/// The file the key names (its owner owns it in `file-bank` unless the file-bank let it go
-	/// on its own, e.g. when the owner's lease ran out).
+pub struct Extent {
+	/// The file holding the extent's bytes.
 	pub file_id: FileId,
-	/// Plaintext size in bytes, as the uploader states it.
+	/// The extent's plaintext bytes.
+	pub size: u64,
+}
+
+/// An object's extents, in order.
+pub type Extents<T> = BoundedVec<Extent, <T as Config>::MaxExtents>;
+
+/// One object: a key naming a sequence of files of `file-bank` (its extents), with the metadata
+/// S3 clients expect.
+///
+/// The extents come last, so that the fields before them can be read without decoding the
+/// extent list (`ObjectHead`, for listings).
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct ObjectInfo<T: Config> {
+	/// Plaintext size in bytes: the sum of the extents' sizes.
 	pub size: u64,
 	/// The entity tag.
 	pub etag: ETag,
@@ -71,13 +104,68 @@ pub struct ObjectInfo<Balance> {
 	/// Last-Modified: when the key was last put or copied to, Unix milliseconds.
 	pub modified_ms: u64,
 	/// The deposit held for the entry (returned when it is deleted).
+	pub deposit: BalanceOf<T>,
+	/// The files holding the object's bytes, in order (at least one). Its owner owns each in
+	/// `file-bank` unless the file-bank let one go on its own (e.g. when the lease ran out).
+	pub extents: Extents<T>,
+}
+
+/// The leading fields of a stored [`ObjectInfo`] and its extent count: a prefix of its encoding,
+/// decoded without the extent list (for listings).
+#[derive(Clone, PartialEq, Eq, Encode, Decode, MaxEncodedLen, Debug)]
+pub(crate) struct ObjectHead<Balance> {
+	pub size: u64,
+	pub etag: ETag,
+	pub parts: u16,
+	#[allow(dead_code)]
+	pub content_type: ContentType,
+	pub modified_ms: u64,
+	#[allow(dead_code)]
 	pub deposit: Balance,
+	/// The length prefix of the extent list.
+	pub extents: codec::Compact<u32>,
+}
+
+/// The files of a deleted or overwritten object (its extents, in order) whose names the release
+/// queue still has to drop ([`crate::ReleaseQueue`]).
+#[derive(
+	CloneNoBound, PartialEqNoBound, EqNoBound, Encode, Decode, MaxEncodedLen, TypeInfo, DebugNoBound,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound())]
+pub struct ReleaseBatch<T: Config> {
+	/// The object's owner.
+	pub owner: T::AccountId,
+	/// The files, one per extent (a file twice if the object named it twice).
+	pub files: BoundedVec<FileId, T::MaxExtents>,
+}
+
+/// Where the release queue stands: batches `head..tail` wait, and the first `next_file` files of
+/// batch `head` are done.
+#[derive(
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Default,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	MaxEncodedLen,
+	TypeInfo,
+	Debug,
+)]
+pub struct QueueState {
+	/// The oldest waiting batch.
+	pub head: u64,
+	/// The index the next batch gets.
+	pub tail: u64,
+	/// Files of batch `head` already handled.
+	pub next_file: u32,
 }
 
 /// [`BucketInfo`] of a runtime.
 pub type BucketInfoOf<T> = BucketInfo<BalanceOf<T>>;
-/// [`ObjectInfo`] of a runtime.
-pub type ObjectInfoOf<T> = ObjectInfo<BalanceOf<T>>;
 
 /// Whether `name` follows S3's bucket naming rules: 3–63 bytes of lowercase letters, digits,
 /// `.` and `-`, starting and ending with a letter or digit, without `..`, and not shaped like

@@ -242,14 +242,17 @@ impl pallet_data_rights::Config for Runtime {
 }
 
 parameter_types! {
-	/// Held per bucket: one item of 256 bytes (the entry with the longest name, 180 bytes, and
-	/// the owner's bucket count).
-	pub const BucketDeposit: Balance = deposit(1, 256);
-	/// Held per object entry besides its key and content type: one item of 384 bytes (the
-	/// entry's key hashes, owner and bucket name, its metadata, and the owner's reference count
-	/// of the file, ≈ 360 bytes, rounded up).
-	pub const ObjectDepositBase: Balance = deposit(1, 384);
-	/// Held per byte of an entry's key and content type.
+	/// Held per bucket: 1024 bytes' worth (≈ 1 TCESS). The entry with the longest name and the
+	/// owner's bucket count take about 180 bytes; the rest deters squatting on names. No
+	/// per-item part (`deposit`'s 20 TCESS an item would price S3 workloads out).
+	pub const BucketDeposit: Balance = deposit(0, 1024);
+	/// Held per object besides its key, content type and extents: 256 bytes' worth (the
+	/// entry's key hashes, owner and bucket name and its metadata, ≈ 190 bytes, and the owner's
+	/// object count). Each extent's file also has a reference count row (≈ 76 bytes) that is
+	/// not charged here: the file's lease in `file-bank` pays for the file.
+	pub const ObjectDepositBase: Balance = deposit(0, 256);
+	/// Held per byte of an object's key and content type, and per 40 bytes of each extent
+	/// (`pallet_buckets::EXTENT_BYTES`): a 10 000-extent object holds 400 TCESS for its 400 KB.
 	pub const ObjectDepositPerByte: Balance = deposit(0, 1);
 }
 
@@ -264,6 +267,8 @@ impl pallet_buckets::Config for Runtime {
 	type MaxBuckets = ConstU32<100>;
 	// A listing collects and sorts up to this many keys of one owner (in the runtime API).
 	type MaxObjects = ConstU32<100_000>;
+	// S3's most parts of a multipart upload; each part (or piece of a large object) is a file.
+	type MaxExtents = ConstU32<10_000>;
 	type WeightInfo = pallet_buckets::weights::SubstrateWeight<Runtime>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = crate::benchmarks::StorageBenchmarks;

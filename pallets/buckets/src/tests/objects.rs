@@ -4,11 +4,11 @@ use super::*;
 use crate::{Error, Event, ObjectCount, ObjectInfo, Objects};
 use cess_primitives::traits::{FileReferences, ReleaseError};
 use polkadot_sdk::{
-	frame_support::{assert_noop, assert_ok, dispatch::Pays, traits::fungible::Inspect},
+	frame_support::{assert_noop, assert_ok, traits::fungible::Inspect},
 	sp_runtime::DispatchError,
 };
 
-fn entry(bucket: &str, k: &str) -> crate::ObjectInfoOf<Test> {
+fn entry(bucket: &str, k: &str) -> ObjectInfo<Test> {
 	Objects::<Test>::get((ALICE, name(bucket), key(k))).expect("the entry exists")
 }
 
@@ -26,8 +26,7 @@ fn put_object_names_an_owned_file() {
 			RuntimeOrigin::signed(ALICE),
 			name("photos"),
 			key("2026/cat.jpg"),
-			file(1),
-			98_765,
+			extents(&[(file(1), 98_765)]),
 			[0x11; 16],
 			3,
 			ctype("image/jpeg"),
@@ -37,8 +36,9 @@ fn put_object_names_an_owned_file() {
 				owner: ALICE,
 				bucket: name("photos"),
 				key: key("2026/cat.jpg"),
-				file_id: file(1),
-				replaced: None,
+				size: 98_765,
+				extents: 1,
+				replaced: false,
 			}
 			.into(),
 		);
@@ -46,13 +46,13 @@ fn put_object_names_an_owned_file() {
 		assert_eq!(
 			entry("photos", "2026/cat.jpg"),
 			ObjectInfo {
-				file_id: file(1),
 				size: 98_765,
 				etag: [0x11; 16],
 				parts: 3,
 				content_type: ctype("image/jpeg"),
 				modified_ms: START_MS + 7 * 6_000,
 				deposit,
+				extents: extents(&[(file(1), 98_765)]),
 			}
 		);
 		assert_eq!(object_held(ALICE), deposit);
@@ -60,6 +60,7 @@ fn put_object_names_an_owned_file() {
 		assert_eq!(<Buckets as FileReferences<u64>>::references(&ALICE, &file(1)), 1);
 		assert_eq!(ObjectCount::<Test>::get(ALICE), 1);
 		assert_eq!(bucket_objects(ALICE, "photos"), 1);
+		assert_eq!(queued(), 0);
 	});
 }
 
@@ -68,33 +69,46 @@ fn put_object_errors_change_nothing() {
 	build_and_execute(|| {
 		create(ALICE, "photos");
 		own(ALICE, file(1));
+		own(ALICE, file(2));
 		own(BOB, file(9));
-		let raw_put = |k: Vec<u8>| {
+		let raw_put = |k: Vec<u8>, list: &[(FileId, u64)]| {
 			Buckets::put_object(
 				RuntimeOrigin::signed(ALICE),
 				name("photos"),
 				crate::ObjectKey::truncate_from(k),
-				file(1),
-				1,
+				extents(list),
 				[0; 16],
 				0,
 				ctype(""),
 			)
 		};
-		assert_noop!(raw_put(vec![]), Error::<Test>::InvalidKey);
-		assert_noop!(raw_put(b"a\0b".to_vec()), Error::<Test>::InvalidKey);
-		assert_noop!(raw_put(vec![0xc3, 0x28]), Error::<Test>::InvalidKey);
+		let one = [(file(1), 1)];
+		assert_noop!(raw_put(vec![], &one), Error::<Test>::InvalidKey);
+		assert_noop!(raw_put(b"a\0b".to_vec(), &one), Error::<Test>::InvalidKey);
+		assert_noop!(raw_put(vec![0xc3, 0x28], &one), Error::<Test>::InvalidKey);
+		// At least one extent, whose sizes add up to a size.
+		assert_noop!(raw_put(b"a".to_vec(), &[]), Error::<Test>::NoExtents);
+		assert_noop!(
+			raw_put(b"a".to_vec(), &[(file(1), u64::MAX), (file(2), 1)]),
+			Error::<Test>::SizeOverflow
+		);
+		assert_ok!(raw_put(b"a".to_vec(), &[(file(1), u64::MAX - 1), (file(2), 1)]));
+		assert_eq!(entry("photos", "a").size, u64::MAX);
+		assert_ok!(delete(ALICE, "photos", "a"));
 		assert_noop!(put(ALICE, "nothing", "a", file(1)), Error::<Test>::NoSuchBucket);
-		// Someone else's file, or one nobody owns.
+		// Someone else's file, or one nobody owns, in any extent.
 		assert_noop!(put(ALICE, "photos", "a", file(9)), Error::<Test>::NotFileOwner);
 		assert_noop!(put(ALICE, "photos", "a", file(5)), Error::<Test>::NotFileOwner);
+		assert_noop!(
+			put_object(ALICE, "photos", "a", &[(file(1), 1), (file(2), 1), (file(9), 1)], ""),
+			Error::<Test>::NotFileOwner
+		);
 		assert_noop!(
 			Buckets::put_object(
 				RuntimeOrigin::root(),
 				name("photos"),
 				key("a"),
-				file(1),
-				1,
+				extents(&one),
 				[0; 16],
 				0,
 				ctype("")
@@ -131,8 +145,9 @@ fn overwriting_a_key_adjusts_its_deposit_exactly() {
 				owner: ALICE,
 				bucket: name("docs"),
 				key: key("a.txt"),
-				file_id: file(1),
-				replaced: Some(file(1)),
+				size: 1234,
+				extents: 1,
+				replaced: true,
 			}
 			.into(),
 		);
@@ -140,7 +155,13 @@ fn overwriting_a_key_adjusts_its_deposit_exactly() {
 		assert_eq!(entry("docs", "a.txt").modified_ms, START_MS + 3 * 6_000);
 		assert_ok!(put_typed(ALICE, "docs", "a.txt", file(1), ""));
 		assert_eq!(object_held(ALICE), deposit_of("a.txt", ""));
-		// One object, one name of the file, nothing released.
+		// More extents hold more.
+		assert_ok!(put_object(ALICE, "docs", "a.txt", &[(file(1), 1), (file(1), 2)], ""));
+		assert_eq!(object_held(ALICE), deposit_with("a.txt", "", 2));
+		assert_ok!(put_typed(ALICE, "docs", "a.txt", file(1), ""));
+		// One object, one name of the file once the queue has run, nothing released.
+		assert_eq!(queued(), 4);
+		drain();
 		assert_eq!(ObjectCount::<Test>::get(ALICE), 1);
 		assert_eq!(bucket_objects(ALICE, "docs"), 1);
 		assert_eq!(refs(ALICE, file(1)), 1);
@@ -160,76 +181,93 @@ fn overwriting_the_last_name_of_a_file_releases_it() {
 		assert_eq!(refs(ALICE, file(1)), 2);
 		// The first overwrite leaves one name of file 1.
 		assert_ok!(put(ALICE, "docs", "a", file(2)));
+		drain();
 		assert_eq!((refs(ALICE, file(1)), refs(ALICE, file(2))), (1, 1));
 		assert!(released().is_empty());
-		// The second takes its last.
+		// The second takes its last: the queue releases it in `on_idle`, not the call.
 		assert_ok!(put(ALICE, "docs", "b", file(2)));
-		assert_eq!(released(), vec![(file(1), ALICE)]);
-		assert!(!is_owned(ALICE, file(1)));
-		assert!(!crate::FileRefs::<Test>::contains_key(ALICE, file(1)));
-		assert_eq!(refs(ALICE, file(2)), 2);
-		let events = System::events();
-		let n = events.len();
-		assert_eq!(
-			events[n - 2].event,
-			Event::FileReleased { owner: ALICE, file_id: file(1) }.into()
-		);
-		assert_eq!(
-			events[n - 1].event,
+		assert!(released().is_empty());
+		assert_eq!(refs(ALICE, file(1)), 1);
+		System::assert_last_event(
 			Event::ObjectPut {
 				owner: ALICE,
 				bucket: name("docs"),
 				key: key("b"),
-				file_id: file(2),
-				replaced: Some(file(1)),
+				size: 1234,
+				extents: 1,
+				replaced: true,
 			}
-			.into()
+			.into(),
 		);
+		drain();
+		assert_eq!(released(), vec![(file(1), ALICE)]);
+		assert!(!is_owned(ALICE, file(1)));
+		assert!(!crate::FileRefs::<Test>::contains_key(ALICE, file(1)));
+		assert_eq!(refs(ALICE, file(2)), 2);
+		System::assert_last_event(Event::FileReleased { owner: ALICE, file_id: file(1) }.into());
 	});
 }
 
-fn is_owned(who: u64, f: FileId) -> bool {
-	<MockFiles as cess_primitives::traits::FileOwnership<u64>>::is_owner(&f, &who)
-}
-
 #[test]
-fn the_release_weight_is_refunded_when_nothing_is_released() {
+fn calls_are_weighed_by_their_extents() {
+	use crate::WeightInfo;
+	use polkadot_sdk::frame_support::dispatch::GetDispatchInfo;
 	build_and_execute(|| {
-		use crate::WeightInfo;
 		create(ALICE, "docs");
-		own(ALICE, file(1));
-		own(ALICE, file(2));
-		let info = Buckets::put_object(
+		for n in 1..=3 {
+			own(ALICE, file(n));
+		}
+		let list = extents(&[(file(1), 1), (file(2), 1), (file(3), 1)]);
+		let call = crate::Call::<Test>::put_object {
+			bucket: name("docs"),
+			key: key("a"),
+			extents: list,
+			etag: [0; 16],
+			parts: 0,
+			content_type: ctype(""),
+		};
+		assert_eq!(call.get_dispatch_info().call_weight, <() as WeightInfo>::put_object(3));
+		assert_ok!(put_object(ALICE, "docs", "a", &[(file(1), 1), (file(2), 1), (file(3), 1)], ""));
+		// A copy is declared for the stated extents and refunded down to the real ones.
+		let call = crate::Call::<Test>::copy_object {
+			src_bucket: name("docs"),
+			src_key: key("a"),
+			dst_bucket: name("docs"),
+			dst_key: key("b"),
+			src_extents: 5,
+		};
+		assert_eq!(call.get_dispatch_info().call_weight, <() as WeightInfo>::copy_object(5));
+		let info = Buckets::copy_object(
 			RuntimeOrigin::signed(ALICE),
 			name("docs"),
 			key("a"),
-			file(1),
-			1,
-			[0; 16],
-			0,
-			ctype(""),
-		)
-		.unwrap();
-		assert_eq!(info.actual_weight, Some(<() as WeightInfo>::put_object()));
-		assert_eq!(info.pays_fee, Pays::Yes);
-		let info = Buckets::put_object(
-			RuntimeOrigin::signed(ALICE),
 			name("docs"),
-			key("a"),
-			file(2),
-			1,
-			[0; 16],
-			0,
-			ctype(""),
+			key("b"),
+			5,
 		)
 		.unwrap();
-		// File 1 was released: the whole declared weight counts.
-		assert_eq!(info.actual_weight, None);
+		assert_eq!(info.actual_weight, Some(<() as WeightInfo>::copy_object(3)));
+		// Stating more than `MaxExtents` is declared as `MaxExtents`.
+		let call = crate::Call::<Test>::copy_object {
+			src_bucket: name("docs"),
+			src_key: key("a"),
+			dst_bucket: name("docs"),
+			dst_key: key("b"),
+			src_extents: u32::MAX,
+		};
+		assert_eq!(
+			call.get_dispatch_info().call_weight,
+			<() as WeightInfo>::copy_object(MAX_EXTENTS)
+		);
+		// A deletion is declared for `MaxExtents` and refunded down to the object's.
 		let call = crate::Call::<Test>::delete_object { bucket: name("docs"), key: key("a") };
-		let declared =
-			polkadot_sdk::frame_support::dispatch::GetDispatchInfo::get_dispatch_info(&call)
-				.call_weight;
-		assert_eq!(declared, <() as WeightInfo>::delete_object() + RELEASE_WEIGHT);
+		assert_eq!(
+			call.get_dispatch_info().call_weight,
+			<() as WeightInfo>::delete_object(MAX_EXTENTS)
+		);
+		let info =
+			Buckets::delete_object(RuntimeOrigin::signed(ALICE), name("docs"), key("a")).unwrap();
+		assert_eq!(info.actual_weight, Some(<() as WeightInfo>::delete_object(3)));
 	});
 }
 
@@ -248,18 +286,23 @@ fn delete_object_returns_the_deposit_and_releases_at_the_last_name() {
 				owner: ALICE,
 				bucket: name("photos"),
 				key: key("cat.jpg"),
-				file_id: file(1),
+				extents: 1,
 			}
 			.into(),
 		);
 		assert_eq!(object_held(ALICE), deposit_of("cat.jpg", "text/plain"));
 		assert_eq!(bucket_objects(ALICE, "photos"), 0);
+		drain();
 		assert_eq!(refs(ALICE, file(1)), 1);
 		assert!(released().is_empty());
 		assert_ok!(delete(ALICE, "backup", "cat.jpg"));
+		// The deposit is back at once; the file goes in `on_idle`.
+		assert_eq!(object_held(ALICE), 0);
+		assert_eq!(refs(ALICE, file(1)), 1);
+		assert!(is_owned(ALICE, file(1)));
+		drain();
 		assert_eq!(released(), vec![(file(1), ALICE)]);
 		System::assert_has_event(Event::FileReleased { owner: ALICE, file_id: file(1) }.into());
-		assert_eq!(object_held(ALICE), 0);
 		assert!(!ObjectCount::<Test>::contains_key(ALICE));
 		assert!(!crate::FileRefs::<Test>::contains_key(ALICE, file(1)));
 		assert_eq!(Balances::free_balance(ALICE), FUNDS - 2 * BUCKET_DEPOSIT);
@@ -296,6 +339,7 @@ fn a_dangling_entry_can_still_be_deleted() {
 		own(ALICE, file(2));
 		assert_ok!(put(ALICE, "photos", "a", file(2)));
 		assert_ok!(delete(ALICE, "photos", "b"));
+		drain();
 		// Nothing to release: the file is gone already.
 		assert!(released().is_empty());
 		assert!(System::events().iter().all(|r| !matches!(
@@ -316,6 +360,7 @@ fn a_refused_release_keeps_the_file_and_the_deletion() {
 		refuse_releases(Some(ReleaseError::Referenced));
 		let nonce = System::account_nonce(ALICE);
 		assert_ok!(delete(ALICE, "photos", "a"));
+		drain();
 		// The key is gone and its deposit back; the file is still the caller's.
 		assert!(!Objects::<Test>::contains_key((ALICE, name("photos"), key("a"))));
 		assert_eq!(object_held(ALICE), 0);
@@ -335,8 +380,9 @@ fn a_refused_release_keeps_the_file_and_the_deletion() {
 		own(ALICE, file(2));
 		assert_ok!(put(ALICE, "photos", "b", file(1)));
 		assert_ok!(put(ALICE, "photos", "b", file(2)));
+		drain();
 		assert!(is_owned(ALICE, file(1)));
-		assert_eq!(entry("photos", "b").file_id, file(2));
+		assert_eq!(entry("photos", "b").extents, extents(&[(file(2), 1234)]));
 		refuse_releases(None);
 		assert!(released().is_empty());
 	});
@@ -358,8 +404,8 @@ fn copy_object_names_the_same_file_under_another_key() {
 				src_key: key("cat.jpg"),
 				dst_bucket: name("backup"),
 				dst_key: key("2026/cat-copy.jpg"),
-				file_id: file(1),
-				replaced: None,
+				extents: 1,
+				replaced: false,
 			}
 			.into(),
 		);
@@ -381,12 +427,14 @@ fn copy_object_names_the_same_file_under_another_key() {
 		);
 		// Deleting the source leaves the copy and the file.
 		assert_ok!(delete(ALICE, "photos", "cat.jpg"));
+		drain();
 		assert!(released().is_empty());
 		// A copy within a bucket, and onto itself (only Last-Modified changes).
 		assert_ok!(copy(ALICE, "backup", "2026/cat-copy.jpg", "backup", "x"));
 		System::set_block_number(10);
 		assert_ok!(copy(ALICE, "backup", "x", "backup", "x"));
 		assert_eq!(entry("backup", "x").modified_ms, START_MS + 10 * 6_000);
+		drain();
 		assert_eq!(refs(ALICE, file(1)), 2);
 		assert!(released().is_empty());
 	});
@@ -408,11 +456,12 @@ fn copying_over_the_last_name_of_a_file_releases_it() {
 				src_key: key("a"),
 				dst_bucket: name("photos"),
 				dst_key: key("b"),
-				file_id: file(1),
-				replaced: Some(file(2)),
+				extents: 1,
+				replaced: true,
 			}
 			.into(),
 		);
+		drain();
 		assert_eq!(released(), vec![(file(2), ALICE)]);
 		assert_eq!(refs(ALICE, file(1)), 2);
 		assert_eq!(ObjectCount::<Test>::get(ALICE), 2);
@@ -425,26 +474,45 @@ fn copy_object_errors_change_nothing() {
 		create(ALICE, "photos");
 		create(ALICE, "backup");
 		own(ALICE, file(1));
+		own(ALICE, file(2));
 		assert_ok!(put(ALICE, "photos", "a", file(1)));
 		assert_noop!(copy(ALICE, "photos", "a", "backup", ""), Error::<Test>::InvalidKey);
 		assert_noop!(copy(ALICE, "photos", "a", "backup", "b\0"), Error::<Test>::InvalidKey);
 		assert_noop!(copy(ALICE, "nothing", "a", "backup", "b"), Error::<Test>::NoSuchBucket);
 		assert_noop!(copy(ALICE, "photos", "a", "nothing", "b"), Error::<Test>::NoSuchBucket);
 		assert_noop!(copy(ALICE, "photos", "zz", "backup", "b"), Error::<Test>::NoSuchKey);
-		for i in 1..MAX_OBJECTS {
+		// The stated extent count must cover the source's.
+		assert_ok!(put_object(ALICE, "photos", "two", &[(file(1), 1), (file(2), 1)], ""));
+		let copy_stating = |n| {
+			Buckets::copy_object(
+				RuntimeOrigin::signed(ALICE),
+				name("photos"),
+				key("two"),
+				name("backup"),
+				key("b"),
+				n,
+			)
+		};
+		assert_noop!(copy_stating(1), Error::<Test>::BadExtentWitness);
+		assert_noop!(copy_stating(0), Error::<Test>::BadExtentWitness);
+		assert_ok!(copy_stating(2));
+		for i in 3..MAX_OBJECTS {
 			assert_ok!(copy(ALICE, "photos", "a", "backup", &format!("c{i}")));
 		}
 		assert_noop!(copy(ALICE, "photos", "a", "backup", "full"), Error::<Test>::TooManyObjects);
-		// A dangling source cannot be copied: the copy would name a file the caller lost.
+		// A source with a dangling extent cannot be copied: the copy would name a file the
+		// caller lost.
+		drop_file(ALICE, file(2));
+		assert_noop!(copy(ALICE, "photos", "two", "backup", "c3"), Error::<Test>::NotFileOwner);
 		drop_file(ALICE, file(1));
-		assert_noop!(copy(ALICE, "photos", "a", "backup", "c1"), Error::<Test>::NotFileOwner);
+		assert_noop!(copy(ALICE, "photos", "a", "backup", "c3"), Error::<Test>::NotFileOwner);
 	});
 }
 
 #[test]
 fn copy_object_needs_the_deposit() {
 	build_and_execute(|| {
-		assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(ALICE), POOR, 150));
+		assert_ok!(Balances::transfer_allow_death(RuntimeOrigin::signed(ALICE), POOR, 250));
 		create(POOR, "poor");
 		own(POOR, file(3));
 		assert_ok!(put(POOR, "poor", "a", file(3)));
@@ -468,21 +536,29 @@ fn other_accounts_cannot_touch_my_namespace_or_files() {
 			Buckets::delete_bucket(RuntimeOrigin::signed(BOB), name("photos")),
 			Error::<Test>::NoSuchBucket
 		);
-		// In his own bucket of the same name, he still cannot name Alice's file.
+		// In his own bucket of the same name, he still cannot name Alice's file, in any
+		// extent.
 		create(BOB, "photos");
+		own(BOB, file(7));
 		assert_noop!(put(BOB, "photos", "a", file(1)), Error::<Test>::NotFileOwner);
+		for at in 0..3 {
+			let mut list = vec![(file(7), 10); 3];
+			list[at] = (file(1), 10);
+			assert_noop!(put_object(BOB, "photos", "a", &list, ""), Error::<Test>::NotFileOwner);
+		}
 		assert_noop!(copy(BOB, "photos", "a", "photos", "b"), Error::<Test>::NoSuchKey);
-		// Both own file 2 (a deduplicated upload); Alice's last key going releases only her.
+		// Both own file 2 (a deduplicated upload); Alice's last name going releases only her.
 		own(ALICE, file(2));
 		own(BOB, file(2));
 		assert_ok!(put(ALICE, "photos", "two", file(2)));
-		assert_ok!(put(BOB, "photos", "two", file(2)));
+		assert_ok!(put_object(BOB, "photos", "two", &[(file(7), 1), (file(2), 1)], ""));
 		assert_ok!(delete(ALICE, "photos", "two"));
+		drain();
 		assert_eq!(released(), vec![(file(2), ALICE)]);
 		assert!(is_owned(BOB, file(2)));
 		assert_eq!(refs(BOB, file(2)), 1);
-		assert_eq!(entry("photos", "a").file_id, file(1));
-		assert_eq!(object_held(BOB), deposit_of("two", "text/plain"));
+		assert_eq!(entry("photos", "a").extents, extents(&[(file(1), 1234)]));
+		assert_eq!(object_held(BOB), deposit_with("two", "", 2));
 		assert_eq!(Balances::total_balance(&BOB), FUNDS);
 	});
 }

@@ -1,7 +1,10 @@
 //! The runtime API's answers from storage.
 
 use super::*;
-use crate::{runtime_api::ObjectSummary, BucketInfo};
+use crate::{
+	runtime_api::{ObjectListing, ObjectSummary},
+	BucketInfo,
+};
 
 #[test]
 fn buckets_are_listed_by_name() {
@@ -30,7 +33,7 @@ fn object_reports_the_entry_and_whether_the_file_is_still_owned() {
 		own(ALICE, file(1));
 		assert_ok!(put_typed(ALICE, "photos", "cat.jpg", file(1), "image/jpeg"));
 		let expected = ObjectSummary {
-			file_id: file(1),
+			extents: vec![Extent { file_id: file(1), size: 1234 }],
 			size: 1234,
 			etag: [0xab; 16],
 			parts: 0,
@@ -68,8 +71,16 @@ fn list_objects_pages_through_a_bucket() {
 		let all = Buckets::list_objects(&ALICE, b"photos", b"", None, None, 10).unwrap();
 		let listed: Vec<&[u8]> = all.objects.iter().map(|(k, _)| k.as_slice()).collect();
 		assert_eq!(listed, vec![&b"a.jpg"[..], b"b/1.jpg", b"b/2.jpg", b"c.jpg"]);
-		assert_eq!(all.objects[1].1.file_id, file(2));
-		assert!(all.objects.iter().all(|(_, o)| o.available));
+		assert_eq!(
+			all.objects[1].1,
+			ObjectListing {
+				size: 1234,
+				etag: [0xab; 16],
+				parts: 0,
+				modified_ms: START_MS + 6_000,
+				extents: 1
+			}
+		);
 		assert_eq!(all.next_start_after, None);
 		let first = Buckets::list_objects(&ALICE, b"photos", b"", Some(b"/"), None, 2).unwrap();
 		assert_eq!(first.objects.len(), 1);
@@ -96,10 +107,61 @@ fn list_objects_pages_through_a_bucket() {
 			Buckets::list_objects(&ALICE, b"empty", b"", None, None, 10),
 			Some(Default::default())
 		);
-		// A dangling entry is listed, marked unavailable.
+		// A dangling entry is still listed (`object` tells it is not available).
 		drop_file(ALICE, file(2));
-		let all = Buckets::list_objects(&ALICE, b"photos", b"", None, None, 10).unwrap();
-		let available: Vec<bool> = all.objects.iter().map(|(_, o)| o.available).collect();
-		assert_eq!(available, vec![true, false, true, false]);
+		let again = Buckets::list_objects(&ALICE, b"photos", b"", None, None, 10).unwrap();
+		assert_eq!(again, all);
+	});
+}
+
+/// A listing reads an entry's leading fields without its extents: they must be what the full
+/// entry holds, for the longest content type and the most extents.
+#[test]
+fn a_listing_reads_the_entries_leading_fields() {
+	build_and_execute(|| {
+		create(ALICE, "photos");
+		let list: Vec<(FileId, u64)> =
+			(1..=MAX_EXTENTS as u8).map(|n| (file(n), u64::MAX / 8)).collect();
+		for &(f, _) in &list {
+			own(ALICE, f);
+		}
+		let ct = "t".repeat(crate::MAX_CONTENT_TYPE_LEN as usize);
+		let k = "k".repeat(crate::MAX_KEY_LEN as usize);
+		System::set_block_number(3);
+		assert_ok!(Buckets::put_object(
+			RuntimeOrigin::signed(ALICE),
+			name("photos"),
+			key(&k),
+			extents(&list),
+			[0x5a; 16],
+			u16::MAX,
+			ctype(&ct),
+		));
+		let entry = crate::Objects::<Test>::get((ALICE, name("photos"), key(&k))).unwrap();
+		let head = Buckets::object_head(&ALICE, &name("photos"), &key(&k)).unwrap();
+		assert_eq!(
+			head,
+			crate::ObjectHead {
+				size: entry.size,
+				etag: entry.etag,
+				parts: entry.parts,
+				content_type: entry.content_type.clone(),
+				modified_ms: entry.modified_ms,
+				deposit: entry.deposit,
+				extents: codec::Compact(MAX_EXTENTS),
+			}
+		);
+		let page = Buckets::list_objects(&ALICE, b"photos", b"", None, None, 10).unwrap();
+		assert_eq!(
+			page.objects[0].1,
+			ObjectListing {
+				size: entry.size,
+				etag: [0x5a; 16],
+				parts: u16::MAX,
+				modified_ms: START_MS + 3 * 6_000,
+				extents: MAX_EXTENTS
+			}
+		);
+		assert_eq!(Buckets::object_head(&ALICE, &name("photos"), &key("nothing")), None);
 	});
 }
