@@ -5,6 +5,7 @@ mod beneficiary;
 mod context;
 mod download;
 mod files;
+mod objects;
 mod rights;
 mod space;
 mod upload;
@@ -74,10 +75,10 @@ enum Command {
 	},
 	/// Encrypt, erasure-code and store a file; prints its file id.
 	Upload(upload::UploadArgs),
-	/// Fetch a file by id and decrypt it.
+	/// Fetch a file by id, or an object by `bucket/key`, and decrypt it.
 	Download {
-		/// The file id (64 hex digits).
-		file_id: String,
+		/// The file id (64 hex digits) or `bucket/key`.
+		what: String,
 		/// Where to write the file.
 		output: PathBuf,
 	},
@@ -86,8 +87,22 @@ enum Command {
 		/// The file id.
 		file_id: String,
 	},
-	/// List your files.
-	Ls,
+	/// List your files and buckets, or with `bucket[/prefix]` the objects in a bucket.
+	Ls {
+		/// `bucket` or `bucket/prefix`.
+		path: Option<String>,
+		/// List every key under the prefix, not one level.
+		#[arg(long, short)]
+		recursive: bool,
+	},
+	/// Remove the object `bucket/key` (its file is deleted once no other key names it).
+	Rm {
+		/// `bucket/key`.
+		path: String,
+	},
+	/// Buckets: create, delete (empty), list.
+	#[command(subcommand)]
+	Bucket(objects::BucketCommand),
 	/// A file's state, columns, miners and their last audits.
 	Info {
 		/// The file id.
@@ -151,11 +166,18 @@ async fn run(cli: Cli) -> Result<(), context::CliError> {
 		Command::ExpandSpace { gib } => space::expand(&ctx, gib).await,
 		Command::RenewSpace { days } => space::renew(&ctx, days).await,
 		Command::Upload(args) => upload::upload(&ctx, &args).await,
-		Command::Download { file_id, output } => {
-			download::download(&ctx, context::parse_file_id(&file_id)?, &output).await
+		Command::Download { what, output } => match context::parse_file_id(&what) {
+			Ok(file_id) => download::download(&ctx, file_id, &output).await,
+			Err(_) if what.contains('/') => {
+				objects::get(&ctx, &objects::ObjectPath::parse(&what)?, &output).await
+			},
+			Err(e) => Err(e),
 		},
 		Command::Delete { file_id } => files::delete(&ctx, context::parse_file_id(&file_id)?).await,
-		Command::Ls => files::ls(&ctx).await,
+		Command::Ls { path: None, .. } => files::ls(&ctx).await,
+		Command::Ls { path: Some(path), recursive } => objects::list(&ctx, &path, recursive).await,
+		Command::Rm { path } => objects::rm(&ctx, &objects::ObjectPath::parse(&path)?).await,
+		Command::Bucket(command) => objects::bucket(&ctx, command).await,
 		Command::Info { file_id } => files::info(&ctx, context::parse_file_id(&file_id)?).await,
 		Command::Rights(command) => rights::rights(&ctx, command).await,
 		Command::Policy(PolicyCommand::Set(args)) => rights::policy(&ctx, args).await,

@@ -13,7 +13,10 @@ use cess_client::{
 	session::upload::{parse_profile, upload as store, UploadOptions},
 };
 
-use crate::context::{CliError, Context};
+use crate::{
+	context::{CliError, Context},
+	objects::{self, ObjectPath},
+};
 
 /// Arguments of `upload`.
 #[derive(Debug, clap::Args)]
@@ -23,9 +26,13 @@ pub struct UploadArgs {
 	/// Name to list it under (default: the file name).
 	#[arg(long)]
 	name: Option<String>,
-	/// Bucket to list it under.
+	/// Label to list it under in `cess ls` (a bucket's name by convention).
 	#[arg(long, default_value = "default")]
 	bucket: String,
+	/// Also name it as the object `bucket/key` (the bucket must exist: `cess bucket create`),
+	/// where the S3 gateway and `cess ls bucket/` see it.
+	#[arg(long)]
+	to: Option<String>,
 	/// Erasure profile `k+m` (any `k` of the `k+m` fragments rebuild a segment). Default: the
 	/// most redundant profile the chain allows that its miners can place.
 	#[arg(long)]
@@ -40,6 +47,7 @@ pub struct UploadArgs {
 
 pub async fn upload(ctx: &Context, args: &UploadArgs) -> Result<(), CliError> {
 	let started = Instant::now();
+	let to = args.to.as_deref().map(ObjectPath::parse).transpose()?;
 	let size = std::fs::metadata(&args.path)
 		.map_err(|e| CliError::msg(format!("cannot read {}: {e}", args.path.display())))?
 		.len();
@@ -59,6 +67,11 @@ pub async fn upload(ctx: &Context, args: &UploadArgs) -> Result<(), CliError> {
 	let result = store(ctx, Arc::new(args.path.clone()), size, &options, progress.clone()).await;
 	progress.finish();
 	let file_id = result?;
+	if let Some(to) = &to {
+		let etag = md5_of(&args.path)?;
+		objects::put(ctx, to, file_id, size, etag, "application/octet-stream").await?;
+		eprintln!("named it {}/{}", to.bucket, to.key);
+	}
 	println!("{}", hex::encode(file_id));
 	eprintln!(
 		"stored {} as {} in {:.1} s",
@@ -79,4 +92,15 @@ fn fingerprint_of(path: &Path, size: u64) -> Result<Option<Committable>, CliErro
 	let bytes = std::fs::read(path)
 		.map_err(|e| CliError::msg(format!("cannot read {}: {e}", path.display())))?;
 	Ok(Some(Committable::of(&bytes)?))
+}
+
+/// The MD5 of the file: the object's ETag, as S3 clients expect it.
+fn md5_of(path: &Path) -> Result<[u8; 16], CliError> {
+	use md5::Digest;
+	let mut file = std::fs::File::open(path)
+		.map_err(|e| CliError::msg(format!("cannot read {}: {e}", path.display())))?;
+	let mut hasher = md5::Md5::new();
+	std::io::copy(&mut file, &mut hasher)
+		.map_err(|e| CliError::msg(format!("cannot read {}: {e}", path.display())))?;
+	Ok(hasher.finalize().into())
 }

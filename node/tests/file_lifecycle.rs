@@ -7,12 +7,13 @@
 //! probes the miners over HTTP, crediting a reachable one and reporting the stopped one
 //! unreachable (credit lost); with a miner stopped, an upload
 //! moves its column to a spare miner at once and takes at most twice as long as a healthy one;
-//! a tampered fragment and a bad acceptance pushed by a client are refused.
+//! a tampered fragment and a bad acceptance pushed by a client are refused. A file stored under
+//! a bucket name is listed, downloaded by name and released with its last name.
 
 mod common;
 
 use common::{
-	cluster::{cess, cess_with_stderr, start_miners, wait_for, Miner},
+	cluster::{cess, cess_fails, cess_with_stderr, start_miners, wait_for, Miner},
 	temp_dir, Node, NodeConfig,
 };
 use std::{
@@ -116,6 +117,38 @@ fn uploads_do_not_wait_for_a_dead_miner(rpc: &str, dir: &Path, dead: &mut Miner)
 	dead.start();
 }
 
+/// Buckets and names: a file stored under a name is listed one level at a time, downloads by
+/// name, cannot be deleted by id while named, and goes with its last name (released by the
+/// chain in a later block's spare time); the emptied bucket can be removed.
+fn named_objects(rpc: &str, dir: &Path) {
+	cess(rpc, &["bucket", "create", "photos"]);
+	let original = dir.join("cat.bin");
+	random_file(&original, 1, 7);
+	let (id, err) = cess_with_stderr(
+		rpc,
+		"//Alice",
+		&["upload", original.to_str().unwrap(), "--to", "photos/2026/cat.bin"],
+	);
+	let id = id.trim().to_string();
+	assert!(err.contains("named it photos/2026/cat.bin"), "{err}");
+	let top = cess(rpc, &["ls", "photos"]);
+	assert!(top.contains("PRE") && top.contains("2026/") && !top.contains("cat.bin"), "{top}");
+	let deep = cess(rpc, &["ls", "photos/2026/", "--recursive"]);
+	assert!(deep.contains("2026/cat.bin") && deep.contains("1.0 MiB"), "{deep}");
+	let copy = dir.join("cat.copy");
+	cess(rpc, &["download", "photos/2026/cat.bin", copy.to_str().unwrap()]);
+	assert!(std::fs::read(&copy).unwrap() == std::fs::read(&original).unwrap(), "download differs");
+	let refused = cess_fails(rpc, "//Alice", &["delete", &id]);
+	assert!(refused.contains("FileNamedByObjects"), "{refused}");
+	assert!(cess_fails(rpc, "//Alice", &["bucket", "rm", "photos"]).contains("BucketNotEmpty"));
+	cess(rpc, &["rm", "photos/2026/cat.bin"]);
+	wait_for("the unnamed file to be released", Duration::from_secs(60), || {
+		!cess(rpc, &["ls"]).contains(&id)
+	});
+	cess(rpc, &["bucket", "rm", "photos"]);
+	assert!(cess(rpc, &["bucket", "ls"]).contains("no buckets"));
+}
+
 fn download_matches(rpc_url: &str, file_id: &str, original: &Path, dir: &Path) {
 	let copy = dir.join("copy.bin");
 	let _ = std::fs::remove_file(&copy);
@@ -144,6 +177,7 @@ fn files_are_stored_proven_restored_and_retrieved() {
 	assert_eq!(placed.len(), 3);
 	assert!(placed.iter().all(|c| c.1 == "stored"), "{placed:?}");
 	download_matches(&rpc, &file_id, &original, &dir);
+	named_objects(&rpc, &dir);
 
 	// Every column's miner passes a round.
 	wait_for("every column's miner to pass a round", Duration::from_secs(420), || {
