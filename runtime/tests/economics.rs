@@ -107,8 +107,19 @@ fn a_year_of_issuance_stays_within_the_stated_bound() {
 		// total.
 		let staking_max = STAKING_MAX_INFLATION.deconstruct() as f64 / 1e9 / bound * compounded;
 		assert!(staking <= staking_max + 1e-9 && staking >= staking_max * 0.99, "{staking}");
+		// Both eras end together every 6 hours and staking is paid first, so the storage pool
+		// mints on a supply that already holds that instant's staking issuance: its share can
+		// exceed its continuous share by one era's staking growth, a factor of at most
+		// 1 + STAKING_MAX_INFLATION × era / year (at 0 % staked, 0.04206862 against
+		// 0.04206837, while staking falls short by more and the total stays within `compounded`).
+		let storage_era =
+			(RewardEra::get() as u64 * MILLI_SECS_PER_BLOCK) as f64 / MILLISECONDS_PER_YEAR as f64;
+		let same_instant = 1.0 + STAKING_MAX_INFLATION.deconstruct() as f64 / 1e9 * storage_era;
 		let storage_max = STORAGE_MAX_INFLATION.deconstruct() as f64 / 1e9 / bound * compounded;
-		assert!(storage <= storage_max + 1e-9 && storage >= storage_max * 0.99, "{storage}");
+		assert!(
+			storage <= storage_max * same_instant + 1e-9 && storage >= storage_max * 0.99,
+			"{storage}"
+		);
 		if staked == Perbill::from_percent(50) {
 			// At the ideal stake, stakers get all of the staking issuance.
 			assert!(treasury < 1e-6, "{treasury}");
