@@ -181,18 +181,13 @@ pub async fn get(ctx: &Context, path: &ObjectPath, output: &Path) -> Result<(), 
 	}
 	let part = output.with_extension("part");
 	let bar = ctx.bytes_bar(object.size, "download");
+	let cannot_write =
+		|e: std::io::Error| CliError::msg(format!("cannot write {}: {e}", part.display()));
+	// One file, written extent after extent through handles sharing its offset.
+	let file = File::create(&part).map_err(cannot_write)?;
 	let mut written = 0;
 	for extent in &object.extents {
-		let out = File::options()
-			.create(true)
-			.append(true)
-			.truncate(false)
-			.open(&part)
-			.map_err(|e| CliError::msg(format!("cannot write {}: {e}", part.display())))?;
-		if written == 0 {
-			out.set_len(0)
-				.map_err(|e| CliError::msg(format!("cannot write {}: {e}", part.display())))?;
-		}
+		let out = file.try_clone().map_err(cannot_write)?;
 		let report = crate::download::download_into(ctx, extent.file_id, out, Some(bar.clone()))
 			.await
 			.inspect_err(|_| {
