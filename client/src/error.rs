@@ -122,6 +122,26 @@ pub enum Error {
 		corrupted: u32,
 	},
 
+	/// A segment index is past the end of the file.
+	#[error("segment {segment} does not exist: the file has {count} segments")]
+	NoSuchSegment {
+		/// The segment asked for.
+		segment: SegmentIndex,
+		/// Segments of the file.
+		count: u32,
+	},
+
+	/// Stored segment bytes of the wrong length were handed in for a segment.
+	#[error("segment {segment}: got {actual} stored bytes, the file's layout says {expected}; pass exactly the bytes `read_stored_segment` returned for this segment")]
+	SegmentLengthMismatch {
+		/// The segment.
+		segment: SegmentIndex,
+		/// Its stored length in the file's layout.
+		expected: u64,
+		/// The length handed in.
+		actual: u64,
+	},
+
 	/// A column index is outside the file's profile.
 	#[error("column {column} does not exist: the file has {total} columns (k + m)")]
 	NoSuchColumn {

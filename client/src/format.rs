@@ -254,6 +254,15 @@ impl StreamLayout {
 		(start, cap.min(self.plaintext_size - start))
 	}
 
+	/// The segment whose chunk holds plaintext byte `offset`: the inverse of
+	/// [`chunk`](Self::chunk). Offsets at or past the end give the last segment (0 for an empty
+	/// plaintext).
+	pub fn segment_at(&self, offset: u64) -> u32 {
+		let first = self.first_capacity();
+		let segment = if offset < first { 0 } else { 1 + (offset - first) / self.capacity() };
+		segment.min(u64::from(self.last_segment())) as u32
+	}
+
 	/// Where the chunk's ciphertext starts inside the segment: after the header in segment 0.
 	pub fn chunk_offset(segment: u32) -> usize {
 		if segment == 0 {

@@ -21,7 +21,8 @@ pub use crypto::{
 pub use error::{Error, Result};
 pub use manifest::FileManifest;
 pub use pipeline::{
-	decode, encode, encode_with_salt, owner_data_key, plan, random_salt, rebuild_column,
-	DecodeReport, Decryption, EncodeOptions, Encryption, FetchStats,
+	decode, encode, encode_with_salt, owner_data_key, plan, random_salt, read_stored_segment,
+	read_stored_segment_report, rebuild_column, DecodeReport, Decryption, EncodeOptions,
+	Encryption, FetchStats, PlainView, StoredSegment,
 };
 pub use store::{DirStore, Discard, Fetch, FragmentSink, FragmentSource, MemStore};

@@ -45,6 +45,7 @@ pub fn key_check(key: &DataKey, salt: &[u8; SALT_LEN]) -> [u8; KEY_CHECK_LEN] {
 }
 
 /// Encrypts and decrypts the segments of one stream.
+#[derive(Clone)]
 pub struct SegmentCipher {
 	aead: Aes256Gcm,
 	aad: [u8; HEADER_LEN],

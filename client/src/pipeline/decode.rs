@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use cess_primitives::layout::FileLayout;
 use zeroize::Zeroizing;
 
 use crate::{
@@ -68,17 +69,7 @@ pub fn decode<S: FragmentSource + ?Sized, W: Write>(
 	decryption: Decryption<'_>,
 	mut output: W,
 ) -> Result<DecodeReport> {
-	let key = match (decryption, manifest.is_encrypted()) {
-		(Decryption::Public, false) => None,
-		(Decryption::Key(key), true) => Some(KeySource::Key(key)),
-		(Decryption::Owner(owner), true) => Some(KeySource::Owner(owner)),
-		(requested, encrypted) => {
-			return Err(Error::EncryptionModeMismatch {
-				actual: if encrypted { "encrypted" } else { "public" },
-				requested: requested.name(),
-			})
-		},
-	};
+	let key = key_source(manifest, decryption)?;
 	let layout = manifest.layout();
 	let codec = SegmentCodec::new(layout.profile)?;
 	let k = usize::from(layout.profile.k);
@@ -122,6 +113,195 @@ pub fn decode<S: FragmentSource + ?Sized, W: Write>(
 	}
 	output.flush().map_err(|e| Error::io("writing the decoded file", e))?;
 	Ok(report)
+}
+
+/// The key that `decryption` names for `manifest`'s file (`None` for a public file), or
+/// [`Error::EncryptionModeMismatch`] if the mode does not fit the file.
+fn key_source<'a>(
+	manifest: &FileManifest,
+	decryption: Decryption<'a>,
+) -> Result<Option<KeySource<'a>>> {
+	match (decryption, manifest.is_encrypted()) {
+		(Decryption::Public, false) => Ok(None),
+		(Decryption::Key(key), true) => Ok(Some(KeySource::Key(key))),
+		(Decryption::Owner(owner), true) => Ok(Some(KeySource::Owner(owner))),
+		(requested, encrypted) => Err(Error::EncryptionModeMismatch {
+			actual: if encrypted { "encrypted" } else { "public" },
+			requested: requested.name(),
+		}),
+	}
+}
+
+/// One segment's stored bytes and what reading them took.
+#[derive(Debug)]
+pub struct StoredSegment {
+	/// The segment's stored bytes: exactly `layout.segment_len(segment)` of them (for an
+	/// encrypted file the stream header in segment 0, the ciphertext and the tag).
+	pub bytes: Zeroizing<Vec<u8>>,
+	/// Whether the segment was rebuilt from parity (a data fragment was missing or bad).
+	pub reconstructed: bool,
+	/// Fragments requested, missing and corrupted.
+	pub fetched: FetchStats,
+}
+
+/// Gathers `k` intact fragments of `segment` from `source` (columns in order, data first, each
+/// checked against its hash in `manifest`), rebuilds the segment and returns its stored bytes,
+/// still encrypted for an encrypted file: exactly `layout.segment_len(segment)` bytes. Decrypt
+/// them with [`PlainView::plaintext`].
+///
+/// Fails with [`Error::NoSuchSegment`] past the last segment and with
+/// [`Error::NotEnoughFragments`] if fewer than `k` intact fragments can be found.
+pub fn read_stored_segment<S: FragmentSource + ?Sized>(
+	manifest: &FileManifest,
+	source: &mut S,
+	segment: u32,
+) -> Result<Zeroizing<Vec<u8>>> {
+	Ok(read_stored_segment_report(manifest, source, segment)?.bytes)
+}
+
+/// [`read_stored_segment`], also telling whether the segment was rebuilt from parity and which
+/// fragments were missing or corrupted.
+pub fn read_stored_segment_report<S: FragmentSource + ?Sized>(
+	manifest: &FileManifest,
+	source: &mut S,
+	segment: u32,
+) -> Result<StoredSegment> {
+	let layout = manifest.layout();
+	let count = layout.segment_count();
+	if segment >= count {
+		return Err(Error::NoSuchSegment { segment, count });
+	}
+	let codec = SegmentCodec::new(layout.profile)?;
+	let k = usize::from(layout.profile.k);
+	let mut shards = Zeroizing::new(Vec::new());
+	let mut present = vec![false; layout.profile.total() as usize];
+	let mut fetched = FetchStats::default();
+	let data =
+		gather_segment(manifest, source, &codec, segment, &mut shards, &mut present, &mut fetched)?;
+	Ok(StoredSegment {
+		bytes: Zeroizing::new(data.to_vec()),
+		reconstructed: !present[..k].iter().all(|p| *p),
+		fetched,
+	})
+}
+
+/// A file's plaintext, segment by segment: where each segment's chunk lies in the plaintext and
+/// how to turn its stored bytes into that chunk. For random access (a range read decodes only
+/// the segments covering the range), with the stored bytes from [`read_stored_segment`].
+///
+/// Opening an encrypted file's view needs segment 0 (its stream header) and the key; the view
+/// then decrypts any segment. Cheap to clone and shareable between threads.
+#[derive(Clone)]
+pub struct PlainView {
+	/// The file's layout (public files: the stream is the plaintext).
+	layout: FileLayout,
+	/// The data key and the stream's cipher, for an encrypted file.
+	cipher: Option<(DataKey, SegmentCipher)>,
+}
+
+impl core::fmt::Debug for PlainView {
+	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+		f.debug_struct("PlainView")
+			.field("plaintext_size", &self.plaintext_size())
+			.field("segment_count", &self.segment_count())
+			.field("encrypted", &self.cipher.is_some())
+			.finish()
+	}
+}
+
+impl PlainView {
+	/// The view of `manifest`'s file: `stored_segment0` (segment 0's stored bytes, from
+	/// [`read_stored_segment`]) is read for an encrypted file's stream header and ignored for a
+	/// public file.
+	///
+	/// Fails like [`decode`]: [`Error::EncryptionModeMismatch`] if `decryption` does not fit the
+	/// file, [`Error::WrongKey`] if its key is not this file's, [`Error::HeaderMismatch`] or
+	/// [`Error::Malformed`] if segment 0 does not start with this file's stream header.
+	pub fn open(
+		manifest: &FileManifest,
+		decryption: Decryption<'_>,
+		stored_segment0: &[u8],
+	) -> Result<PlainView> {
+		let layout = *manifest.layout();
+		let cipher = match key_source(manifest, decryption)? {
+			None => None,
+			Some(key) => Some(open_stream(manifest, stored_segment0, key)?),
+		};
+		Ok(PlainView { layout, cipher })
+	}
+
+	/// Size of the plaintext (the original file).
+	pub fn plaintext_size(&self) -> u64 {
+		match &self.cipher {
+			Some((_, cipher)) => cipher.layout().plaintext_size(),
+			None => self.layout.size,
+		}
+	}
+
+	/// Number of segments.
+	pub fn segment_count(&self) -> u32 {
+		self.layout.segment_count()
+	}
+
+	/// Whether the file is encrypted.
+	pub fn is_encrypted(&self) -> bool {
+		self.cipher.is_some()
+	}
+
+	/// The file's data key (encrypted files only): what an owner wraps for a grantee.
+	pub fn data_key(&self) -> Option<&DataKey> {
+		self.cipher.as_ref().map(|(key, _)| key)
+	}
+
+	/// Offset in the plaintext and length of the chunk that segment `segment` holds. Segments
+	/// past the end give an empty chunk at the end of the plaintext.
+	pub fn chunk(&self, segment: u32) -> (u64, u64) {
+		match &self.cipher {
+			Some((_, cipher)) => cipher.layout().chunk(segment),
+			None => (
+				self.layout.segment_offset(segment).min(self.layout.size),
+				self.layout.segment_len(segment),
+			),
+		}
+	}
+
+	/// The segment whose chunk holds plaintext byte `offset` (`offset < plaintext_size`); offsets
+	/// at or past the end give the last segment, and 0 for an empty file.
+	pub fn segment_at(&self, offset: u64) -> u32 {
+		match &self.cipher {
+			Some((_, cipher)) => cipher.layout().segment_at(offset),
+			None => {
+				let last = self.layout.segment_count().saturating_sub(1);
+				(offset / self.layout.segment_size).min(u64::from(last)) as u32
+			},
+		}
+	}
+
+	/// Segment `segment`'s plaintext chunk from its stored bytes (as [`read_stored_segment`]
+	/// returned them): decrypted and authenticated in place for an encrypted file, the bytes as
+	/// they are for a public one.
+	///
+	/// Fails with [`Error::NoSuchSegment`] past the last segment, with
+	/// [`Error::SegmentLengthMismatch`] if `stored` is not the segment's stored length and with
+	/// [`Error::SegmentAuthenticationFailed`] if the bytes were altered.
+	pub fn plaintext<'a>(&self, segment: u32, stored: &'a mut [u8]) -> Result<&'a [u8]> {
+		let count = self.segment_count();
+		if segment >= count {
+			return Err(Error::NoSuchSegment { segment, count });
+		}
+		let expected = self.layout.segment_len(segment);
+		if stored.len() as u64 != expected {
+			return Err(Error::SegmentLengthMismatch {
+				segment,
+				expected,
+				actual: stored.len() as u64,
+			});
+		}
+		match &self.cipher {
+			Some((_, cipher)) => Ok(cipher.open_segment(segment, stored)?),
+			None => Ok(stored),
+		}
+	}
 }
 
 /// Fetches `segment`'s fragments from `source` into `shards` and rebuilds its data: returns the

@@ -20,7 +20,10 @@ pub mod encode;
 mod fetch;
 pub mod restore;
 
-pub use decode::{decode, owner_data_key, DecodeReport, Decryption};
+pub use decode::{
+	decode, owner_data_key, read_stored_segment, read_stored_segment_report, DecodeReport,
+	Decryption, PlainView, StoredSegment,
+};
 pub use encode::{encode, encode_with_salt, plan, random_salt, EncodeOptions, Encryption};
 pub use fetch::FetchStats;
 pub use restore::rebuild_column;

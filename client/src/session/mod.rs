@@ -1,9 +1,11 @@
 //! Chain-aware operations shared by the `cess` CLI and the S3 gateway: the connected account
-//! ([`Session`]), where a file's columns live ([`peers`]), the streaming upload ([`upload`]).
+//! ([`Session`]), where a file's columns live ([`peers`]), the streaming upload ([`upload`]),
+//! random-access reads of a stored file ([`download`]).
 //!
 //! Errors are [`SessionError`]s phrased for the person running the tool: what went wrong and what
 //! to do about it.
 
+pub mod download;
 mod join;
 pub mod peers;
 mod progress;
