@@ -293,6 +293,22 @@ mod tests {
 	}
 
 	#[test]
+	fn segment_at_inverts_chunk() {
+		let segment_size = 2 * MIN_SEGMENT_SIZE;
+		for plaintext_size in (0..6 * segment_size).step_by(97).chain([1, segment_size - 72]) {
+			let layout = StreamLayout::new(plaintext_size, segment_size).unwrap();
+			for segment in 0..layout.segment_count() {
+				let (start, len) = layout.chunk(segment);
+				for offset in start..start + len {
+					assert_eq!(layout.segment_at(offset), segment, "size {plaintext_size}");
+				}
+			}
+			assert_eq!(layout.segment_at(plaintext_size), layout.last_segment());
+			assert_eq!(layout.segment_at(u64::MAX), layout.last_segment());
+		}
+	}
+
+	#[test]
 	fn header_round_trips() {
 		let h = header();
 		let bytes = h.to_bytes();
