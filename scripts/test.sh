@@ -7,6 +7,7 @@ cd "$CESS_ROOT"
 
 ensure_build_prereqs
 ensure_node_js
+ensure_s3_clients
 
 start=$(date +%s)
 # Each step's log line shows the seconds since the start, so CI reports say where time goes.
@@ -39,7 +40,7 @@ step "cargo test (unit, pallet and library integration tests)"
 "${TEST[@]}" --doc
 
 # The end-to-end tests (node/tests/*.rs: each starts real nodes, miners and the CLI, and mostly
-# waits for blocks) run in three lanes beside each other, balanced by their measured durations
+# waits for blocks) run in four lanes beside each other, balanced by their measured durations
 # (docs/building.md). A new end-to-end test must be put in a lane. `dev.sh` is the README's
 # main command run as a smoke test: the local network starts, its demo stores and retrieves a
 # file, and it stops (it uses the fixed ports 9944 and 15001-15041, and `compose` the compose
@@ -47,10 +48,12 @@ step "cargo test (unit, pallet and library integration tests)"
 LANE_A=(file_lifecycle flood local_network dev_chain)
 LANE_B=(audit_rewards data_rights compose dev.sh)
 LANE_C=(validators upgrade miner_cli storage_market)
+# The S3 gateway with aws-cli and rclone (ensure_s3_clients above installed them).
+LANE_D=(s3_gateway)
 for file in node/tests/*.rs; do
 	name=$(basename "$file" .rs)
-	[[ " ${LANE_A[*]} ${LANE_B[*]} ${LANE_C[*]} " == *" $name "* ]] ||
-		die "end-to-end test $name is in no lane: add it to LANE_A, LANE_B or LANE_C in scripts/test.sh"
+	[[ " ${LANE_A[*]} ${LANE_B[*]} ${LANE_C[*]} ${LANE_D[*]} " == *" $name "* ]] ||
+		die "end-to-end test $name is in no lane: add it to a LANE_ in scripts/test.sh"
 done
 logs=$(mktemp -d)
 run_lane() {
@@ -68,17 +71,20 @@ run_lane() {
 		fi
 	done
 }
-step "end-to-end tests in three lanes: [${LANE_A[*]}] beside [${LANE_B[*]}] beside [${LANE_C[*]}]"
+step "end-to-end tests in four lanes: [${LANE_A[*]}] beside [${LANE_B[*]}] beside [${LANE_C[*]}] beside [${LANE_D[*]}]"
 run_lane A "${LANE_A[@]}" &
 lane_a=$!
 run_lane B "${LANE_B[@]}" &
 lane_b=$!
 run_lane C "${LANE_C[@]}" &
 lane_c=$!
+run_lane D "${LANE_D[@]}" &
+lane_d=$!
 failed=0
 wait "$lane_a" || failed=1
 wait "$lane_b" || failed=1
 wait "$lane_c" || failed=1
+wait "$lane_d" || failed=1
 if [ "$failed" -ne 0 ]; then
 	for f in "$logs"/*.log; do
 		grep -q -e "test result: ok" -e "the network works" "$f" && continue

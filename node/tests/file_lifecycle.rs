@@ -13,7 +13,7 @@
 mod common;
 
 use common::{
-	cluster::{cess, cess_fails, cess_with_stderr, start_miners, wait_for, Miner},
+	cluster::{cess, cess_fails, cess_with_stderr, random_file, start_miners, wait_for, Miner},
 	temp_dir, Node, NodeConfig,
 };
 use std::{
@@ -69,19 +69,6 @@ fn probe_credits(rpc: &str, account: &str) -> (usize, usize) {
 	})
 }
 
-/// Writes `mib` MiB of pseudo-random bytes from `seed` to `path`.
-fn random_file(path: &Path, mib: usize, seed: u64) {
-	let mut data = vec![0u8; mib << 20];
-	let mut x = 0x9e37_79b9_7f4a_7c15u64 ^ seed;
-	for chunk in data.chunks_mut(8) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
-	}
-	File::create(path).unwrap().write_all(&data).unwrap();
-}
-
 /// Uploads `path`: (file id, seconds to Active, whether a column moved to a spare miner).
 fn timed_upload(rpc: &str, path: &Path) -> (String, f64, bool) {
 	let started = Instant::now();
@@ -93,14 +80,14 @@ fn timed_upload(rpc: &str, path: &Path) -> (String, f64, bool) {
 /// at once: at most twice the time of a healthy upload of the same size, measured just before.
 fn uploads_do_not_wait_for_a_dead_miner(rpc: &str, dir: &Path, dead: &mut Miner) {
 	let healthy_file = dir.join("healthy.bin");
-	random_file(&healthy_file, 16, 1);
+	random_file(&healthy_file, 16 << 20, 1);
 	let (_, healthy, _) = timed_upload(rpc, &healthy_file);
 	dead.stop();
 	// Four miners, three columns and one spare: the stopped miner is placed with chance 3/4.
 	let mut moved = None;
 	for attempt in 0..6 {
 		let file = dir.join(format!("dead-{attempt}.bin"));
-		random_file(&file, 16, 100 + attempt);
+		random_file(&file, 16 << 20, 100 + attempt);
 		let (id, secs, spare) = timed_upload(rpc, &file);
 		eprintln!(
 			"16 MiB with a miner stopped: {secs:.1} s (healthy {healthy:.1} s), spare: {spare}"
@@ -123,7 +110,7 @@ fn uploads_do_not_wait_for_a_dead_miner(rpc: &str, dir: &Path, dead: &mut Miner)
 fn named_objects(rpc: &str, dir: &Path) {
 	cess(rpc, &["bucket", "create", "photos"]);
 	let original = dir.join("cat.bin");
-	random_file(&original, 1, 7);
+	random_file(&original, 1 << 20, 7);
 	let (id, err) = cess_with_stderr(
 		rpc,
 		"//Alice",
@@ -168,7 +155,7 @@ fn files_are_stored_proven_restored_and_retrieved() {
 	// Upload 64 MiB: encrypted, profile 2+1 (the most redundant one four miners can place).
 	cess(&rpc, &["buy-space", "--gib", "2", "--days", "30"]);
 	let original = dir.join("original.bin");
-	random_file(&original, 64, 0);
+	random_file(&original, 64 << 20, 0);
 	let started = Instant::now();
 	let file_id = cess(&rpc, &["upload", original.to_str().unwrap()]).trim().to_string();
 	eprintln!("uploaded 64 MiB to Active in {:.1} s", started.elapsed().as_secs_f64());

@@ -61,3 +61,19 @@ ensure_node_js() {
 		apt_install nodejs npm
 	fi
 }
+
+# The real S3 clients the gateway's end-to-end test drives: aws-cli (from PyPI, in a virtual
+# environment of its own) and rclone (Debian's). Exports CESS_AWS and CESS_RCLONE.
+ensure_s3_clients() {
+	local venv="$HOME/.cache/cess-tools/awscli"
+	if [ ! -x "$venv/bin/aws" ]; then
+		command -v python3 >/dev/null 2>&1 || apt_install python3 python3-venv
+		python3 -m venv "$venv" 2>/dev/null || { apt_install python3-venv && python3 -m venv "$venv"; } \
+			|| die "cannot create a Python virtual environment for aws-cli"
+		log "installing aws-cli from PyPI"
+		"$venv/bin/pip" install -q awscli || die "pip install awscli failed: check the network"
+	fi
+	command -v rclone >/dev/null 2>&1 || apt_install rclone
+	export CESS_AWS="$venv/bin/aws" CESS_RCLONE
+	CESS_RCLONE="$(command -v rclone)"
+}

@@ -217,3 +217,16 @@ pub fn wait_for(what: &str, timeout: Duration, mut done: impl FnMut() -> bool) {
 	}
 	eprintln!("[{:>4} s] {what}", start.elapsed().as_secs());
 }
+
+/// Writes `len` pseudo-random bytes from `seed` to `path`.
+pub fn random_file(path: &Path, len: usize, seed: u64) {
+	let mut data = vec![0u8; len];
+	let mut x = 0x9e37_79b9_7f4a_7c15u64 ^ seed;
+	for chunk in data.chunks_mut(8) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
+	}
+	std::fs::write(path, data).expect("write the test file");
+}
