@@ -62,6 +62,7 @@ pub async fn upload(ctx: &Context, args: &UploadArgs) -> Result<(), CliError> {
 		public: args.public,
 		timeout: Duration::from_secs(args.timeout),
 		fingerprint: fingerprint_of(&args.path, size)?,
+		encoders: None,
 	};
 	let progress = Arc::new(ctx.progress());
 	let result = store(ctx, Arc::new(args.path.clone()), size, &options, progress.clone()).await;

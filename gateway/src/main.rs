@@ -50,9 +50,13 @@ struct Cli {
 	/// Plaintext MiB per extent (one CESS file) of a stored body.
 	#[arg(long, default_value_t = 64)]
 	extent_mib: u64,
-	/// Extents encoded and pushed at once (each holds about one segment's fragments in memory).
-	#[arg(long, default_value_t = 2)]
+	/// Extents stored at once, across requests (each spooled on disk while it is declared,
+	/// pushed and awaited on chain).
+	#[arg(long, default_value_t = 4)]
 	uploads: usize,
+	/// Encoding passes at once (each holds about one segment's fragments in memory).
+	#[arg(long, default_value_t = 2)]
+	encoders: usize,
 	/// Decoded segments held for clients at once (32 MiB each at the default segment size).
 	#[arg(long, default_value_t = 6)]
 	read_segments: usize,
@@ -135,6 +139,7 @@ async fn run(cli: Cli) -> Result<(), String> {
 	let config = Config {
 		extent_bytes: cli.extent_mib.max(1) << 20,
 		uploads: cli.uploads.max(1),
+		encoders: cli.encoders.max(1),
 		read_segments: cli.read_segments,
 		scratch_dir: cli.state_dir.join("scratch"),
 		upload_timeout: Duration::from_secs(cli.upload_timeout),

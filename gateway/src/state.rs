@@ -21,8 +21,10 @@ use crate::{
 pub struct Config {
 	/// Plaintext bytes per extent (one CESS file) of a stored body.
 	pub extent_bytes: u64,
-	/// Extents encoded and pushed at once, across requests.
+	/// Extents being stored at once (spooled, declared, pushed, awaited), across requests.
 	pub uploads: usize,
+	/// Encoding passes at once, across requests (each holds a segment's fragments in memory).
+	pub encoders: usize,
 	/// Decoded segments held for clients at once, across requests.
 	pub read_segments: usize,
 	/// Where bodies are spooled.
@@ -46,10 +48,10 @@ pub struct Gateway {
 	pub config: Config,
 	/// Files opened for reading, by account and file.
 	pub(crate) files: Mutex<HashMap<([u8; 32], FileId), Arc<OpenFile>>>,
-	/// Extents spooled on disk: uploads + 2.
+	/// Extents on disk (spooling or being stored): uploads + 1.
 	pub scratch_slots: Arc<Semaphore>,
-	/// Extents being encoded and pushed.
-	pub upload_slots: Semaphore,
+	/// Encoding passes, shared with the uploads.
+	pub encoders: Arc<Semaphore>,
 	/// Decoded segments held for clients.
 	pub segment_slots: Arc<Semaphore>,
 	pub uploads: Uploads,
@@ -75,8 +77,8 @@ impl Gateway {
 			host,
 			cache: SegmentCache::new(&state_dir.join("cache"), cache_bytes, metrics.clone())?,
 			files: Mutex::new(HashMap::new()),
-			scratch_slots: Arc::new(Semaphore::new(config.uploads + 2)),
-			upload_slots: Semaphore::new(config.uploads),
+			scratch_slots: Arc::new(Semaphore::new(config.uploads + 1)),
+			encoders: Arc::new(Semaphore::new(config.encoders.max(1))),
 			segment_slots: Arc::new(Semaphore::new(config.read_segments.max(2))),
 			uploads: Uploads::open(&state_dir.join("uploads"))?,
 			metrics,

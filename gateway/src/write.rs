@@ -2,9 +2,10 @@
 //! each spooled to a scratch file and uploaded as one CESS file (encrypted under the account's
 //! key, erasure-coded, pushed to the miners the chain assigns) while the next one is received.
 //!
-//! Disk holds at most [`Gateway::scratch_slots`](crate::state::Gateway) extents and at most
-//! [`Gateway::upload_slots`](crate::state::Gateway) extents are encoded and pushed at once,
-//! across all requests; a client that sends faster waits. A body that fails (the client went
+//! Across all requests, disk holds at most `uploads + 1` extents (one spooling, the others
+//! being stored: most of an extent's time is spent waiting for the chain) and at most
+//! `encoders` of them are encoded at once (an encoding pass holds a segment's fragments in
+//! memory); a client that sends faster waits. A body that fails (the client went
 //! away, a wrong Content-MD5, a refused extent) leaves no file behind: the extents stored for it
 //! are deleted.
 
@@ -120,6 +121,7 @@ impl Gateway {
 			public: false,
 			timeout: self.config.upload_timeout,
 			fingerprint: None,
+			encoders: Some(self.encoders.clone()),
 		};
 		let mut body = body;
 		let mut md5 = Md5::new();
@@ -232,14 +234,10 @@ impl Gateway {
 		options: &UploadOptions,
 		_scratch: OwnedSemaphorePermit,
 	) -> Result<(FileId, u64), S3Error> {
-		let result = {
-			let _slot = self.upload_slots.acquire().await.expect("never closed");
-			self.metrics.uploads_in_flight.inc();
-			let replay = Arc::new(path.clone());
-			let result = upload(&account.session, replay, len, options, Arc::new(Silent)).await;
-			self.metrics.uploads_in_flight.dec();
-			result
-		};
+		self.metrics.uploads_in_flight.inc();
+		let replay = Arc::new(path.clone());
+		let result = upload(&account.session, replay, len, options, Arc::new(Silent)).await;
+		self.metrics.uploads_in_flight.dec();
 		let _ = tokio::fs::remove_file(&path).await;
 		result.map(|file| (file, len)).map_err(from_session)
 	}

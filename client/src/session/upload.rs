@@ -86,6 +86,20 @@ pub struct UploadOptions {
 	/// The plaintext's fingerprint, committed to in the declaration so that a later ownership
 	/// registration counts from this upload (see [`crate::fingerprint`]).
 	pub fingerprint: Option<crate::fingerprint::Committable>,
+	/// Shared by concurrent uploads: each encoding pass (which holds a segment's fragments in
+	/// memory) takes a permit, so many uploads can wait on the chain at once while only this
+	/// many encode. `None`: no limit.
+	pub encoders: Option<Arc<tokio::sync::Semaphore>>,
+}
+
+/// A permit of `encoders`, if there is a limit.
+async fn encoding_permit(
+	encoders: &Option<Arc<tokio::sync::Semaphore>>,
+) -> Option<tokio::sync::OwnedSemaphorePermit> {
+	match encoders {
+		Some(encoders) => encoders.clone().acquire_owned().await.ok(),
+		None => None,
+	}
 }
 
 /// Stores `size` bytes of `input` and returns the file id once the chain marks it Active.
@@ -103,6 +117,7 @@ pub async fn upload(
 	let encoder = Encoder { input, size, owner, options: encode_options, salt: random_salt() };
 	progress.phase("encode", size);
 	let manifest = {
+		let _encoding = encoding_permit(&options.encoders).await;
 		let (encoder, progress) = (encoder.clone(), progress.clone());
 		tokio::task::spawn_blocking(move || {
 			encoder.run(&mut Counting { inner: &mut crate::Discard, progress: &*progress })
@@ -139,6 +154,7 @@ pub async fn upload(
 		encoder,
 		key: session.key()?.clone(),
 		progress,
+		encoders: options.encoders.clone(),
 	};
 	push.until_active(session, options.timeout, started).await?;
 	Ok(file_id)
@@ -315,6 +331,7 @@ struct Push {
 	encoder: Encoder,
 	key: Keypair,
 	progress: Arc<dyn Progress>,
+	encoders: Option<Arc<tokio::sync::Semaphore>>,
 }
 
 impl Push {
@@ -441,6 +458,7 @@ impl Push {
 			}));
 		}
 		if route.columns.values().any(|(need, _)| !need.is_empty()) {
+			let _encoding = encoding_permit(&self.encoders).await;
 			let encoder = self.encoder.clone();
 			tokio::task::spawn_blocking(move || encoder.run(&mut route))
 				.await
