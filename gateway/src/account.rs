@@ -52,7 +52,7 @@ impl Account {
 
 	/// The account's buckets, by name.
 	pub async fn buckets(&self) -> Result<Vec<(Vec<u8>, BucketInfo<Balance>)>, SessionError> {
-		self.runtime_api(api::runtime_apis().buckets_api().buckets(self.id.clone())).await
+		self.runtime_api(api::runtime_apis().buckets_api().buckets(self.id)).await
 	}
 
 	/// Whether the account has the bucket `name`.
@@ -67,7 +67,7 @@ impl Account {
 		key: &str,
 	) -> Result<Option<ObjectSummary>, SessionError> {
 		let call = api::runtime_apis().buckets_api().object(
-			self.id.clone(),
+			self.id,
 			bucket.as_bytes().to_vec(),
 			key.as_bytes().to_vec(),
 		);
@@ -84,7 +84,7 @@ impl Account {
 		max_keys: u32,
 	) -> Result<Option<ObjectPage>, SessionError> {
 		let call = api::runtime_apis().buckets_api().list_objects(
-			self.id.clone(),
+			self.id,
 			bucket.as_bytes().to_vec(),
 			prefix.as_bytes().to_vec(),
 			delimiter.map(|d| d.as_bytes().to_vec()),

@@ -370,11 +370,11 @@ impl Gateway {
 	}
 }
 
+/// An object's extents (file id, size) and its ETag's MD5.
+type Completion = (Vec<(FileId, u64)>, [u8; 16]);
+
 /// The extents and ETag MD5 of completing `record` with `parts`, after S3's checks.
-fn plan_completion(
-	record: &UploadRecord,
-	parts: &[(u32, String)],
-) -> Result<(Vec<(FileId, u64)>, [u8; 16]), S3Error> {
+fn plan_completion(record: &UploadRecord, parts: &[(u32, String)]) -> Result<Completion, S3Error> {
 	if parts.is_empty() {
 		return Err(s3(S3ErrorCode::MalformedXML, "the completion lists no parts"));
 	}

@@ -16,6 +16,9 @@ use crate::{
 	account::Account, cache::SegmentCache, metrics::Metrics, multipart::Uploads, read::OpenFile,
 };
 
+/// Files opened for reading, by account (its 32 bytes) and file.
+pub type OpenFiles = HashMap<([u8; 32], FileId), Arc<OpenFile>>;
+
 /// The gateway's limits and places.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -47,7 +50,7 @@ pub struct Gateway {
 	pub metrics: Arc<Metrics>,
 	pub config: Config,
 	/// Files opened for reading, by account and file.
-	pub(crate) files: Mutex<HashMap<([u8; 32], FileId), Arc<OpenFile>>>,
+	pub(crate) files: Mutex<OpenFiles>,
 	/// Extents on disk (spooling or being stored): uploads + 1.
 	pub scratch_slots: Arc<Semaphore>,
 	/// Encoding passes, shared with the uploads.

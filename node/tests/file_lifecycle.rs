@@ -17,8 +17,6 @@ use common::{
 	temp_dir, Node, NodeConfig,
 };
 use std::{
-	fs::File,
-	io::Write,
 	path::{Path, PathBuf},
 	time::{Duration, Instant},
 };
