@@ -37,7 +37,15 @@ impl Host {
 		let request = Request::Get { file_id, segment, column };
 		match self.request(peer, addrs.to_vec(), request).await {
 			Ok(Response::Fragment { data }) => Some(data),
-			_ => None,
+			other => {
+				tracing::debug!(
+					target: "cess-client::fetch",
+					%peer, segment, column, answer = ?other.as_ref().map(|_| "not a fragment"),
+					error = ?other.as_ref().err().map(|e| e.to_string()),
+					"no fragment"
+				);
+				None
+			},
 		}
 	}
 

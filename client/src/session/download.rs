@@ -28,6 +28,8 @@ use crate::{
 
 /// Extra miners asked per segment beyond `k`, for the long tail.
 const EXTRA: usize = 2;
+/// How long to wait before asking the miners that failed a segment once more.
+const RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// A stored file opened for reading: its manifest (checked against its file id) and the miners
 /// of its stored columns. Cheap to clone; share one per file.
@@ -166,6 +168,23 @@ impl RemoteFile {
 						running.push(ask(miner));
 					}
 				},
+			}
+		}
+		drop(running);
+		// Too few: a miner busy with other transfers may have dropped the request. Ask the ones
+		// that failed once more before the decoder gives up.
+		if got.len() < k && !failed.is_empty() {
+			tokio::time::sleep(RETRY_AFTER).await;
+			let retry = self.miners.iter().filter(|m| failed.contains(&m.column));
+			let mut running: FuturesUnordered<_> = retry.map(ask).collect();
+			while let Some((column, result)) = running.next().await {
+				if let Some(data) = result {
+					failed.remove(&column);
+					got.insert(column, data);
+					if got.len() == k {
+						break;
+					}
+				}
 			}
 		}
 		(got, failed)
