@@ -235,9 +235,22 @@ impl Gateway {
 		_scratch: OwnedSemaphorePermit,
 	) -> Result<(FileId, u64), S3Error> {
 		self.metrics.uploads_in_flight.inc();
+		let started = std::time::Instant::now();
 		let replay = Arc::new(path.clone());
 		let result = upload(&account.session, replay, len, options, Arc::new(Silent)).await;
 		self.metrics.uploads_in_flight.dec();
+		match &result {
+			Ok(file) => tracing::info!(
+				target: "cess-gateway::write",
+				file = %hex::encode(file),
+				bytes = len,
+				secs = started.elapsed().as_secs_f64(),
+				"extent stored"
+			),
+			Err(e) => {
+				tracing::warn!(target: "cess-gateway::write", error = %e, bytes = len, "extent failed")
+			},
+		}
 		let _ = tokio::fs::remove_file(&path).await;
 		result.map(|file| (file, len)).map_err(from_session)
 	}

@@ -54,7 +54,8 @@ impl Gateway {
 			.arg("--state-dir")
 			.arg(dir.join("state"))
 			// Small extents, so a 32 MiB part spans several files; a short abandonment time.
-			.args(["--extent-mib", "16", "--abandon-after", "40", "--log", "info"])
+			.args(["--extent-mib", "16", "--abandon-after", "40"])
+			.args(["--log", "info,cess-client::upload=debug"])
 			// Few segment slots and a short send timeout, so stalled readers are seen.
 			.args(["--read-segments", "3", "--send-timeout", "10"])
 			.stdout(Stdio::null())
@@ -452,6 +453,13 @@ fn gateway_performance() {
 		gateway.aws(&["s3", "cp", file.to_str().unwrap(), "s3://perf/perf.bin"]);
 	});
 	let put_rss = peak_rss_mib(pid);
+	for line in gateway
+		.log()
+		.lines()
+		.filter(|l| l.contains("cess-client::upload") || l.contains("extent stored"))
+	{
+		eprintln!("{line}");
+	}
 	let file_id = std::fs::read_to_string(dir.join("file-id")).unwrap();
 	let cli_get = timed("cess download 256 MiB", || {
 		cess(&rpc, &["download", &file_id, dir.join("cli.bin").to_str().unwrap()]);

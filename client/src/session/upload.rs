@@ -127,6 +127,7 @@ pub async fn upload(
 	};
 	let file_id = *manifest.file_id();
 	let layout = manifest.layout();
+	tracing::debug!(target: "cess-client::upload", file = %hex::encode(file_id), size, secs = started.elapsed().as_secs_f64(), "encoded for the file id");
 	let declaration = api::tx().file_bank().upload_declaration(
 		file_id,
 		layout.size,
@@ -139,6 +140,7 @@ pub async fn upload(
 	match session.file(file_id).await? {
 		None => {
 			session.submit(&declaration, Wait::Finalized).await?;
+			tracing::debug!(target: "cess-client::upload", file = %hex::encode(file_id), secs = started.elapsed().as_secs_f64(), "declaration finalized");
 		},
 		// Our own upload, interrupted earlier: carry on pushing.
 		Some(file) if file.owners.0.contains(&me) => {},
@@ -349,6 +351,7 @@ impl Push {
 		loop {
 			let file = session.file_or_err(file_id).await?;
 			if matches!(file.state, FileState::Active) {
+				tracing::debug!(target: "cess-client::upload", file = %hex::encode(file_id), secs = started.elapsed().as_secs_f64(), "active");
 				return Ok(());
 			}
 			if started.elapsed() > timeout {
@@ -375,7 +378,12 @@ impl Push {
 				})
 				.collect();
 			let mut moved = false;
-			for (miner, result) in self.pass(todo).await? {
+			let pushing = !todo.is_empty();
+			let results = self.pass(todo).await?;
+			if pushing {
+				tracing::debug!(target: "cess-client::upload", file = %hex::encode(file_id), secs = started.elapsed().as_secs_f64(), "pushed");
+			}
+			for (miner, result) in results {
 				pushed.insert((miner.column, miner.account.0));
 				let Err(e) = result else { continue };
 				failures.push(format!("column {}: {e}", miner.column));

@@ -47,7 +47,9 @@ mod tests {
 	use super::*;
 
 	fn runtime_file(relative: &str) -> String {
-		let path = format!("{}/../../runtime/src/{relative}", env!("CARGO_MANIFEST_DIR"));
+		// At run time: a test binary reused from a clone elsewhere must read this tree.
+		let dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo test sets CARGO_MANIFEST_DIR");
+		let path = format!("{dir}/../../runtime/src/{relative}");
 		std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 	}
 
