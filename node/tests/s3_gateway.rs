@@ -39,7 +39,8 @@ impl Drop for Gateway {
 }
 
 impl Gateway {
-	fn start(rpc: &str, dir: &Path) -> Self {
+	/// Starts the gateway with `args` beside the key file, ports and state directory.
+	fn start(rpc: &str, dir: &Path, args: &[&str]) -> Self {
 		let keys = dir.join("keys");
 		std::fs::write(&keys, format!("# e2e\n{ACCESS} {SECRET} //Alice\n")).unwrap();
 		use std::os::unix::fs::PermissionsExt;
@@ -53,11 +54,8 @@ impl Gateway {
 			.args(["--metrics", &format!("127.0.0.1:{metrics}")])
 			.arg("--state-dir")
 			.arg(dir.join("state"))
-			// Small extents, so a 32 MiB part spans several files; a short abandonment time.
-			.args(["--extent-mib", "16", "--abandon-after", "40"])
 			.args(["--log", "info,cess-client::upload=debug"])
-			// Few segment slots and a short send timeout, so stalled readers are seen.
-			.args(["--read-segments", "3", "--send-timeout", "10"])
+			.args(args)
 			.stdout(Stdio::null())
 			.stderr(log)
 			.spawn()
@@ -208,7 +206,22 @@ fn s3_clients_store_list_read_copy_and_delete_through_the_gateway() {
 	let dir = temp_dir("s3-gateway");
 	let _miners = start_miners(&rpc);
 	cess(&rpc, &["buy-space", "--gib", "4", "--days", "30"]);
-	let gateway = Gateway::start(&rpc, &dir);
+	// Small extents, so a 32 MiB part spans several files; a short abandonment time; few
+	// segment slots and a short send timeout, so stalled readers are seen.
+	let gateway = Gateway::start(
+		&rpc,
+		&dir,
+		&[
+			"--extent-mib",
+			"16",
+			"--abandon-after",
+			"40",
+			"--read-segments",
+			"3",
+			"--send-timeout",
+			"10",
+		],
+	);
 
 	let small = dir.join("small.txt");
 	std::fs::write(&small, "hello from an S3 client\n").unwrap();
@@ -431,7 +444,8 @@ fn gateway_performance() {
 	let dir = temp_dir("s3-perf");
 	let _miners = start_miners(&rpc);
 	cess(&rpc, &["buy-space", "--gib", "8", "--days", "30"]);
-	let gateway = Gateway::start(&rpc, &dir);
+	// The defaults an operator gets.
+	let gateway = Gateway::start(&rpc, &dir, &[]);
 	std::fs::write(
 		dir.join("aws-config"),
 		"[default]\nregion = us-east-1\ns3 =\n  multipart_threshold = 64MB\n  multipart_chunksize = \
