@@ -307,8 +307,7 @@ impl Gateway {
 	) -> Result<(UploadRecord, String), S3Error> {
 		let me = account.id.to_string();
 		let record = self.uploads.get(id, &me).await.ok_or_else(no_such_upload)?;
-		let plan = plan_completion(&record, parts)?;
-		let (extents, etag) = plan;
+		let (extents, etag) = plan_completion(&record, parts)?;
 		account
 			.put_object(
 				&record.bucket,
