@@ -7,6 +7,8 @@
 //!   erasure profile, leaf and segment sizes), defined once.
 //! * [`fingerprint`] — the content fingerprints (SimHash, pHash, content hash) the data-rights
 //!   pallet registers and compares.
+//! * [`idle`] — idle-space proofs (stacked expanders): idle-file labelling, layer and batch
+//!   commitments, the generation check and the space rounds, with (no_std) verification.
 //! * [`layout`] — where every byte of an uploaded (ciphertext) stream lands: segments, fragments,
 //!   256-byte leaves, and how many bytes each column stores.
 //! * [`merkle`] — plain BLAKE2b-256 helpers and the commitments: a fragment's hash over its
@@ -30,6 +32,7 @@ extern crate alloc;
 
 pub mod decode;
 pub mod fingerprint;
+pub mod idle;
 pub mod layout;
 pub mod merkle;
 pub mod possession;
