@@ -6,8 +6,10 @@
 //! # Samples
 //!
 //! Sample `j` is drawn from `h = H_gdraw(seed ‖ le32(j))`: file `le128(h[0..16]) mod count`,
-//! layer `1 + (j mod L)` (so `L` samples cover every layer once), node `le64(h[16..24]) >> (64 −
-//! log2 N)`. The seed is [`generation_seed`]`(randomness, batch root)`.
+//! layer `1 + j` for `j < L` and `L` for `j ≥ L` (the first `L` samples cover every layer once,
+//! the rest check the last layer, the one the miner keeps and the space rounds cannot check),
+//! node `le64(h[16..24]) >> (64 − log2 N)`. The seed is [`generation_seed`]`(randomness, batch
+//! root)`.
 //!
 //! # Canonical order
 //!
@@ -42,8 +44,9 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 #[cfg(feature = "codec")]
 use scale_info::TypeInfo;
 
-/// Default samples per batch (one per layer at the default 12 layers; `docs/idle-space.md`).
-pub const DEFAULT_GENERATION_SAMPLES: u32 = 12;
+/// Default samples per batch: one per layer at the default 12 layers and two more in the last
+/// layer (`docs/idle-space.md`: at most 64 KiB per batch).
+pub const DEFAULT_GENERATION_SAMPLES: u32 = 14;
 /// Most samples one check may have.
 pub const MAX_GENERATION_SAMPLES: usize = 256;
 /// Most supplied labels a proof may carry.
@@ -92,7 +95,7 @@ pub fn generation_challenge(
 			let y = u64::from_le_bytes(h[16..24].try_into().expect("8 bytes"));
 			GenSample {
 				file: (x % u128::from(count)) as u32,
-				layer: 1 + j % u32::from(params.layers),
+				layer: (1 + j).min(u32::from(params.layers)),
 				node: (y >> shift) as u32,
 			}
 		})

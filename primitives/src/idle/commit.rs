@@ -26,8 +26,9 @@ use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 #[cfg(feature = "codec")]
 use scale_info::TypeInfo;
 
-/// Most files in one batch.
-pub const MAX_BATCH_FILES: u32 = 4096;
+/// Most files in one batch (16 GiB at the default 32 MiB files; bounds the batch path of a
+/// space sample to 9 hashes).
+pub const MAX_BATCH_FILES: u32 = 512;
 
 /// All levels of a tree, leaves first, the last level one node (at least one leaf).
 fn build_levels(leaves: Vec<Hash256>) -> Vec<Vec<Hash256>> {
