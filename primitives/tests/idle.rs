@@ -454,3 +454,166 @@ proptest! {
 		let _ = generation_proof_len(&p, count, &[GenSample { file, layer, node }]);
 	}
 }
+
+// ---- Known answers -------------------------------------------------------------------------
+
+mod known_answers {
+	//! A small-parameter batch's layer roots, commitments and batch root, and the bytes of one
+	//! generation proof and one space proof, checked into `tests/vectors/idle.json`. Regenerate
+	//! (only when the format deliberately changes) with
+	//! `CESS_REGENERATE_VECTORS=1 cargo test --test idle known_answers`.
+
+	use super::*;
+	use serde::{Deserialize, Serialize};
+	use std::path::PathBuf;
+
+	const KP: IdleParams = IdleParams { layer_labels_log2: 6, layers: 3, degree: 4 };
+
+	#[derive(Serialize, Deserialize, PartialEq, Debug)]
+	struct FileVectors {
+		index: u64,
+		seed: String,
+		layer0_label_0: String,
+		layer_roots: Vec<String>,
+		commitment: String,
+	}
+
+	#[derive(Serialize, Deserialize, PartialEq, Debug)]
+	struct Vectors {
+		description: String,
+		layer_labels_log2: u8,
+		layers: u8,
+		degree: u8,
+		parents_of_layer_2_node_5: Vec<u32>,
+		miner: String,
+		genesis: String,
+		first: u64,
+		files: Vec<FileVectors>,
+		batch_root: String,
+		check_randomness: String,
+		check_seed: String,
+		check_samples: Vec<(u32, u32, u32)>,
+		check_proof: String,
+		space_randomness: String,
+		space_round: u32,
+		space_seed: String,
+		space_samples: Vec<(u32, u32)>,
+		space_proof: String,
+	}
+
+	fn compute() -> Vectors {
+		let (miner, genesis, first) = ([0x11; 32], [0x22; 32], 5u64);
+		let seeds: Vec<[u8; 32]> = (0..3).map(|k| file_seed(&miner, first + k, &genesis)).collect();
+		let files: Vec<GeneratedFile> = seeds.iter().map(|s| generate(&KP, s).unwrap()).collect();
+		let commitments: Vec<_> = files.iter().map(GeneratedFile::commitment).collect();
+		let tree = BatchTree::new(&KP, first, &commitments).unwrap();
+		let batch = tree.batch();
+		let check_randomness = [0x5a; 32];
+		let check_seed = generation_seed(&check_randomness, &batch.root);
+		let check_samples = generation_challenge(&KP, &check_seed, batch.count, 5);
+		let mut regen = Regenerate::new(&KP, &miner, &genesis, first);
+		let check_proof =
+			prove_generation(&KP, &tree, &check_samples, |k, l| regen.layer_tree(k, l)).unwrap();
+		assert_eq!(
+			verify_generation(&KP, &miner, &genesis, &batch, &check_samples, &check_proof),
+			Ok(())
+		);
+		let (space_randomness, space_round) = ([0x6b; 32], 3u32);
+		let seed = space_seed(&space_randomness, space_round, &miner);
+		let space_samples = space_challenge(&KP, &seed, &[batch], 4);
+		let space_proof = prove_space(&KP, &space_samples, |s| {
+			let f = &files[s.file as usize];
+			let lower = lower_root(&f.roots[..f.roots.len() - 1]);
+			Ok::<_, Infallible>(
+				SpaceOpening::from_trees(s, &LayerTree::new(&f.last), lower, &tree).unwrap(),
+			)
+		})
+		.unwrap();
+		assert_eq!(verify_space(&KP, &space_samples, &space_proof), Ok(()));
+		let mut l0 = vec![[0u8; 32]; KP.labels() as usize];
+		Vectors {
+			description: "cess-primitives idle-space known answers (README, 'Idle space'). Files \
+			              first..first+3 of the miner; layer roots are those of layers 1..=L; \
+			              check samples are (file, layer, node), space samples (file, node) of \
+			              the one batch"
+				.into(),
+			layer_labels_log2: KP.layer_labels_log2,
+			layers: KP.layers,
+			degree: KP.degree,
+			parents_of_layer_2_node_5: cess_primitives::idle::graph::parents(&KP, 2, 5).collect(),
+			miner: hex::encode(miner),
+			genesis: hex::encode(genesis),
+			first,
+			files: seeds
+				.iter()
+				.zip(&files)
+				.enumerate()
+				.map(|(k, (s, f))| {
+					layer0(&KP, s, &mut l0).unwrap();
+					FileVectors {
+						index: first + k as u64,
+						seed: hex::encode(s),
+						layer0_label_0: hex::encode(l0[0]),
+						layer_roots: f.roots.iter().map(hex::encode).collect(),
+						commitment: hex::encode(f.commitment()),
+					}
+				})
+				.collect(),
+			batch_root: hex::encode(batch.root),
+			check_randomness: hex::encode(check_randomness),
+			check_seed: hex::encode(check_seed),
+			check_samples: check_samples.iter().map(|s| (s.file, s.layer, s.node)).collect(),
+			check_proof: hex::encode(check_proof),
+			space_randomness: hex::encode(space_randomness),
+			space_round,
+			space_seed: hex::encode(seed),
+			space_samples: space_samples.iter().map(|s| (s.file, s.node)).collect(),
+			space_proof: hex::encode(space_proof),
+		}
+	}
+
+	fn path() -> PathBuf {
+		PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap()).join("tests/vectors/idle.json")
+	}
+
+	#[test]
+	fn known_answers_match() {
+		let got = compute();
+		if std::env::var_os("CESS_REGENERATE_VECTORS").is_some() {
+			std::fs::write(path(), serde_json::to_string_pretty(&got).unwrap() + "\n").unwrap();
+		}
+		let want: Vectors =
+			serde_json::from_str(&std::fs::read_to_string(path()).unwrap()).unwrap();
+		assert_eq!(got, want);
+	}
+
+	/// The checked-in proofs verify from the recorded roots and samples alone (what the runtime
+	/// does), and not against another sample.
+	#[test]
+	fn known_answers_verify_from_bytes() {
+		let v: Vectors = serde_json::from_str(&std::fs::read_to_string(path()).unwrap()).unwrap();
+		let h = |s: &str| -> [u8; 32] { hex::decode(s).unwrap().try_into().unwrap() };
+		let batch =
+			IdleBatch { root: h(&v.batch_root), first: v.first, count: v.files.len() as u32 };
+		let mut check: Vec<GenSample> = v
+			.check_samples
+			.iter()
+			.map(|&(file, layer, node)| GenSample { file, layer, node })
+			.collect();
+		let proof = hex::decode(&v.check_proof).unwrap();
+		assert_eq!(
+			verify_generation(&KP, &h(&v.miner), &h(&v.genesis), &batch, &check, &proof),
+			Ok(())
+		);
+		check[0].node ^= 1;
+		assert!(
+			verify_generation(&KP, &h(&v.miner), &h(&v.genesis), &batch, &check, &proof).is_err()
+		);
+		let mut space: Vec<SpaceSample> =
+			v.space_samples.iter().map(|&(file, node)| SpaceSample { batch, file, node }).collect();
+		let proof = hex::decode(&v.space_proof).unwrap();
+		assert_eq!(verify_space(&KP, &space, &proof), Ok(()));
+		space[0].node ^= 1;
+		assert!(verify_space(&KP, &space, &proof).is_err());
+	}
+}
