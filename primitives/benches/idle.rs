@@ -1,8 +1,8 @@
 //! Idle-space benchmarks, each beside raw BLAKE2b measured in the same run: generation of one
 //! idle file at the default parameters on one thread and on two, the generation check (verify)
 //! and a space round (prove from kept last layers, verify); proof sizes are printed, and so are
-//! the expander's measured expansion and the dependency cone of one last-layer label
-//! (`docs/idle-space.md`).
+//! the expander's measured expansion, the dependency cone of one last-layer label and a sweep of
+//! other parameters (`docs/idle-space.md`).
 //!
 //! `CESS_IDLE_LOG2` overrides `log2 N` (labels per layer) for quick runs.
 
@@ -155,6 +155,83 @@ fn bench_proofs(c: &mut Criterion) {
 	g.bench_function("verify_space", |b| b.iter(|| verify_space(&p, &s, &space).unwrap()));
 	g.finish();
 	expansion_and_cones(&p);
+	sweep();
+}
+
+/// Generation-check and space-round sizes and cones of other parameters (`docs/idle-space.md`,
+/// "Parameters and why"): mean and max over 2 000 draws for a 512-file batch, the worst of 500
+/// rounds of 8 samples over 1 000 batches of 512 files.
+fn sweep() {
+	let many: Vec<IdleBatch> = (0..1000u32)
+		.map(|i| {
+			let mut root = [0u8; 32];
+			root[..4].copy_from_slice(&i.to_le_bytes());
+			IdleBatch { root, first: u64::from(i) * 512, count: 512 }
+		})
+		.collect();
+	for (log2, layers, degree, samples) in [
+		(20u8, 12u8, 6u8, 14u32),
+		(20, 12, 6, 12),
+		(20, 16, 6, 16),
+		(20, 12, 8, 14),
+		(20, 11, 14, 11),
+		(20, 7, 32, 7),
+		(16, 12, 6, 14),
+		(22, 12, 6, 14),
+	] {
+		let p = IdleParams { layer_labels_log2: log2, layers, degree };
+		let (mut worst, mut total) = (0, 0);
+		for r in 0..2000u32 {
+			let mut randomness = [0u8; 32];
+			randomness[..4].copy_from_slice(&r.to_le_bytes());
+			let s = generation_challenge(&p, &generation_seed(&randomness, &[9; 32]), 512, samples);
+			let len = generation_proof_len(&p, 512, &s).unwrap();
+			worst = worst.max(len);
+			total += len;
+		}
+		let space = (0..500)
+			.map(|r| {
+				let s = space_challenge(&p, &space_seed(&[1; 32], r, &[2; 32]), &many, 8);
+				space_proof_len(&p, &s).unwrap()
+			})
+			.max()
+			.unwrap();
+		println!(
+			"sweep N=2^{log2} L={layers} d={degree} s={samples}: label blocks {}, check mean {} \
+			 max {} bytes ({} per sample), space (8) max {space} bytes, cone {:.2} N",
+			(44 + 32 * usize::from(degree)).div_ceil(128),
+			total / 2000,
+			worst,
+			total / 2000 / samples as usize,
+			cone(&p, 2)
+		);
+	}
+}
+
+/// The mean cone (labels of layers `L−1..=0`, as a multiple of N) of `trials` last-layer labels.
+fn cone(p: &IdleParams, trials: u64) -> f64 {
+	let n = p.labels() as usize;
+	let mut mark = vec![0u32; n];
+	let mut stamp = 0u32;
+	let mut total = 0usize;
+	for t in 0..trials {
+		let mut frontier = vec![((t * 0x9e37_79b9_7f4a_7c15) % n as u64) as u32];
+		for depth in 0..u32::from(p.layers) {
+			stamp += 1;
+			let mut next = Vec::new();
+			for &x in &frontier {
+				for q in parents(p, u32::from(p.layers) - depth, x) {
+					if mark[q as usize] != stamp {
+						mark[q as usize] = stamp;
+						next.push(q);
+					}
+				}
+			}
+			total += next.len();
+			frontier = next;
+		}
+	}
+	total as f64 / trials as f64 / n as f64
 }
 
 /// Measured expansion of the layer graph and the dependency cone of last-layer labels.
