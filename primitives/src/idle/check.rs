@@ -390,7 +390,7 @@ impl Regenerate {
 
 	/// Layer `layer` of file `file` of the batch.
 	pub fn layer(&mut self, file: u32, layer: u32) -> Result<Vec<Label>, IdleError> {
-		let seed = file_seed(&self.miner, self.first + u64::from(file), &self.genesis);
+		let seed = file_seed(&self.miner, self.first.wrapping_add(u64::from(file)), &self.genesis);
 		let n = self.params.labels() as usize;
 		let (mut at, mut cur) = match self.cache.take() {
 			Some((f, l, labels)) if f == file && l <= layer => (l, labels),

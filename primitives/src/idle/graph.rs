@@ -34,7 +34,7 @@ pub fn parents(params: &IdleParams, layer: u32, node: u32) -> Parents {
 		x,
 		j: 0,
 		degree: u32::from(params.degree),
-		shift: 64 - u32::from(params.layer_labels_log2),
+		shift: 64u32.saturating_sub(u32::from(params.layer_labels_log2)),
 	}
 }
 
@@ -56,7 +56,8 @@ impl Iterator for Parents {
 		}
 		self.j += 1;
 		let v = mix(self.x.wrapping_add(u64::from(self.j).wrapping_mul(GOLDEN)));
-		Some((v >> self.shift) as u32)
+		// Out-of-range parameters (never valid ones) give node 0 instead of an overflow.
+		Some(v.checked_shr(self.shift).unwrap_or(0) as u32)
 	}
 
 	fn size_hint(&self) -> (usize, Option<usize>) {

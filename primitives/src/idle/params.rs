@@ -46,14 +46,17 @@ impl IdleParams {
 			&& self.degree <= MAX_DEGREE
 	}
 
-	/// Labels per layer (`N`).
+	/// Labels per layer (`N`; 0 if `layer_labels_log2` is out of `u64`'s range).
 	pub const fn labels(&self) -> u64 {
-		1u64 << self.layer_labels_log2
+		match 1u64.checked_shl(self.layer_labels_log2 as u32) {
+			Some(n) => n,
+			None => 0,
+		}
 	}
 
 	/// Bytes a miner keeps per idle file (the last layer).
 	pub const fn file_bytes(&self) -> u64 {
-		self.labels() * LABEL_BYTES as u64
+		self.labels().saturating_mul(LABEL_BYTES as u64)
 	}
 
 	/// Bytes hashed for one label of layer `l ≥ 1`: `seed ‖ le32(l) ‖ le64(i) ‖ d × label`.
@@ -70,5 +73,25 @@ impl IdleParams {
 impl Default for IdleParams {
 	fn default() -> Self {
 		Self::DEFAULT
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn out_of_range_parameters_are_invalid_and_harmless() {
+		assert!(IdleParams::DEFAULT.is_valid());
+		assert_eq!(IdleParams::DEFAULT.file_bytes(), 32 << 20);
+		for log2 in [0u8, 1, 31, 63, 64, 255] {
+			let p = IdleParams { layer_labels_log2: log2, ..IdleParams::DEFAULT };
+			assert!(!p.is_valid());
+			let _ = (p.labels(), p.file_bytes());
+			let _: alloc::vec::Vec<u32> = super::super::graph::parents(&p, 1, 0).collect();
+		}
+		assert!(!IdleParams { layers: 0, ..IdleParams::DEFAULT }.is_valid());
+		assert!(!IdleParams { degree: 0, ..IdleParams::DEFAULT }.is_valid());
+		assert!(!IdleParams { degree: MAX_DEGREE + 1, ..IdleParams::DEFAULT }.is_valid());
 	}
 }
