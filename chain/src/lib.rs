@@ -52,6 +52,8 @@ pub type Client = subxt::OnlineClient<CessConfig>;
 pub type Keypair = subxt_signer::sr25519::Keypair;
 /// An account id.
 pub type AccountId = subxt::utils::AccountId32;
+/// A block's hash.
+pub type BlockHash = subxt::utils::H256;
 /// The events of one included transaction.
 pub type Events = subxt::extrinsics::ExtrinsicEvents<CessConfig>;
 
@@ -153,6 +155,18 @@ impl Submitter {
 		call: &Call,
 		wait: Wait,
 	) -> Result<Events, ChainError> {
+		Ok(self.submit_included(client, call, wait).await?.0)
+	}
+
+	/// As [`Submitter::submit`], also returning the hash of the block that included the
+	/// transaction (a best block with [`Wait::InBlock`]): reading at it shows the change before
+	/// it is finalized.
+	pub async fn submit_included<Call: subxt::tx::Payload>(
+		&self,
+		client: &Client,
+		call: &Call,
+		wait: Wait,
+	) -> Result<(Events, BlockHash), ChainError> {
 		// Another process signing for this account (a running `cess-miner` beside a command of
 		// the same account) can take a nonce first, at submission or while this transaction
 		// waits in the pool: it is then submitted again with a later nonce. An outdated
@@ -173,7 +187,7 @@ impl Submitter {
 		call: &Call,
 		wait: Wait,
 		skip: u32,
-	) -> Result<Events, ChainError> {
+	) -> Result<(Events, BlockHash), ChainError> {
 		use subxt::tx::TransactionStatus as Status;
 		let mut progress = {
 			let mut next = self.next_nonce.lock().await;
@@ -205,7 +219,9 @@ impl Submitter {
 				},
 				_ => continue,
 			};
-			return included.wait_for_success().await.map_err(ChainError::from_events);
+			let block = included.block_hash();
+			let events = included.wait_for_success().await.map_err(ChainError::from_events)?;
+			return Ok((events, block));
 		}
 		Err(ChainError::Rpc(
 			"the node stopped reporting on the transaction; check whether it was included".into(),

@@ -12,7 +12,7 @@ use cess_chain::{
 			},
 		},
 	},
-	AccountId, ChainError, Wait,
+	AccountId, BlockHash, ChainError, Wait,
 };
 use cess_client::{
 	session::{Session, SessionError},
@@ -28,6 +28,10 @@ pub struct Account {
 	pub id: AccountId,
 	/// Its file encryption keys.
 	pub keys: AccountKeys,
+	/// The number and hash of the best block that included this gateway's latest name write
+	/// (`put_object`, `copy_object`, which wait only until included): reads are made there
+	/// while the finalized block is older, so a client reads its own writes at once.
+	written: std::sync::Mutex<Option<(u64, BlockHash)>>,
 }
 
 /// The chain's balance type.
@@ -39,15 +43,40 @@ impl Account {
 		let session = Session::connect(url, Some(uri)).await?;
 		let id = session.account()?;
 		let keys = session.encryption()?;
-		Ok(Self { session, id, keys })
+		Ok(Self { session, id, keys, written: Default::default() })
 	}
 
 	async fn runtime_api<Call>(&self, call: Call) -> Result<Call::ReturnType, SessionError>
 	where
 		Call: cess_chain::subxt::runtime_apis::Payload,
 	{
-		let at = self.session.client.at_current_block().await.map_err(ChainError::rpc)?;
+		let client = &self.session.client;
+		let finalized = client.at_current_block().await.map_err(ChainError::rpc)?;
+		let written = *self.written.lock().expect("not poisoned");
+		let at = match written {
+			Some((number, hash)) if number > finalized.block_number() => {
+				client.at_block(hash).await.map_err(ChainError::rpc)?
+			},
+			_ => finalized,
+		};
 		Ok(at.runtime_apis().call(call).await.map_err(ChainError::rpc)?)
+	}
+
+	/// Submits a name write and waits until a best block includes it; later reads are made at
+	/// that block until finality passes it. A reorganisation that drops the block puts the
+	/// transaction back in the pool, and the next best block includes it again.
+	async fn write_name<Call: cess_chain::subxt::tx::Payload>(
+		&self,
+		call: &Call,
+	) -> Result<(), SessionError> {
+		let (_, hash) = self.session.submit_included(call, Wait::InBlock).await?;
+		let number =
+			self.session.client.at_block(hash).await.map_err(ChainError::rpc)?.block_number();
+		let mut written = self.written.lock().expect("not poisoned");
+		if written.is_none_or(|(latest, _)| latest < number) {
+			*written = Some((number, hash));
+		}
+		Ok(())
 	}
 
 	/// The account's buckets, by name.
@@ -127,7 +156,7 @@ impl Account {
 			parts,
 			BoundedVec(content_type.as_bytes().to_vec()),
 		);
-		self.session.submit(&call, Wait::Finalized).await?;
+		self.write_name(&call).await?;
 		Ok(())
 	}
 
@@ -156,7 +185,7 @@ impl Account {
 			BoundedVec(dst_key.as_bytes().to_vec()),
 			extents,
 		);
-		self.session.submit(&call, Wait::Finalized).await?;
+		self.write_name(&call).await?;
 		Ok(())
 	}
 

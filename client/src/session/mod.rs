@@ -99,6 +99,15 @@ impl Session {
 		Ok(self.signed()?.0.submit(&self.client, call, wait).await?)
 	}
 
+	/// As [`Session::submit`], also returning the hash of the block that included `call`.
+	pub async fn submit_included<Call: cess_chain::subxt::tx::Payload>(
+		&self,
+		call: &Call,
+		wait: Wait,
+	) -> Result<(cess_chain::Events, cess_chain::BlockHash), SessionError> {
+		Ok(self.signed()?.0.submit_included(&self.client, call, wait).await?)
+	}
+
 	/// A file's on-chain record.
 	pub async fn file(&self, file_id: FileId) -> Result<Option<FileInfo>, SessionError> {
 		let address = api::storage().file_bank().files();
