@@ -491,11 +491,20 @@ fn gateway_performance() {
 	let get_rss = peak_rss_mib(pid);
 	same_bytes(&file, &dir.join("uncached.bin"));
 	same_bytes(&file, &dir.join("cached.bin"));
+	// The issue's memory bound: a 1 GiB PUT (sixteen 64 MiB parts, four at a time).
+	let big = dir.join("big.bin");
+	random_file(&big, 1 << 30, 43);
+	peak_rss_mib(pid);
+	let big_put = timed("gateway PUT 1 GiB", || {
+		gateway.aws(&["s3", "cp", big.to_str().unwrap(), "s3://perf/big.bin"]);
+	});
+	let big_rss = peak_rss_mib(pid);
 	eprintln!(
 		"| PUT 256 MiB | gateway {gw_put:.1} s, `cess upload` {cli_put:.1} s | {:.2}× |\n\
 		 | GET uncached | gateway {uncached:.1} s ({:.0} MB/s), `cess download` {cli_get:.1} s ({:.0} MB/s) | {:.2}× |\n\
 		 | GET cached | {cached:.2} s, {:.0} MB/s | |\n\
-		 | peak RSS | PUT {put_rss:.0} MiB, GETs {get_rss:.0} MiB | |",
+		 | peak RSS | PUT {put_rss:.0} MiB, GETs {get_rss:.0} MiB | |\n\
+		 | PUT 1 GiB | {big_put:.1} s, peak RSS {big_rss:.0} MiB | |",
 		gw_put / cli_put,
 		mib * 1.048576 / uncached,
 		mib * 1.048576 / cli_get,

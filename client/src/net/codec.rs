@@ -17,7 +17,7 @@ use futures::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use libp2p::StreamProtocol;
 use tokio::sync::Semaphore;
 
-use super::message::{frame_len, from_body, to_frame, Request, Response};
+use super::message::{frame_len, from_body, Framed, Request, Response};
 
 /// Bytes of inbound request bodies read at one time, across every connection of the process.
 pub const INBOUND_BUDGET_BYTES: usize = 128 << 20;
@@ -77,9 +77,11 @@ async fn read_prefix<T: AsyncRead + Unpin + Send>(io: &mut T) -> io::Result<usiz
 async fn write_message<T, M>(io: &mut T, message: &M) -> io::Result<()>
 where
 	T: AsyncWrite + Unpin + Send,
-	M: codec::Encode,
+	M: Framed,
 {
-	io.write_all(&to_frame(message)).await?;
+	let (head, payload) = message.frame_parts();
+	io.write_all(&head).await?;
+	io.write_all(payload).await?;
 	io.close().await
 }
 
@@ -148,7 +150,7 @@ impl libp2p::request_response::Codec for MinerCodec {
 #[cfg(test)]
 mod tests {
 	use super::*;
-	use crate::net::message::{FETCH_PROTOCOL, PUSH_PROTOCOL};
+	use crate::net::message::{to_frame, FETCH_PROTOCOL, PUSH_PROTOCOL};
 	use futures::io::Cursor;
 	use libp2p::request_response::Codec;
 

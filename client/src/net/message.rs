@@ -209,11 +209,63 @@ pub enum WireError {
 
 /// The length-prefixed wire form of `message`.
 pub fn to_frame<M: Encode>(message: &M) -> Vec<u8> {
-	let body = message.encode();
-	let mut out = Vec::with_capacity(4 + body.len());
-	out.extend_from_slice(&(body.len() as u32).to_le_bytes());
-	out.extend_from_slice(&body);
+	let mut out = Vec::with_capacity(4 + message.size_hint());
+	out.extend_from_slice(&[0; 4]);
+	message.encode_to(&mut out);
+	let len = (out.len() - 4) as u32;
+	out[..4].copy_from_slice(&len.to_le_bytes());
 	out
+}
+
+/// A message's wire form in two parts that make [`to_frame`]'s bytes together: a head, and the
+/// borrowed fragment of a fragment-carrying message, so that sending a fragment does not copy
+/// it (a push holds several fragments of 16 MiB or more in flight).
+pub trait Framed: Encode + Sized {
+	/// `(head, payload)`, `head ‖ payload` being the frame.
+	fn frame_parts(&self) -> (Vec<u8>, &[u8]) {
+		(to_frame(self), &[])
+	}
+}
+
+/// The frame parts of a message whose last field is the byte vector `payload`, given the same
+/// message with that field empty: its encoding ends in the empty vector's length (`0`), which
+/// becomes `payload`'s.
+fn split_frame<'a, M: Encode>(empty: &M, payload: &'a [u8]) -> (Vec<u8>, &'a [u8]) {
+	let mut head = empty.encode();
+	let empty_len = head.pop();
+	debug_assert_eq!(empty_len, Some(0));
+	codec::Compact(payload.len() as u32).encode_to(&mut head);
+	let len = (head.len() + payload.len()) as u32;
+	let mut frame = Vec::with_capacity(4 + head.len());
+	frame.extend_from_slice(&len.to_le_bytes());
+	frame.extend_from_slice(&head);
+	(frame, payload)
+}
+
+impl Framed for Request {
+	fn frame_parts(&self) -> (Vec<u8>, &[u8]) {
+		match self {
+			Self::Fragment { file_id, segment, column, data } => split_frame(
+				&Self::Fragment {
+					file_id: *file_id,
+					segment: *segment,
+					column: *column,
+					data: Vec::new(),
+				},
+				data,
+			),
+			other => (to_frame(other), &[]),
+		}
+	}
+}
+
+impl Framed for Response {
+	fn frame_parts(&self) -> (Vec<u8>, &[u8]) {
+		match self {
+			Self::Fragment { data } => split_frame(&Self::Fragment { data: Vec::new() }, data),
+			other => (to_frame(other), &[]),
+		}
+	}
 }
 
 /// Checks a frame's length prefix; returns the body length.
@@ -277,6 +329,28 @@ mod tests {
 		];
 		for response in responses {
 			assert_eq!(from_frame::<Response>(&to_frame(&response)).unwrap(), response);
+		}
+	}
+
+	#[test]
+	fn frame_parts_make_the_frame() {
+		let requests = [
+			Request::Fragment { file_id: [7; 32], segment: 2, column: 1, data: vec![9; 100] },
+			Request::Fragment { file_id: [7; 32], segment: 2, column: 1, data: vec![9; 70_000] },
+			Request::Fragment { file_id: [7; 32], segment: 2, column: 1, data: Vec::new() },
+			Request::Manifest { file_id: [1; 32] },
+		];
+		for request in requests {
+			let (head, payload) = request.frame_parts();
+			assert_eq!([head, payload.to_vec()].concat(), to_frame(&request));
+		}
+		for response in [
+			Response::Fragment { data: vec![3; 1 << 20] },
+			Response::Fragment { data: vec![3; 5] },
+			Response::Stored,
+		] {
+			let (head, payload) = response.frame_parts();
+			assert_eq!([head, payload.to_vec()].concat(), to_frame(&response));
 		}
 	}
 
