@@ -55,7 +55,12 @@ impl Account {
 		let written = *self.written.lock().expect("not poisoned");
 		let at = match written {
 			Some((number, hash)) if number > finalized.block_number() => {
-				client.at_block(hash).await.map_err(ChainError::rpc)?
+				match client.at_block(hash).await {
+					Ok(at) => at,
+					// Finality passed the block meanwhile and the client let it go: the
+					// finalized block now shows the write.
+					Err(_) => client.at_current_block().await.map_err(ChainError::rpc)?,
+				}
 			},
 			_ => finalized,
 		};
@@ -70,8 +75,14 @@ impl Account {
 		call: &Call,
 	) -> Result<(), SessionError> {
 		let (_, hash) = self.session.submit_included(call, Wait::InBlock).await?;
-		let number =
-			self.session.client.at_block(hash).await.map_err(ChainError::rpc)?.block_number();
+		let number = match self.session.client.at_block(hash).await {
+			Ok(at) => at.block_number(),
+			// The write is done; only reading it back early depends on the block.
+			Err(e) => {
+				tracing::debug!(target: "cess-gateway", error = %e, "cannot follow the write's block");
+				return Ok(());
+			},
+		};
 		let mut written = self.written.lock().expect("not poisoned");
 		if written.is_none_or(|(latest, _)| latest < number) {
 			*written = Some((number, hash));
