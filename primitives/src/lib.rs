@@ -35,6 +35,7 @@ pub mod fingerprint;
 pub mod idle;
 pub mod layout;
 pub mod merkle;
+mod multiproof;
 pub mod possession;
 pub mod probe;
 pub mod sampling;

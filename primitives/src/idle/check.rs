@@ -28,15 +28,14 @@
 //! `le16(n) ‖ n × label(32) ‖ le16(h) ‖ h × hash(32)`: the supplied labels, then the roots and
 //! siblings in the order they are consumed. Every label and hash must be used.
 
-use super::commit::{
-	climb_many, emit_many, file_commitment, runs, BatchTree, IdleBatch, LayerTree,
-};
+use super::commit::{file_commitment, BatchTree, IdleBatch, LayerTree};
 use super::graph::parents;
 use super::hash::{batch_finalize, file_seed, hash, label_from_parents, layer0_label, Domain};
 use super::label::{layer0, next_layer};
 use super::params::{IdleParams, Label, LABEL_BYTES, MAX_DEGREE};
 use super::{IdleError, ProveError};
 use crate::decode::{DecodeError, Reader};
+use crate::multiproof::{climb_many, emit_many, runs};
 use crate::types::Hash256;
 use alloc::vec::Vec;
 #[cfg(feature = "codec")]
@@ -248,12 +247,12 @@ pub fn generation_proof_len(
 			known.sort_unstable();
 			known.dedup();
 			if !known.is_empty() {
-				hashes += super::commit::siblings_taken(known, params.labels());
+				hashes += crate::multiproof::siblings_taken(known, params.labels());
 			}
 		}
 		files.push(u64::from(run[0].file));
 	}
-	hashes += super::commit::siblings_taken(files, u64::from(count));
+	hashes += crate::multiproof::siblings_taken(files, u64::from(count));
 	Some(4 + 32 * (labels + hashes))
 }
 

@@ -71,6 +71,15 @@ pub enum IdleError {
 	RootMismatch,
 }
 
+impl From<crate::multiproof::ClimbError> for IdleError {
+	fn from(e: crate::multiproof::ClimbError) -> Self {
+		match e {
+			crate::multiproof::ClimbError::MissingHashes => Self::MissingHashes,
+			crate::multiproof::ClimbError::Empty => Self::BadSample,
+		}
+	}
+}
+
 impl core::fmt::Display for IdleError {
 	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
 		match self {

@@ -19,11 +19,12 @@
 //! the distinct samples in canonical order, then siblings and lower roots as consumed. Every
 //! hash must be used.
 
-use super::commit::{climb_many, emit_many, runs, BatchTree, IdleBatch, LayerTree};
+use super::commit::{BatchTree, IdleBatch, LayerTree};
 use super::hash::{batch_finalize, file_commitment_of, hash, Domain};
 use super::params::{IdleParams, Label, LABEL_BYTES};
 use super::{IdleError, ProveError};
 use crate::decode::{DecodeError, Reader};
+use crate::multiproof::{climb_many, emit_many, runs};
 use crate::possession::tree::path_len;
 use crate::types::Hash256;
 use alloc::vec::Vec;
@@ -171,10 +172,10 @@ pub fn space_proof_len(params: &IdleParams, samples: &[SpaceSample]) -> Option<u
 		let mut files = Vec::new();
 		for file in runs(batch, |t| t.file) {
 			let known = file.iter().map(|t| u64::from(t.node)).collect();
-			hashes += super::commit::siblings_taken(known, params.labels()) + 1;
+			hashes += crate::multiproof::siblings_taken(known, params.labels()) + 1;
 			files.push(u64::from(file[0].file));
 		}
-		hashes += super::commit::siblings_taken(files, u64::from(batch[0].batch.count));
+		hashes += crate::multiproof::siblings_taken(files, u64::from(batch[0].batch.count));
 	}
 	Some(4 + 32 * (targets.len() + hashes))
 }

@@ -19,9 +19,10 @@
 //! every hash must be used and none may be missing.
 
 use super::challenge::Sample;
-use super::hash::{leaf_hash, node_hash, LEAF_BYTES};
+use super::hash::{leaf_hash, LEAF_BYTES};
 use super::tree::{file_root, fragment_root, path_len, FileTree, FragmentTree};
 use crate::decode::{DecodeError, Reader};
+use crate::multiproof::{climb_many, emit_many, runs, ClimbError};
 use crate::types::{FileId, Hash256};
 use alloc::vec::Vec;
 
@@ -47,6 +48,15 @@ pub enum VerifyError {
 	TrailingHashes,
 	/// A file's paths do not lead to its `file_id`.
 	RootMismatch,
+}
+
+impl From<ClimbError> for VerifyError {
+	fn from(e: ClimbError) -> Self {
+		match e {
+			ClimbError::MissingHashes => Self::MissingHashes,
+			ClimbError::Empty => Self::BadSample,
+		}
+	}
 }
 
 impl core::fmt::Display for VerifyError {
@@ -102,54 +112,6 @@ fn targets(samples: &[Sample]) -> Option<Vec<Target>> {
 	}
 	out.dedup_by_key(|t| t.key());
 	Some(out)
-}
-
-/// Runs of equal keys in a sorted slice.
-fn runs<T, K: PartialEq>(items: &[T], key: impl Fn(&T) -> K) -> impl Iterator<Item = &[T]> {
-	let mut rest = items;
-	core::iter::from_fn(move || {
-		let first = rest.first()?;
-		let k = key(first);
-		let n = rest.iter().take_while(|t| key(t) == k).count();
-		let (run, tail) = rest.split_at(n);
-		rest = tail;
-		Some(run)
-	})
-}
-
-/// Climbs `known` (sorted, distinct indices, with their hashes) of a `count`-leaf tree to the
-/// top, taking missing siblings from `hashes`.
-fn climb_many(
-	mut known: Vec<(u64, Hash256)>,
-	count: u64,
-	hashes: &mut impl Iterator<Item = Hash256>,
-) -> Result<Hash256, VerifyError> {
-	let mut n = count;
-	while n > 1 {
-		let mut next = Vec::with_capacity(known.len());
-		let mut i = 0;
-		while i < known.len() {
-			let (idx, h) = known[i];
-			let parent = if (idx ^ 1) >= n {
-				h
-			} else if idx & 1 == 0 && known.get(i + 1).is_some_and(|k| k.0 == idx ^ 1) {
-				i += 1;
-				node_hash(&h, &known[i].1)
-			} else {
-				let s = hashes.next().ok_or(VerifyError::MissingHashes)?;
-				if idx & 1 == 0 {
-					node_hash(&h, &s)
-				} else {
-					node_hash(&s, &h)
-				}
-			};
-			next.push((idx >> 1, parent));
-			i += 1;
-		}
-		known = next;
-		n = n.div_ceil(2);
-	}
-	known.first().map(|k| k.1).ok_or(VerifyError::BadSample)
 }
 
 /// Checks `proof` against `samples` (the chain's challenge).
@@ -250,37 +212,6 @@ impl<E: core::fmt::Display> core::fmt::Display for ProveError<E> {
 
 #[cfg(feature = "std")]
 impl<E: core::fmt::Debug + core::fmt::Display> std::error::Error for ProveError<E> {}
-
-/// Emits the siblings that [`climb_many`] will take from the hash list, from the single paths of
-/// `known` (sorted, distinct indices, each with its path and the position reached in it).
-fn emit_many(
-	mut known: Vec<(u64, &[Hash256], usize)>,
-	count: u64,
-	out: &mut Vec<Hash256>,
-) -> Option<()> {
-	let mut n = count;
-	while n > 1 {
-		let mut next = Vec::with_capacity(known.len());
-		let mut i = 0;
-		while i < known.len() {
-			let (idx, path, pos) = known[i];
-			if (idx ^ 1) >= n {
-				next.push((idx >> 1, path, pos));
-			} else {
-				if idx & 1 == 0 && known.get(i + 1).is_some_and(|k| k.0 == idx ^ 1) {
-					i += 1;
-				} else {
-					out.push(*path.get(pos)?);
-				}
-				next.push((idx >> 1, path, pos + 1));
-			}
-			i += 1;
-		}
-		known = next;
-		n = n.div_ceil(2);
-	}
-	Some(())
-}
 
 /// Builds the proof of `samples`, asking `path_of` once for every distinct target.
 pub fn prove<E>(

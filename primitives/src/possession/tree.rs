@@ -7,8 +7,9 @@
 //! `H_file(le32(fragment count) ‖ top)`. File-tree leaves are the fragment hashes themselves
 //! (already finalized under their own domain) in (segment, column) order.
 
-use super::hash::{hash, leaf_hashes, node_hash, parent_level, Domain, LEAF_BYTES};
+use super::hash::{hash, leaf_hashes, node_hash, Domain, LEAF_BYTES};
 use crate::decode::{DecodeError, Reader};
+use crate::multiproof::{build_levels, path_in};
 use crate::types::{FileId, FragmentHash, Hash256};
 use alloc::vec::Vec;
 
@@ -61,29 +62,6 @@ pub fn fragment_root(len: u64, top: &Hash256) -> FragmentHash {
 /// The `file_id` of a file of `count` fragments whose tree top is `top`.
 pub fn file_root(count: u32, top: &Hash256) -> FileId {
 	hash(Domain::File, &[&count.to_le_bytes(), top])
-}
-
-/// All levels of a tree, leaves first, the last level one node.
-fn build_levels(leaves: Vec<Hash256>) -> Vec<Vec<Hash256>> {
-	let mut levels = alloc::vec![leaves];
-	while levels.last().map_or(0, Vec::len) > 1 {
-		let next = parent_level(levels.last().expect("non-empty"));
-		levels.push(next);
-	}
-	levels
-}
-
-/// Siblings of `index` read off full `levels`.
-fn path_in(levels: &[Vec<Hash256>], index: u64) -> Vec<Hash256> {
-	let mut out = Vec::new();
-	let mut i = index as usize;
-	for level in &levels[..levels.len().saturating_sub(1)] {
-		if let Some(s) = level.get(i ^ 1) {
-			out.push(*s);
-		}
-		i >>= 1;
-	}
-	out
 }
 
 /// The whole tree of one fragment, kept in memory (the client while encoding, tests).
