@@ -54,19 +54,11 @@ impl Domain {
 	}
 }
 
-pub(crate) fn digest(h: blake2b_simd::Hash) -> Hash256 {
-	let mut out = [0u8; 32];
-	out.copy_from_slice(h.as_bytes());
-	out
-}
+pub(crate) use crate::possession::hash::digest;
 
 /// `H_domain(part_0 ‖ part_1 ‖ …)`.
 pub fn hash(domain: Domain, parts: &[&[u8]]) -> Hash256 {
-	let mut state = domain.params().to_state();
-	for p in parts {
-		state.update(p);
-	}
-	digest(state.finalize())
+	crate::possession::hash::hash_with(&domain.params(), parts)
 }
 
 /// The seed of idle file `index` of `miner` (SCALE account id, 32 bytes) on the chain with

@@ -45,7 +45,7 @@ impl Domain {
 	}
 }
 
-fn digest(h: blake2b_simd::Hash) -> Hash256 {
+pub(crate) fn digest(h: blake2b_simd::Hash) -> Hash256 {
 	let mut out = [0u8; 32];
 	out.copy_from_slice(h.as_bytes());
 	out
@@ -53,7 +53,12 @@ fn digest(h: blake2b_simd::Hash) -> Hash256 {
 
 /// `H_domain(part_0 ‖ part_1 ‖ …)`.
 pub fn hash(domain: Domain, parts: &[&[u8]]) -> Hash256 {
-	let mut state = domain.params().to_state();
+	hash_with(&domain.params(), parts)
+}
+
+/// BLAKE2b with `params` over `part_0 ‖ part_1 ‖ …` (every domain of the crate's schemes).
+pub(crate) fn hash_with(params: &Params, parts: &[&[u8]]) -> Hash256 {
+	let mut state = params.to_state();
 	for p in parts {
 		state.update(p);
 	}
