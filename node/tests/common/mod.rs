@@ -103,7 +103,9 @@ impl Node {
 			.spawn()
 			.unwrap_or_else(|e| panic!("cannot start {NODE_BIN}: {e}"));
 		self.child = Some(child);
-		self.wait_until(Duration::from_secs(60), "RPC to answer", |n| {
+		// A node's first start compiles the runtime's wasm before it builds genesis and serves
+		// RPC: with four lanes starting nodes at once on two cores that took over 60 s once.
+		self.wait_until(Duration::from_secs(180), "RPC to answer", |n| {
 			n.try_rpc("system_health", json!([])).is_ok()
 		});
 	}
