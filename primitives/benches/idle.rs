@@ -139,13 +139,7 @@ fn bench_proofs(c: &mut Criterion) {
 	};
 	let space = prove_space(&p, &s, open).unwrap();
 	println!("space round: {} samples, proof {} bytes", s.len(), space.len());
-	let many: Vec<IdleBatch> = (0..1000u32)
-		.map(|i| {
-			let mut root = [0u8; 32];
-			root[..4].copy_from_slice(&i.to_le_bytes());
-			IdleBatch { root, first: u64::from(i) * 512, count: 512 }
-		})
-		.collect();
+	let many = thousand_batches();
 	let s_many = space_challenge(&p, &space_seed(&[3; 32], 1, &MINER), &many, 8);
 	println!(
 		"space round over 1000 batches of 512 files: {} bytes",
@@ -158,17 +152,22 @@ fn bench_proofs(c: &mut Criterion) {
 	sweep();
 }
 
-/// Generation-check and space-round sizes and cones of other parameters (`docs/idle-space.md`,
-/// "Parameters and why"): mean and max over 2 000 draws for a 512-file batch, the worst of 500
-/// rounds of 8 samples over 1 000 batches of 512 files.
-fn sweep() {
-	let many: Vec<IdleBatch> = (0..1000u32)
+/// 1 000 full batches of 512 files with distinct roots.
+fn thousand_batches() -> Vec<IdleBatch> {
+	(0..1000u32)
 		.map(|i| {
 			let mut root = [0u8; 32];
 			root[..4].copy_from_slice(&i.to_le_bytes());
 			IdleBatch { root, first: u64::from(i) * 512, count: 512 }
 		})
-		.collect();
+		.collect()
+}
+
+/// Generation-check and space-round sizes and cones of other parameters (`docs/idle-space.md`,
+/// "Parameters and why"): mean and max over 2 000 draws for a 512-file batch, the worst of 500
+/// rounds of 8 samples over 1 000 batches of 512 files.
+fn sweep() {
+	let many = thousand_batches();
 	for (log2, layers, degree, samples) in [
 		(20u8, 12u8, 6u8, 14u32),
 		(20, 12, 6, 12),

@@ -163,16 +163,7 @@ fn a_miner_that_skipped_layers_fails_the_generation_check() {
 			layers
 		})
 		.collect();
-	let f = faked(100, skipped);
-	let rec = f.tree.batch();
-	for randomness in 0..20 {
-		let s = check_samples(&rec, randomness, DEFAULT_GENERATION_SAMPLES);
-		let proof = prove_faked(&f, &s);
-		assert_eq!(
-			verify_generation(&P, &MINER, &GENESIS, &rec, &s, &proof),
-			Err(IdleError::InconsistentLabel)
-		);
-	}
+	fails_every_check(&faked(100, skipped));
 	// Random last layers (every lower layer honest): any sample of layer L catches it.
 	let mut rng = ChaCha20Rng::seed_from_u64(7);
 	let random_last: Vec<Vec<Vec<Label>>> = (0..4u64)
@@ -184,11 +175,15 @@ fn a_miner_that_skipped_layers_fails_the_generation_check() {
 			layers
 		})
 		.collect();
-	let f = faked(200, random_last);
+	fails_every_check(&faked(200, random_last));
+}
+
+/// A faked batch fails the generation check for each of 20 draws.
+fn fails_every_check(f: &Faked) {
 	let rec = f.tree.batch();
 	for randomness in 0..20 {
 		let s = check_samples(&rec, randomness, DEFAULT_GENERATION_SAMPLES);
-		let proof = prove_faked(&f, &s);
+		let proof = prove_faked(f, &s);
 		assert_eq!(
 			verify_generation(&P, &MINER, &GENESIS, &rec, &s, &proof),
 			Err(IdleError::InconsistentLabel)
