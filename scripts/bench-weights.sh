@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib/env.sh
 
 PALLETS=("$@")
-[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_sminer pallet_file_bank pallet_audit pallet_storage_rewards pallet_buckets)
+[ ${#PALLETS[@]} -gt 0 ] || PALLETS=(pallet_sminer pallet_file_bank pallet_audit pallet_storage_rewards pallet_buckets pallet_idle_space)
 STEPS=${STEPS:-50}
 REPEAT=${REPEAT:-20}
 

@@ -49,7 +49,7 @@ LANE_A=(file_lifecycle flood local_network dev_chain)
 LANE_B=(audit_rewards data_rights compose dev.sh)
 LANE_C=(validators upgrade miner_cli storage_market)
 # The S3 gateway with aws-cli and rclone (ensure_s3_clients above installed them).
-LANE_D=(s3_gateway)
+LANE_D=(s3_gateway idle_space)
 for file in node/tests/*.rs; do
 	name=$(basename "$file" .rs)
 	[[ " ${LANE_A[*]} ${LANE_B[*]} ${LANE_C[*]} ${LANE_D[*]} " == *" $name "* ]] ||

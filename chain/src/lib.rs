@@ -8,6 +8,7 @@
 
 pub mod audit;
 mod error;
+pub mod idle;
 mod secret;
 pub mod units;
 

@@ -186,6 +186,9 @@ pub async fn status(ctx: &Context, store_dir: &std::path::Path) -> Result<(), Mi
 		format_size(info.used),
 		format_size(info.locked)
 	);
+	if let Some(idle) = cess_chain::idle::idle_summary(&ctx.client, account).await? {
+		println!("idle space   {idle}");
+	}
 	println!(
 		"collateral   {} on hold ({} required)",
 		format_amount(info.collateral),

@@ -108,4 +108,12 @@ pub struct Run {
 	/// Do not claim restoral orders.
 	#[arg(long)]
 	pub no_restoral: bool,
+	/// Idle space to generate and prove on spare disk (`2TiB`, `500GiB`, bytes; 0: none). It
+	/// earns the idle share of rewards and is what user data is placed on
+	/// (`docs/idle-space.md`).
+	#[arg(long, env = "CESS_IDLE_SPACE", default_value = "0")]
+	pub idle_space: String,
+	/// Threads idle generation and its proofs may use.
+	#[arg(long, env = "CESS_IDLE_THREADS", default_value_t = 1)]
+	pub idle_threads: usize,
 }

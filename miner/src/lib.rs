@@ -6,6 +6,7 @@
 //! * [`metrics`]: the Prometheus metrics.
 //! * [`prover`]: answers to audit challenges from the store.
 //! * [`identity`]: the libp2p key in the data directory.
+//! * [`idle`]: the idle files that prove spare capacity.
 //! * [`service`]: `cess-miner run` (libp2p, tagging, proofs, self-check, GC, restoral).
 //! * [`account`]: the on-chain account commands (`register`, `status`, …); [`cli`] their flags.
 #![deny(missing_docs, rustdoc::broken_intra_doc_links)]
@@ -15,6 +16,7 @@ pub mod account;
 pub mod cli;
 pub mod http;
 pub mod identity;
+pub mod idle;
 pub mod metrics;
 pub mod prover;
 pub mod service;
@@ -32,6 +34,9 @@ pub enum MinerError {
 	/// A key file is unusable.
 	#[error(transparent)]
 	Identity(#[from] identity::IdentityError),
+	/// The idle files failed.
+	#[error(transparent)]
+	Idle(#[from] idle::IdleStoreError),
 	/// A flag's value is wrong.
 	#[error("{0}")]
 	Usage(String),

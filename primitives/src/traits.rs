@@ -53,6 +53,12 @@ pub enum CreditReason {
 	ProbePassed,
 	/// Let a restoral claim run out without completing it.
 	RestoralLapsed,
+	/// Passed an idle-space round.
+	IdleRoundPassed,
+	/// Submitted an idle-space proof that does not verify, or none within the round's window.
+	IdleRoundFailed,
+	/// An idle batch failed its generation check, or its check ran out.
+	GenerationCheckFailed,
 }
 
 /// Why a space operation on a miner failed.
@@ -222,14 +228,71 @@ pub trait MinerEndpoints<AccountId> {
 	fn multiaddrs(who: &AccountId) -> alloc::vec::Vec<alloc::vec::Vec<u8>>;
 }
 
-/// Where passed audit rounds are scored (implemented by `storage-rewards`, called by `audit`).
+/// Where passed audit rounds are scored (implemented by `storage-rewards`, called by `audit`
+/// and `idle-space`).
 pub trait ProofRewards<AccountId> {
 	/// `who` passed the current audit round.
 	fn round_passed(who: &AccountId);
+	/// `who` proved `idle_bytes` of idle space in the current round.
+	fn idle_round_passed(who: &AccountId, idle_bytes: u64);
 }
 
 impl<AccountId> ProofRewards<AccountId> for () {
 	fn round_passed(_: &AccountId) {}
+	fn idle_round_passed(_: &AccountId, _: u64) {}
+}
+
+/// The audit round in force (implemented by `audit`, read by `idle-space`, whose space rounds
+/// are the audit's rounds).
+pub trait AuditRounds<BlockNumber> {
+	/// The current round; `None` before the first.
+	fn current() -> Option<RoundStart<BlockNumber>>;
+	/// Blocks after a round's start during which its proofs are accepted.
+	fn proof_window() -> BlockNumber;
+}
+
+/// A round's number, first block and seed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct RoundStart<BlockNumber> {
+	/// Round number (1, 2, …).
+	pub index: u32,
+	/// First block.
+	pub start: BlockNumber,
+	/// The round's seed (chain randomness at its start).
+	pub seed: [u8; 32],
+}
+
+/// A miner's declared capacity and the bytes it holds or has been assigned (implemented by
+/// `sminer`, read by `idle-space`).
+pub trait MinerCapacity<AccountId> {
+	/// `(declared, used + locked)` of a registered miner.
+	fn capacity(who: &AccountId) -> Option<(u64, u64)>;
+}
+
+/// Verified capacity behind placement (implemented by `idle-space`, used by `sminer`): a miner
+/// is assigned new data only from idle space it proved, converting it to service space.
+pub trait VerifiedCapacity<AccountId> {
+	/// Bytes of new data `who` can be assigned: converted space not holding data plus its live
+	/// idle files; `None` when placement is not limited by verified capacity.
+	fn assignable(who: &AccountId) -> Option<u64>;
+	/// `bytes` of new data were assigned to `who`: they come from converted space first, then
+	/// from idle files converted now (the miner deletes them once the round is over). Takes
+	/// what there is when there is less.
+	fn assign(who: &AccountId, bytes: u64);
+	/// `bytes` of assigned or held data left `who` (assignment dropped, data deleted or lost):
+	/// they return to its converted space.
+	fn unassign(who: &AccountId, bytes: u64);
+	/// `who` left the registry: its idle records go and its deposits are released.
+	fn miner_removed(who: &AccountId);
+}
+
+impl<AccountId> VerifiedCapacity<AccountId> for () {
+	fn assignable(_: &AccountId) -> Option<u64> {
+		None
+	}
+	fn assign(_: &AccountId, _: u64) {}
+	fn unassign(_: &AccountId, _: u64) {}
+	fn miner_removed(_: &AccountId) {}
 }
 
 /// Who owns a stored file, as seen by `data-rights` (implemented by `file-bank`).

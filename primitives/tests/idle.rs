@@ -11,8 +11,8 @@ use cess_primitives::idle::label::{layer0, next_layer};
 use cess_primitives::idle::space::space_proof_len;
 use cess_primitives::idle::{
 	generate, generation_challenge, generation_seed, prove_generation, prove_space,
-	space_challenge, space_seed, verify_generation, verify_space, GenSample, GeneratedFile,
-	IdleError, IdleParams, Label, ProveError, SpaceOpening, SpaceSample,
+	space_challenge, space_challenge_live, space_seed, verify_generation, verify_space, GenSample,
+	GeneratedFile, IdleError, IdleParams, Label, ProveError, SpaceOpening, SpaceSample,
 	DEFAULT_GENERATION_SAMPLES, DEFAULT_SPACE_SAMPLES,
 };
 use proptest::prelude::*;
@@ -147,6 +147,31 @@ fn honest_batches_pass_the_generation_check_and_many_space_rounds() {
 			assert!(verify_space(&P, &other, &proof).is_err());
 		}
 	}
+}
+
+#[test]
+fn converted_files_are_never_drawn_and_live_batches_draw_as_before() {
+	let a = IdleBatch { root: [1; 32], first: 0, count: 8 };
+	let b = IdleBatch { root: [2; 32], first: 8, count: 4 };
+	let seed = space_seed(&[5; 32], 3, &MINER);
+	// Every file live: the same draw as the plain challenge.
+	assert_eq!(
+		space_challenge_live(&P, &seed, &[(a, 8), (b, 4)], 64),
+		space_challenge(&P, &seed, &[a, b], 64)
+	);
+	// Files 3.. of `a` and all of `b` converted: only files 0..3 of `a` are drawn, uniformly.
+	let mut seen = HashSet::new();
+	for round in 0..200 {
+		let seed = space_seed(&[5; 32], round, &MINER);
+		for s in space_challenge_live(&P, &seed, &[(a, 3), (b, 0)], 8) {
+			assert_eq!(s.batch, a);
+			assert!(s.file < 3, "converted file {} drawn", s.file);
+			seen.insert(s.file);
+		}
+	}
+	assert_eq!(seen.len(), 3);
+	// Nothing live: no samples.
+	assert!(space_challenge_live(&P, &seed, &[(a, 0), (b, 0)], 8).is_empty());
 }
 
 #[test]

@@ -21,9 +21,9 @@ use polkadot_sdk::{
 
 use super::{
 	AccountId, Audit, Babe, Balance, Block, BlockNumber, Buckets, DataRights, Executive, FileBank,
-	Grandpa, Historical, InherentDataExt, Nonce, Runtime, RuntimeCall, RuntimeGenesisConfig,
-	SessionKeys, Sminer, StorageRewards, System, TransactionPayment, BABE_GENESIS_EPOCH_CONFIG,
-	EPOCH_DURATION_IN_SLOTS, VERSION,
+	Grandpa, Historical, IdleSpace, InherentDataExt, Nonce, Runtime, RuntimeCall,
+	RuntimeGenesisConfig, SessionKeys, Sminer, StorageRewards, System, TransactionPayment,
+	BABE_GENESIS_EPOCH_CONFIG, EPOCH_DURATION_IN_SLOTS, VERSION,
 };
 use cess_primitives::types::{Column, FileId};
 use pallet_file_bank::runtime_api::{FileSummary, OrderSummary};
@@ -320,6 +320,29 @@ impl_runtime_apis! {
 			miner: AccountId,
 		) -> (pallet_audit::MinerAudit, Vec<(u32, pallet_audit::Outcome)>) {
 			Audit::history_of(&miner)
+		}
+	}
+
+	impl pallet_idle_space::runtime_api::IdleSpaceApi<Block, AccountId> for Runtime {
+		fn idle_params() -> (u8, u8, u8) {
+			IdleSpace::params_bytes()
+		}
+		fn idle_summary(miner: AccountId) -> Option<pallet_idle_space::IdleSummary> {
+			IdleSpace::summary(&miner)
+		}
+		fn idle_batches(miner: AccountId) -> Vec<pallet_idle_space::BatchRecord> {
+			IdleSpace::batches_of(&miner)
+		}
+		fn generation_check(
+			miner: AccountId,
+			first: u64,
+		) -> Option<Vec<cess_primitives::idle::GenSample>> {
+			IdleSpace::generation_check(&miner, first)
+		}
+		fn space_challenge(
+			miner: AccountId,
+		) -> Option<pallet_idle_space::runtime_api::SpaceChallenge> {
+			IdleSpace::space_challenge_of(&miner)
 		}
 	}
 

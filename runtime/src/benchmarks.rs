@@ -29,6 +29,7 @@ frame_benchmarking::define_benchmarks!(
 	[pallet_data_rights, crate::DataRights]
 	[pallet_validator_credit, crate::ValidatorCredit]
 	[pallet_buckets, crate::Buckets]
+	[pallet_idle_space, crate::IdleSpace]
 );
 
 /// Key type of the benchmark signer in the benchmark keystore.
@@ -75,6 +76,16 @@ impl pallet_data_rights::BenchmarkHelper<AccountId> for StorageBenchmarks {
 		commitment: Option<cess_primitives::types::Hash256>,
 	) {
 		pallet_file_bank::Pallet::<Runtime>::benchmark_own_file(who, file, commitment);
+	}
+}
+
+impl pallet_idle_space::BenchmarkHelper<AccountId> for StorageBenchmarks {
+	fn miner(who: &AccountId, capacity: u64) {
+		pallet_sminer::Pallet::<Runtime>::benchmark_add_miner(who, capacity);
+	}
+
+	fn start_round() {
+		pallet_audit::Pallet::<Runtime>::benchmark_start_round();
 	}
 }
 

@@ -234,4 +234,6 @@ mod runtime {
 	pub type ValidatorCredit = pallet_validator_credit;
 	#[runtime::pallet_index(26)]
 	pub type Buckets = pallet_buckets;
+	#[runtime::pallet_index(27)]
+	pub type IdleSpace = pallet_idle_space;
 }

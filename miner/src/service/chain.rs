@@ -13,6 +13,14 @@ use tokio::sync::RwLock;
 
 /// A miner's challenge in the current round (mirrors the runtime API's type).
 pub type Challenge = api::runtime_types::pallet_audit::runtime_api::Challenge;
+/// A miner's idle account and totals (mirrors the runtime API's type).
+pub type IdleSummary = api::runtime_types::pallet_idle_space::types::IdleSummary;
+/// One idle batch record.
+pub type BatchRecord = api::runtime_types::pallet_idle_space::types::BatchRecord;
+/// A space challenge.
+pub type SpaceChallenge = api::runtime_types::pallet_idle_space::runtime_api::SpaceChallenge;
+/// A generation-check sample as the metadata types it.
+pub type ChainGenSample = api::runtime_types::cess_primitives::idle::check::GenSample;
 pub use cess_chain::{samples, ChainSample};
 
 /// The connection to the node.
@@ -121,6 +129,69 @@ impl ChainLink {
 			at.runtime_apis().call(call).await.map_err(ChainError::rpc)
 		})
 		.await
+	}
+
+	/// This miner's idle account and batch totals (`None` before its first batch).
+	pub async fn idle_summary(&self) -> Result<Option<IdleSummary>, ChainError> {
+		let me = self.account();
+		self.retrying(|client| async move {
+			let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+			let call = api::runtime_apis().idle_space_api().idle_summary(me);
+			at.runtime_apis().call(call).await.map_err(ChainError::rpc)
+		})
+		.await
+	}
+
+	/// This miner's idle batches, in declaration order.
+	pub async fn idle_batches(&self) -> Result<Vec<BatchRecord>, ChainError> {
+		let me = self.account();
+		self.retrying(|client| async move {
+			let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+			let call = api::runtime_apis().idle_space_api().idle_batches(me);
+			at.runtime_apis().call(call).await.map_err(ChainError::rpc)
+		})
+		.await
+	}
+
+	/// The generation check of this miner's batch at `first`, once drawn.
+	pub async fn generation_check(
+		&self,
+		first: u64,
+	) -> Result<Option<Vec<ChainGenSample>>, ChainError> {
+		let me = self.account();
+		self.retrying(|client| async move {
+			let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+			let call = api::runtime_apis().idle_space_api().generation_check(me, first);
+			at.runtime_apis().call(call).await.map_err(ChainError::rpc)
+		})
+		.await
+	}
+
+	/// This miner's space challenge in the current round.
+	pub async fn space_challenge(&self) -> Result<Option<SpaceChallenge>, ChainError> {
+		let me = self.account();
+		self.retrying(|client| async move {
+			let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+			let call = api::runtime_apis().idle_space_api().space_challenge(me);
+			at.runtime_apis().call(call).await.map_err(ChainError::rpc)
+		})
+		.await
+	}
+
+	/// The chain's idle-file parameters.
+	pub async fn idle_params(&self) -> Result<cess_primitives::idle::IdleParams, ChainError> {
+		self.retrying(|client| async move {
+			let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+			let call = api::runtime_apis().idle_space_api().idle_params();
+			at.runtime_apis().call(call).await.map_err(ChainError::rpc)
+		})
+		.await
+		.map(cess_chain::idle::params)
+	}
+
+	/// The chain's genesis hash.
+	pub async fn genesis(&self) -> [u8; 32] {
+		self.client().await.genesis_hash().0
 	}
 
 	/// The chain's segment size.

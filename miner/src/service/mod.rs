@@ -5,10 +5,12 @@
 //! * [`audit`]: one PoDR² proof per round.
 //! * [`upkeep`]: self-check with loss reports, garbage collection against the chain.
 //! * [`restoral`]: claims restoral orders, rebuilds lost columns from peers, completes them.
+//! * [`idle`]: idle files generated, declared and proved (`--idle-space`).
 //! * [`chain`]: the node connection, reconnected when it drops.
 
 pub mod audit;
 pub mod chain;
+pub mod idle;
 pub mod inbound;
 pub mod restoral;
 pub mod upkeep;
@@ -131,6 +133,25 @@ pub async fn run(
 	tokio::spawn(upkeep::collect_garbage(service.clone(), Duration::from_secs(args.gc_secs)));
 	if !args.no_restoral {
 		tokio::spawn(restoral::work_orders(service.clone()));
+	}
+	let idle_target = cess_chain::units::parse_size(&args.idle_space)
+		.map_err(|e| MinerError::Usage(format!("--idle-space: {e}")))?;
+	if idle_target > 0 {
+		let params = service.chain.idle_params().await?;
+		let store = crate::idle::IdleStore::open(
+			data_dir.join("idle"),
+			params,
+			me.0,
+			service.chain.genesis().await,
+		)?;
+		tracing::info!(
+			target = idle_target,
+			threads = args.idle_threads,
+			file_bytes = params.file_bytes(),
+			"idle space enabled"
+		);
+		let config = idle::IdleConfig { target: idle_target, threads: args.idle_threads.max(1) };
+		tokio::spawn(idle::run(service.clone(), Arc::new(store), config));
 	}
 	// At most `MAX_HANDLERS` requests handled at once; the next waits here, the queue behind it
 	// fills and the network stops reading (back-pressure to the peers).

@@ -63,6 +63,11 @@ impl Miner {
 
 	/// Starts `cess-miner run` with a self-check at start and then every `secs` seconds.
 	pub fn start_checking_every(&mut self, secs: u32) {
+		self.start_with(secs, &[]);
+	}
+
+	/// Starts `cess-miner run` with a self-check every `secs` seconds and `extra` run flags.
+	pub fn start_with(&mut self, secs: u32, extra: &[&str]) {
 		let log = File::options()
 			.create(true)
 			.append(true)
@@ -75,6 +80,7 @@ impl Miner {
 			.arg("--http-listen")
 			.arg(format!("127.0.0.1:{}", self.http))
 			.args(["--self-check-interval", &secs.to_string(), "--gc-interval", "600"])
+			.args(extra)
 			.stdout(Stdio::from(log.try_clone().expect("log")))
 			.stderr(Stdio::from(log))
 			.spawn()
@@ -187,6 +193,11 @@ fn run_cess(rpc_url: &str, account: &str, args: &[&str]) -> std::process::Output
 
 /// Four miners (//Bob, //Charlie, //Dave, //Eve) registered on `rpc_url` and running.
 pub fn start_miners(rpc_url: &str) -> Vec<Miner> {
+	start_miners_with(rpc_url, &[])
+}
+
+/// [`start_miners`] with `extra` run flags for every miner.
+pub fn start_miners_with(rpc_url: &str, extra: &[&str]) -> Vec<Miner> {
 	let mut miners: Vec<Miner> = ["//Bob", "//Charlie", "//Dave", "//Eve"]
 		.into_iter()
 		.map(|account| Miner {
@@ -204,7 +215,7 @@ pub fn start_miners(rpc_url: &str) -> Vec<Miner> {
 		}
 	});
 	for miner in &mut miners {
-		miner.start();
+		miner.start_with(10, extra);
 	}
 	miners
 }

@@ -267,6 +267,7 @@ impl ProofRewards<u64> for MockMiners {
 	fn round_passed(who: &u64) {
 		PASSES.with(|p| p.borrow_mut().push(*who));
 	}
+	fn idle_round_passed(_: &u64, _: u64) {}
 }
 
 impl MinerPenalties<u64, u64> for MockMiners {

@@ -7,13 +7,16 @@ use crate::{
 use alloc::vec::Vec;
 use cess_primitives::{
 	possession::{self, challenge_seed, expand, Sample},
-	traits::{AuditClock, CreditReason, MinerPenalties, ProofRewards, StorageHoldings},
+	traits::{
+		AuditClock, AuditRounds, CreditReason, MinerPenalties, ProofRewards, RoundStart,
+		StorageHoldings,
+	},
 	types::{Column, FileId},
 };
 use codec::Encode;
 use polkadot_sdk::{
 	frame_support::{dispatch::Pays, pallet_prelude::*},
-	frame_system,
+	frame_system::{self, pallet_prelude::BlockNumberFor},
 	sp_runtime::traits::Saturating,
 };
 
@@ -90,6 +93,20 @@ impl<T: Config> Pallet<T> {
 		Self::record(who, round, Outcome::Failed);
 		Self::deposit_event(Event::ProofChecked { miner: who.clone(), round, passed: false });
 		Self::maybe_force_out(who, audit.consecutive_misses);
+	}
+}
+
+impl<T: Config> AuditRounds<BlockNumberFor<T>> for Pallet<T> {
+	fn current() -> Option<RoundStart<BlockNumberFor<T>>> {
+		CurrentRound::<T>::get().map(|r| RoundStart {
+			index: r.index,
+			start: r.start,
+			seed: r.seed,
+		})
+	}
+
+	fn proof_window() -> BlockNumberFor<T> {
+		T::ProofWindow::get()
 	}
 }
 

@@ -5,8 +5,8 @@ use crate::{
 	PositiveCount, PositiveMiners,
 };
 use cess_primitives::traits::{
-	CreditReason, MinerEndpoints, MinerPenalties, MinerRegistry, MinerStanding, PlacementInfo,
-	SpaceError, Standing, StorageHoldings, MAX_CREDIT, MIN_CREDIT,
+	CreditReason, MinerCapacity, MinerEndpoints, MinerPenalties, MinerRegistry, MinerStanding,
+	PlacementInfo, SpaceError, Standing, StorageHoldings, VerifiedCapacity, MAX_CREDIT, MIN_CREDIT,
 };
 use polkadot_sdk::frame_system;
 
@@ -40,7 +40,7 @@ impl<T: Config> MinerRegistry<T::AccountId> for Pallet<T> {
 	fn placement_info(who: &T::AccountId) -> Option<PlacementInfo> {
 		let info = Miners::<T>::get(who)?;
 		(info.state == MinerState::Positive)
-			.then(|| PlacementInfo { free: info.free(), credit: info.credit })
+			.then(|| PlacementInfo { free: Self::assignable(who, &info), credit: info.credit })
 	}
 
 	fn is_positive(who: &T::AccountId) -> bool {
@@ -53,10 +53,11 @@ impl<T: Config> MinerRegistry<T::AccountId> for Pallet<T> {
 			if info.state != MinerState::Positive {
 				return Err(SpaceError::NotPositive);
 			}
-			if info.free() < bytes {
+			if Self::assignable(who, info) < bytes {
 				return Err(SpaceError::InsufficientSpace);
 			}
 			info.locked = info.locked.saturating_add(bytes);
+			T::Capacity::assign(who, bytes);
 			Ok(())
 		})
 	}
@@ -64,7 +65,9 @@ impl<T: Config> MinerRegistry<T::AccountId> for Pallet<T> {
 	fn unlock_space(who: &T::AccountId, bytes: u64) {
 		Miners::<T>::mutate_exists(who, |maybe| {
 			if let Some(info) = maybe {
-				info.locked = info.locked.saturating_sub(bytes);
+				let back = bytes.min(info.locked);
+				info.locked -= back;
+				T::Capacity::unassign(who, back);
 			}
 		})
 	}
@@ -82,9 +85,26 @@ impl<T: Config> MinerRegistry<T::AccountId> for Pallet<T> {
 	fn release_space(who: &T::AccountId, bytes: u64) {
 		Miners::<T>::mutate_exists(who, |maybe| {
 			if let Some(info) = maybe {
-				info.used = info.used.saturating_sub(bytes);
+				let back = bytes.min(info.used);
+				info.used -= back;
+				T::Capacity::unassign(who, back);
 			}
 		})
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// Bytes of new data `who` (with record `info`) can take: its declared capacity not used
+	/// or locked, and no more than its verified capacity allows.
+	fn assignable(who: &T::AccountId, info: &crate::MinerInfo<T>) -> u64 {
+		let free = info.free();
+		T::Capacity::assignable(who).map_or(free, |verified| free.min(verified))
+	}
+}
+
+impl<T: Config> MinerCapacity<T::AccountId> for Pallet<T> {
+	fn capacity(who: &T::AccountId) -> Option<(u64, u64)> {
+		Miners::<T>::get(who).map(|i| (i.declared, i.used.saturating_add(i.locked)))
 	}
 }
 

@@ -106,6 +106,8 @@ pub mod pallet {
 		type OnSlash: OnUnbalanced<CreditOf<Self>>;
 		/// What miners hold, and restoral of it when they leave (the file market).
 		type Holdings: StorageHoldings<Self::AccountId, BlockNumberFor<Self>>;
+		/// Verified capacity behind placement (the idle-space pallet; `()`: the declaration).
+		type Capacity: cess_primitives::traits::VerifiedCapacity<Self::AccountId>;
 		/// Collateral required per started TiB of declared capacity.
 		#[pallet::constant]
 		type CollateralPerTiB: Get<BalanceOf<Self>>;
@@ -619,6 +621,7 @@ pub mod pallet {
 				Precision::BestEffort,
 			)?;
 			Miners::<T>::remove(&who);
+			<T::Capacity as cess_primitives::traits::VerifiedCapacity<_>>::miner_removed(&who);
 			CreditHistory::<T>::remove(&who);
 			ProposedBeneficiary::<T>::remove(&who);
 			if info.credit < T::InitialCredit::get() {

@@ -74,6 +74,52 @@ thread_local! {
 		const { RefCell::new(BTreeMap::new()) };
 }
 
+thread_local! {
+	/// Per miner: verified capacity left to assign (absent: not limited).
+	pub static VERIFIED: RefCell<BTreeMap<u64, u64>> = const { RefCell::new(BTreeMap::new()) };
+	/// `(miner, bytes)` assigned (positive) and given back (negative), in order.
+	pub static ASSIGNED: RefCell<Vec<(u64, i64)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Scripted stand-in for the idle-space pallet.
+pub struct MockCapacity;
+
+impl MockCapacity {
+	/// Limits `who` to `bytes` of verified capacity.
+	pub fn limit(who: u64, bytes: u64) {
+		VERIFIED.with(|v| v.borrow_mut().insert(who, bytes));
+	}
+	/// What was assigned and given back so far.
+	pub fn log() -> Vec<(u64, i64)> {
+		ASSIGNED.with(|a| a.borrow().clone())
+	}
+}
+
+impl cess_primitives::traits::VerifiedCapacity<u64> for MockCapacity {
+	fn assignable(who: &u64) -> Option<u64> {
+		VERIFIED.with(|v| v.borrow().get(who).copied())
+	}
+	fn assign(who: &u64, bytes: u64) {
+		VERIFIED.with(|v| {
+			if let Some(left) = v.borrow_mut().get_mut(who) {
+				*left = left.saturating_sub(bytes);
+			}
+		});
+		ASSIGNED.with(|a| a.borrow_mut().push((*who, bytes as i64)));
+	}
+	fn unassign(who: &u64, bytes: u64) {
+		VERIFIED.with(|v| {
+			if let Some(left) = v.borrow_mut().get_mut(who) {
+				*left += bytes;
+			}
+		});
+		ASSIGNED.with(|a| a.borrow_mut().push((*who, -(bytes as i64))));
+	}
+	fn miner_removed(who: &u64) {
+		VERIFIED.with(|v| v.borrow_mut().remove(who));
+	}
+}
+
 /// Scripted stand-in for the file market: tests set what each miner holds.
 pub struct MockHoldings;
 
@@ -124,6 +170,7 @@ impl pallet_sminer::Config for Test {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type OnSlash = ();
 	type Holdings = MockHoldings;
+	type Capacity = MockCapacity;
 	type CollateralPerTiB = CollateralPerTiB;
 	type MinCapacity = MinCapacity;
 	type MaxCapacity = MaxCapacity;
@@ -145,6 +192,8 @@ pub fn new_test_ext() -> TestExternalities {
 	HOLDINGS.with(|h| h.borrow_mut().clear());
 	OUTSTANDING_BYTES.with(|b| b.borrow_mut().clear());
 	LEAVING.with(|l| l.borrow_mut().clear());
+	VERIFIED.with(|v| v.borrow_mut().clear());
+	ASSIGNED.with(|a| a.borrow_mut().clear());
 	let mut t = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 	pallet_balances::GenesisConfig::<Test> {
 		balances: (1..=9).chain([1000]).map(|a| (a, START_BALANCE)).collect(),

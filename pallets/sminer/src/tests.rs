@@ -210,6 +210,32 @@ fn space_is_never_over_committed() {
 }
 
 #[test]
+fn a_big_declaration_gets_no_more_data_than_verified_capacity() {
+	build_and_execute(|| {
+		// The attacker declares 10 GiB but proved only 3 GiB of idle space.
+		assert_ok!(register(1, 10 * GIB, PER_TIB));
+		MockCapacity::limit(1, 3 * GIB);
+		assert_eq!(Sminer::placement_info(&1).unwrap().free, 3 * GIB);
+		assert_eq!(Sminer::lock_space(&1, 4 * GIB), Err(SpaceError::InsufficientSpace));
+		assert_eq!(Sminer::lock_space(&1, 3 * GIB), Ok(()));
+		assert_eq!(Sminer::placement_info(&1).unwrap().free, 0);
+		// Placed data converts verified capacity; what leaves returns to it.
+		Sminer::commit_space(&1, 2 * GIB);
+		Sminer::unlock_space(&1, GIB);
+		Sminer::release_space(&1, 5 * GIB);
+		assert_eq!(
+			MockCapacity::log(),
+			vec![(1, 3 * GIB as i64), (1, -(GIB as i64)), (1, -2 * GIB as i64)],
+			"only what was locked or used goes back"
+		);
+		assert_eq!(Sminer::placement_info(&1).unwrap().free, 3 * GIB);
+		// The declaration still caps it: verified capacity beyond it is not assignable.
+		MockCapacity::limit(1, 20 * GIB);
+		assert_eq!(Sminer::placement_info(&1).unwrap().free, 10 * GIB);
+	});
+}
+
+#[test]
 fn slash_below_requirement_freezes_and_top_up_thaws() {
 	build_and_execute(|| {
 		assert_ok!(register(1, GIB, PER_TIB));

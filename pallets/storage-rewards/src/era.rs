@@ -144,16 +144,32 @@ impl<T: Config> Pallet<T> {
 		ensure!(era.saturating_add(T::ClaimDepth::get()) >= current, crate::Error::<T>::EraExpired);
 		Ok(())
 	}
-}
 
-impl<T: Config> ProofRewards<T::AccountId> for Pallet<T> {
-	fn round_passed(who: &T::AccountId) {
-		let score = Self::round_score(who);
+	/// The score `idle_bytes` of idle space proven in a round earns: `IdleShare` of what as
+	/// many stored bytes would, at the miner's credit.
+	pub fn idle_round_score(who: &T::AccountId, idle_bytes: u64) -> u128 {
+		let credit = T::Miners::standing(who).map_or(0, |s| s.credit);
+		let bytes = u128::from(idle_bytes).saturating_mul(u128::from(credit));
+		T::IdleShare::get().mul_floor(bytes)
+	}
+
+	/// Adds `score` to `who`'s score of the current era.
+	fn add_score(who: &T::AccountId, score: u128) {
 		if score == 0 {
 			return;
 		}
 		let era = CurrentEra::<T>::get();
 		Scores::<T>::mutate(era, who, |s| *s = Some(s.unwrap_or(0).saturating_add(score)));
 		EraScore::<T>::mutate(|t| *t = t.saturating_add(score));
+	}
+}
+
+impl<T: Config> ProofRewards<T::AccountId> for Pallet<T> {
+	fn round_passed(who: &T::AccountId) {
+		Self::add_score(who, Self::round_score(who));
+	}
+
+	fn idle_round_passed(who: &T::AccountId, idle_bytes: u64) {
+		Self::add_score(who, Self::idle_round_score(who, idle_bytes));
 	}
 }

@@ -103,6 +103,10 @@ pub mod pallet {
 		/// Audit rounds per day: a passed round proves its bytes for `1 / RoundsPerDay` of a day.
 		#[pallet::constant]
 		type RoundsPerDay: Get<u32>;
+		/// What a byte of proven idle space scores in a round, relative to a byte of proven
+		/// user data (`docs/economics.md`).
+		#[pallet::constant]
+		type IdleShare: Get<Perbill>;
 		/// Part of a claim paid at once; the rest vests.
 		#[pallet::constant]
 		type ImmediateShare: Get<Perbill>;

@@ -68,6 +68,7 @@ parameter_types! {
 	pub const EraLength: u64 = ERA;
 	pub const EraIssuance: u64 = ISSUANCE;
 	pub const ImmediateShare: Perbill = Perbill::from_percent(20);
+	pub const IdleShare: Perbill = Perbill::from_percent(10);
 	pub const VestingPeriod: u64 = VESTING;
 	/// The lease price of a GiB-day: high enough by default that no cap binds the tests that
 	/// are not about it.
@@ -104,6 +105,7 @@ impl pallet_storage_rewards::Config for Test {
 	type StoragePrice = StoragePrice;
 	type RoundsPerDay = ConstU32<24>;
 	type ImmediateShare = ImmediateShare;
+	type IdleShare = IdleShare;
 	type VestingPeriod = VestingPeriod;
 	type MaxSchedules = ConstU32<3>;
 	type ClaimDepth = ConstU32<2>;

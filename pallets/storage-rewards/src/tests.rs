@@ -284,3 +284,23 @@ fn issuance_tops_the_pool_up_to_the_cap_only() {
 		assert_eq!(balance(FEES), 5_000);
 	});
 }
+
+#[test]
+fn idle_space_scores_its_share_of_what_stored_bytes_score() {
+	build_and_execute(|| {
+		// Miner 1 stores 100 bytes; miner 2 stores nothing but proves 1 000 idle bytes; both at
+		// credit 500.
+		miner(1, 100, 500, 11);
+		miner(2, 0, 500, 12);
+		pass(1);
+		<StorageRewards as ProofRewards<u64>>::idle_round_passed(&2, 1_000);
+		// IdleShare is 10 %: 1 000 idle bytes score as 100 stored ones.
+		assert_eq!(Scores::<Test>::get(0, 1), Some(50_000));
+		assert_eq!(Scores::<Test>::get(0, 2), Some(50_000));
+		assert_eq!(crate::EraScore::<Test>::get(), 100_000);
+		// Nothing proven, or an unknown miner: no score.
+		<StorageRewards as ProofRewards<u64>>::idle_round_passed(&2, 0);
+		<StorageRewards as ProofRewards<u64>>::idle_round_passed(&9, 1_000);
+		assert_eq!(crate::EraScore::<Test>::get(), 100_000);
+	});
+}

@@ -28,7 +28,7 @@
 //! `le16(n) ‖ n × label(32) ‖ le16(h) ‖ h × hash(32)`: the supplied labels, then the roots and
 //! siblings in the order they are consumed. Every label and hash must be used.
 
-use super::commit::{file_commitment, BatchTree, IdleBatch, LayerTree};
+use super::commit::{file_commitment, BatchTree, IdleBatch, LayerTree, LayerView};
 use super::graph::parents;
 use super::hash::{batch_finalize, file_seed, hash, label_from_parents, layer0_label, Domain};
 use super::label::{layer0, next_layer};
@@ -260,11 +260,11 @@ pub fn generation_proof_len(
 /// the tree of layer `layer` (`N` labels) of file `file` of the batch; it is called for `layer =
 /// 1..=L` in this order for each sampled file, files ascending ([`Regenerate`] recomputes them
 /// from the seeds, which is what a miner that kept only last layers does).
-pub fn prove_generation<E>(
+pub fn prove_generation<E, L: LayerView>(
 	params: &IdleParams,
 	tree: &BatchTree,
 	samples: &[GenSample],
-	mut layer_of: impl FnMut(u32, u32) -> Result<LayerTree, E>,
+	mut layer_of: impl FnMut(u32, u32) -> Result<L, E>,
 ) -> Result<Vec<u8>, ProveError<E>> {
 	let targets = targets(params, tree.count(), samples).ok_or(ProveError::BadSamples)?;
 	let mut out_labels: Vec<Label> = Vec::new();
@@ -277,7 +277,7 @@ pub fn prove_generation<E>(
 		let mut siblings = Vec::new();
 		for l in 1..=u32::from(params.layers) {
 			let layer = layer_of(f, l).map_err(ProveError::Source)?;
-			if layer.len() as u64 != params.labels() {
+			if layer.labels() != params.labels() {
 				return Err(ProveError::BadSource);
 			}
 			roots.push(layer.root());

@@ -60,6 +60,33 @@ pub fn layer_root_parallel(labels: &[Label], threads: usize) -> Hash256 {
 	layer_root(&tops)
 }
 
+/// What a prover reads of a layer's tree: its size, root, labels and paths.
+pub trait LayerView {
+	/// Number of labels.
+	fn labels(&self) -> u64;
+	/// The layer's root.
+	fn root(&self) -> Hash256;
+	/// Label `index`; `None` if out of range.
+	fn label(&self, index: u32) -> Option<Label>;
+	/// Siblings of label `index`, leaf level first; `None` if out of range.
+	fn path(&self, index: u32) -> Option<Vec<Hash256>>;
+}
+
+impl LayerView for LayerTree {
+	fn labels(&self) -> u64 {
+		LayerTree::len(self) as u64
+	}
+	fn root(&self) -> Hash256 {
+		LayerTree::root(self)
+	}
+	fn label(&self, index: u32) -> Option<Label> {
+		LayerTree::label(self, index)
+	}
+	fn path(&self, index: u32) -> Option<Vec<Hash256>> {
+		LayerTree::path(self, index)
+	}
+}
+
 /// A whole layer tree, kept in memory (the prover of a generation check or a space round).
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct LayerTree {

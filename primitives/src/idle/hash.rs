@@ -67,6 +67,15 @@ pub fn file_seed(miner: &[u8; 32], index: u64, genesis: &Hash256) -> Hash256 {
 	hash(Domain::Seed, &[miner, &index.to_le_bytes(), genesis])
 }
 
+/// The 32 bytes that stand for an account in idle-file seeds: the SCALE encoding itself when it
+/// is 32 bytes long (an `AccountId32`), its BLAKE2b-256 otherwise.
+pub fn miner_id(encoded_account: &[u8]) -> [u8; 32] {
+	match <[u8; 32]>::try_from(encoded_account) {
+		Ok(id) => id,
+		Err(_) => hash(Domain::Seed, &[b"account", encoded_account]),
+	}
+}
+
 /// Label `node` of layer 0.
 pub fn layer0_label(seed: &Hash256, node: u32) -> Label {
 	hash(Domain::Label, &[seed, &0u32.to_le_bytes(), &u64::from(node).to_le_bytes()])

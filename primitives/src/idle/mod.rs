@@ -25,21 +25,24 @@ pub mod hash;
 pub mod label;
 pub mod params;
 pub mod space;
+pub mod sparse;
 
 pub use check::{
 	generation_challenge, generation_proof_len, generation_seed, prove_generation,
 	verify_generation, GenSample, Regenerate, DEFAULT_GENERATION_SAMPLES,
 	MAX_GENERATION_PROOF_BYTES,
 };
-pub use commit::{batch_root, file_commitment, layer_root, BatchTree, IdleBatch, LayerTree};
-pub use hash::file_seed;
+pub use commit::{
+	batch_root, file_commitment, layer_root, BatchTree, IdleBatch, LayerTree, LayerView,
+};
+pub use hash::{file_seed, miner_id};
 pub use label::{generate, layer0, next_layer, GeneratedFile};
 #[cfg(feature = "std")]
 pub use label::{generate_parallel, next_layer_parallel};
 pub use params::{IdleParams, Label, LABEL_BYTES};
 pub use space::{
-	prove_space, space_challenge, space_proof_len, space_seed, verify_space, SpaceOpening,
-	SpaceSample, DEFAULT_SPACE_SAMPLES, MAX_SPACE_PROOF_BYTES,
+	prove_space, space_challenge, space_challenge_live, space_proof_len, space_seed, verify_space,
+	SpaceOpening, SpaceSample, DEFAULT_SPACE_SAMPLES, MAX_SPACE_PROOF_BYTES,
 };
 
 use crate::decode::DecodeError;

@@ -7,7 +7,8 @@
 //! The miner's batches are listed in the chain's order; `T = Σ count`. Sample `j` is drawn from
 //! `h = H_sdraw(seed ‖ le32(j))`: `x = le128(h[0..16]) mod T` names a file (walk the batches,
 //! subtracting each `count` while `x` is at least that), node `le64(h[16..24]) >> (64 − log2 N)`.
-//! Every stored label is equally likely. The seed is [`space_seed`]`(randomness, round, miner)`.
+//! Every stored label is equally likely. Files converted to service space are left out of the
+//! draw ([`space_challenge_live`]: `count` replaced by the live files). The seed is [`space_seed`]`(randomness, round, miner)`.
 //!
 //! # Canonical order and bytes
 //!
@@ -69,7 +70,21 @@ pub fn space_challenge(
 	batches: &[IdleBatch],
 	c: u32,
 ) -> Vec<SpaceSample> {
-	let total: u128 = batches.iter().map(|b| u128::from(b.count)).sum();
+	let live: Vec<(IdleBatch, u32)> = batches.iter().map(|b| (*b, b.count)).collect();
+	space_challenge_live(params, seed, &live, c)
+}
+
+/// [`space_challenge`] over batches of which only the first `live` files are still idle (the
+/// others were converted to service space): files `live..count` of a batch are never drawn,
+/// and with every `live == count` the draw is exactly [`space_challenge`]'s.
+pub fn space_challenge_live(
+	params: &IdleParams,
+	seed: &Hash256,
+	batches: &[(IdleBatch, u32)],
+	c: u32,
+) -> Vec<SpaceSample> {
+	let live = |(b, l): &(IdleBatch, u32)| u128::from((*l).min(b.count));
+	let total: u128 = batches.iter().map(live).sum();
 	if total == 0 || !params.is_valid() {
 		return Vec::new();
 	}
@@ -80,11 +95,11 @@ pub fn space_challenge(
 			let mut x = u128::from_le_bytes(h[..16].try_into().expect("16 bytes")) % total;
 			let y = u64::from_le_bytes(h[16..24].try_into().expect("8 bytes"));
 			let node = (y >> shift) as u32;
-			for b in batches {
-				if x < u128::from(b.count) {
-					return Some(SpaceSample { batch: *b, file: x as u32, node });
+			for entry in batches {
+				if x < live(entry) {
+					return Some(SpaceSample { batch: entry.0, file: x as u32, node });
 				}
-				x -= u128::from(b.count);
+				x -= live(entry);
 			}
 			None
 		})

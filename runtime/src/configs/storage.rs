@@ -8,8 +8,9 @@
 //! proven in the era (`docs/economics.md`).
 
 use crate::{
-	constants::economics, deposit, AccountId, Balance, Balances, BlockNumber, Buckets, FileBank,
-	Runtime, RuntimeHoldReason, Signature, Sminer, StorageRewards, Timestamp, DOLLARS,
+	constants::economics, deposit, AccountId, Audit, Balance, Balances, BlockNumber, Buckets,
+	FileBank, IdleSpace, Runtime, RuntimeHoldReason, Signature, Sminer, StorageRewards, Timestamp,
+	DOLLARS,
 };
 
 use polkadot_sdk::{
@@ -62,6 +63,9 @@ parameter_types! {
 	/// The lease price of a GiB-day.
 	pub StoragePrice: Balance = pallet_file_bank::UnitPrice::<Runtime>::get();
 	pub const ImmediateShare: Perbill = Perbill::from_percent(20);
+	/// A byte of proven idle space scores a tenth of a byte of proven user data
+	/// (`docs/economics.md`).
+	pub const IdleShare: Perbill = Perbill::from_percent(10);
 	/// Held from a restoral claimant until it completes; forfeited if the claim lapses.
 	pub const RestoralClaimDeposit: Balance = 20 * DOLLARS;
 	/// Held per declared upload until it is active; forfeited to the assigned miners if the
@@ -109,6 +113,7 @@ impl pallet_sminer::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type OnSlash = ResolveTo<FileBankAccount, Balances>;
 	type Holdings = FileBank;
+	type Capacity = IdleSpace;
 	type CollateralPerTiB = CollateralPerTiB;
 	type MinCapacity = MinCapacity;
 	type MaxCapacity = MaxCapacity;
@@ -201,6 +206,62 @@ impl pallet_audit::Config for Runtime {
 	type BenchmarkHelper = crate::benchmarks::StorageBenchmarks;
 }
 
+parameter_types! {
+	/// Held per declared idle batch (up to 16 GiB): forfeited with the batch when its check
+	/// fails or the miner fails its space rounds (`docs/idle-space.md`).
+	pub const IdleBatchDeposit: Balance = 10 * DOLLARS;
+	/// Slashed from collateral per failed or missed space round.
+	pub const SpaceFailSlash: Balance = 10 * DOLLARS;
+	/// Data is placed only on verified capacity (idle space proven, converted on placement).
+	/// Local networks and tests (`fast-runtime`) place on the declaration: their miners declare
+	/// gibibytes they do not generate.
+	pub const EnforceVerifiedCapacity: bool = !cfg!(feature = "fast-runtime");
+}
+
+/// The idle files' shape: 2^20 labels (32 MiB files), 12 layers, degree 6 (`docs/idle-space.md`).
+#[cfg(not(feature = "fast-runtime"))]
+pub type IdleParams = DefaultIdleParams;
+/// Local networks and tests: 2^14 labels (512 KiB files), so a test miner generates a batch in
+/// seconds; layers and degree as in production.
+#[cfg(feature = "fast-runtime")]
+pub type IdleParams = SmallIdleParams;
+
+parameter_types! {
+	pub const DefaultIdleParams: cess_primitives::idle::IdleParams =
+		cess_primitives::idle::IdleParams::DEFAULT;
+	pub const SmallIdleParams: cess_primitives::idle::IdleParams =
+		cess_primitives::idle::IdleParams { layer_labels_log2: 14, layers: 12, degree: 6 };
+}
+
+impl pallet_idle_space::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type OnSlash = ResolveTo<FileBankAccount, Balances>;
+	type Miners = Sminer;
+	type Penalties = Sminer;
+	type Rewards = StorageRewards;
+	type Rounds = Audit;
+	type Params = IdleParams;
+	type EnforceVerifiedCapacity = EnforceVerifiedCapacity;
+	type BatchDeposit = IdleBatchDeposit;
+	// 1 024 batches of up to 512 files: 16 TiB of idle space per miner at the default files.
+	type MaxBatches = ConstU32<1_024>;
+	type MaxPendingBatches = ConstU32<16>;
+	// A check is drawn at the start of the round after the declaration and accepted for three
+	// rounds (proving one regenerates ≤ 14 files: about a minute on two cores).
+	type CheckRounds = ConstU32<3>;
+	type GenerationSamples = ConstU32<{ cess_primitives::idle::DEFAULT_GENERATION_SAMPLES }>;
+	type SpaceSamples = ConstU32<{ cess_primitives::idle::DEFAULT_SPACE_SAMPLES }>;
+	type MaxGenerationProofLen = ConstU32<{ 64 * 1024 }>;
+	type MaxSpaceProofLen = ConstU32<{ 16 * 1024 }>;
+	type SpaceFailSlash = SpaceFailSlash;
+	type MaxConsecutiveFailures = ConstU32<3>;
+	type SweepBatch = ConstU32<256>;
+	type WeightInfo = pallet_idle_space::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::StorageBenchmarks;
+}
+
 impl pallet_storage_rewards::Config for Runtime {
 	type Currency = Balances;
 	type Miners = Sminer;
@@ -212,6 +273,7 @@ impl pallet_storage_rewards::Config for Runtime {
 	type StoragePrice = StoragePrice;
 	type RoundsPerDay = RoundsPerDay;
 	type ImmediateShare = ImmediateShare;
+	type IdleShare = IdleShare;
 	type VestingPeriod = VestingPeriod;
 	type MaxSchedules = ConstU32<32>;
 	// A week of six-hour eras (28 eras of the fast runtime).
