@@ -2,9 +2,10 @@
 //! dev chain's idle files are 512 KiB): every miner generates its files, declares the batch,
 //! passes the generation check the chain draws a round later and then space rounds, and earns
 //! the idle share of the era's rewards while it stores no data. A file uploaded to them
-//! converts idle files of the miners holding its columns to service space, and they delete
-//! those files once the round is over. A miner whose idle files are deleted under it misses its
-//! space round and is penalised (credit, and its failures counted).
+//! converts idle files of the miners holding its columns to service space; they delete those
+//! files once the round is over and generate new ones to keep their idle space. A miner whose
+//! idle files are deleted under it misses its space round and is penalised (credit, and its
+//! failures counted).
 
 mod common;
 
@@ -106,7 +107,7 @@ fn miners_prove_earn_and_convert_idle_space_and_are_penalised_when_it_is_gone() 
 	let file = temp_dir("idle-upload").join("data.bin");
 	random_file(&file, 2 << 20, 7);
 	let file_id = cess(&rpc, &["upload", file.to_str().unwrap()]).trim().to_string();
-	assert!(cess(&rpc, &["info", &file_id]).contains("Active"), "the upload is active");
+	assert!(cess(&rpc, &["info", &file_id]).contains("active"), "the upload is active");
 	let holders: Vec<&Miner> =
 		miners.iter().filter(|m| idle(&rpc, m).is_some_and(|s| s.account.service > 0)).collect();
 	assert_eq!(holders.len(), 3, "the three miners holding a column converted idle files");
@@ -116,14 +117,21 @@ fn miners_prove_earn_and_convert_idle_space_and_are_penalised_when_it_is_gone() 
 		// The identity the pallet keeps: nothing made or lost by the conversion.
 		assert_eq!(s.account.verified, s.idle + s.account.reserve + s.account.service);
 	}
-	wait_for(
-		"the converted files deleted once their round is over",
-		Duration::from_secs(300),
-		|| holders.iter().all(|m| files_on_disk(m) < 16),
-	);
+	// Once the round is over the holders delete the converted files, and generate new ones to
+	// keep 8 MiB of idle space.
+	wait_for("the converted files deleted and replaced", Duration::from_secs(420), || {
+		holders.iter().all(|m| {
+			m.logged("converted idle file deleted") >= 1
+				&& idle(&rpc, m).is_some_and(|s| s.idle + s.pending == IDLE)
+		})
+	});
 
 	// A miner whose idle files are deleted under it misses its next space round.
-	let victim = miners.iter().find(|m| files_on_disk(m) == 16).unwrap_or(&miners[0]);
+	let victim = miners
+		.iter()
+		.find(|m| holders.iter().all(|h| h.account != m.account))
+		.expect("one miner holds no column");
+	assert_eq!(files_on_disk(victim), 16);
 	let credit = victim.credit();
 	std::fs::remove_dir_all(victim.data_dir.join("idle")).unwrap();
 	std::fs::create_dir_all(victim.data_dir.join("idle")).unwrap();
