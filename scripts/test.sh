@@ -48,7 +48,8 @@ step "cargo test (unit, pallet and library integration tests)"
 LANE_A=(file_lifecycle flood local_network dev_chain)
 LANE_B=(audit_rewards data_rights compose dev.sh)
 LANE_C=(validators upgrade miner_cli storage_market)
-# The S3 gateway with aws-cli and rclone (ensure_s3_clients above installed them).
+# The S3 gateway with aws-cli and rclone (ensure_s3_clients above installed them), then idle
+# space (four miners generating, proving and converting idle files).
 LANE_D=(s3_gateway idle_space)
 for file in node/tests/*.rs; do
 	name=$(basename "$file" .rs)

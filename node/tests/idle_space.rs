@@ -98,9 +98,6 @@ fn miners_prove_earn_and_convert_idle_space_and_are_penalised_when_it_is_gone() 
 				.is_some_and(|s| s.account.last_proved.is_some() && s.account.failures == 0)
 		})
 	});
-	wait_for("the idle share is claimable", Duration::from_secs(600), || {
-		claimable(&rpc, &miners[0]) > 0
-	});
 
 	// User data converts idle space: a 2 MiB file (2 + 1 columns of about 1 MiB).
 	cess(&rpc, &["buy-space", "--gib", "1", "--days", "30"]);
@@ -117,15 +114,6 @@ fn miners_prove_earn_and_convert_idle_space_and_are_penalised_when_it_is_gone() 
 		// The identity the pallet keeps: nothing made or lost by the conversion.
 		assert_eq!(s.account.verified, s.idle + s.account.reserve + s.account.service);
 	}
-	// Once the round is over the holders delete the converted files, and generate new ones to
-	// keep 8 MiB of idle space.
-	wait_for("the converted files deleted and replaced", Duration::from_secs(420), || {
-		holders.iter().all(|m| {
-			m.logged("converted idle file deleted") >= 1
-				&& idle(&rpc, m).is_some_and(|s| s.idle + s.pending == IDLE)
-		})
-	});
-
 	// A miner whose idle files are deleted under it misses its next space round.
 	let victim = miners
 		.iter()
@@ -135,9 +123,22 @@ fn miners_prove_earn_and_convert_idle_space_and_are_penalised_when_it_is_gone() 
 	let credit = victim.credit();
 	std::fs::remove_dir_all(victim.data_dir.join("idle")).unwrap();
 	std::fs::create_dir_all(victim.data_dir.join("idle")).unwrap();
+
+	// Once the round is over the holders delete the converted files, and generate new ones to
+	// keep 8 MiB of idle space.
+	wait_for("the converted files deleted and replaced", Duration::from_secs(420), || {
+		holders.iter().all(|m| {
+			m.logged("converted idle file deleted") >= 1
+				&& idle(&rpc, m).is_some_and(|s| s.idle + s.pending == IDLE)
+		})
+	});
 	wait_for("the miner without its idle files is penalised", Duration::from_secs(420), || {
 		idle(&rpc, victim).is_none_or(|s| s.account.failures >= 1)
 	});
 	assert!(victim.credit() < credit, "{} lost credit", victim.account);
 	assert!(victim.logged("cannot answer the space challenge") >= 1, "{}", victim.log());
+	// The rounds it proved before earned it the idle share, though it never stored data.
+	wait_for("the idle share is claimable", Duration::from_secs(600), || {
+		claimable(&rpc, victim) > 0
+	});
 }
