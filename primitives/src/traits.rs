@@ -284,6 +284,9 @@ pub trait VerifiedCapacity<AccountId> {
 	fn unassign(who: &AccountId, bytes: u64);
 	/// `who` left the registry: its idle records go and its deposits are released.
 	fn miner_removed(who: &AccountId);
+	/// The most [`Self::miner_removed`] can weigh: `(ref time in picoseconds, proof bytes)`,
+	/// added to the weight of the call that removes a miner.
+	fn removal_weight() -> (u64, u64);
 }
 
 impl<AccountId> VerifiedCapacity<AccountId> for () {
@@ -293,6 +296,9 @@ impl<AccountId> VerifiedCapacity<AccountId> for () {
 	fn assign(_: &AccountId, _: u64) {}
 	fn unassign(_: &AccountId, _: u64) {}
 	fn miner_removed(_: &AccountId) {}
+	fn removal_weight() -> (u64, u64) {
+		(0, 0)
+	}
 }
 
 /// Who owns a stored file, as seen by `data-rights` (implemented by `file-bank`).

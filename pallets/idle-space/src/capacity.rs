@@ -1,6 +1,6 @@
 //! Verified capacity behind placement, and the conversion of idle files to service space.
 
-use crate::{Accounts, BatchState, Batches, Config, Event, HoldReason, Pallet};
+use crate::{Accounts, BatchState, Batches, Config, Event, HoldReason, Pallet, WeightInfo};
 use cess_primitives::traits::VerifiedCapacity;
 use polkadot_sdk::frame_support::traits::{fungible::MutateHold, tokens::Precision, Get};
 
@@ -69,6 +69,13 @@ impl<T: Config> VerifiedCapacity<T::AccountId> for Pallet<T> {
 				account.reserve = account.reserve.saturating_add(back);
 			}
 		});
+	}
+
+	fn removal_weight() -> (u64, u64) {
+		// Like a swept miner's worst case: the batch vector read, deposits slashed and
+		// released, the records removed.
+		let w = T::WeightInfo::sweep_miner();
+		(w.ref_time(), w.proof_size())
 	}
 
 	fn miner_removed(who: &T::AccountId) {

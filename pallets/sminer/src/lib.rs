@@ -591,7 +591,7 @@ pub mod pallet {
 		///
 		/// [`Event::Exited`], after [`Event::UnrestoredDataSlashed`] if data was left.
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::withdraw())]
+		#[pallet::weight(T::WeightInfo::withdraw().saturating_add(Pallet::<T>::capacity_removal_weight()))]
 		pub fn withdraw(origin: OriginFor<T>) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let info = Miners::<T>::get(&who).ok_or(Error::<T>::NotRegistered)?;
@@ -648,6 +648,13 @@ pub mod pallet {
 				ProposedBeneficiary::<T>::insert(who, &beneficiary);
 				Self::deposit_event(Event::BeneficiaryProposed { miner: who.clone(), beneficiary });
 			}
+		}
+
+		/// What removing a miner's verified-capacity records adds to `withdraw`.
+		pub(crate) fn capacity_removal_weight() -> Weight {
+			use cess_primitives::traits::VerifiedCapacity;
+			let (ref_time, proof) = T::Capacity::removal_weight();
+			Weight::from_parts(ref_time, proof)
 		}
 
 		/// The collateral backing `bytes` of data: `CollateralPerTiB` per TiB, pro rata.

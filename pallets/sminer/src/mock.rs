@@ -118,6 +118,9 @@ impl cess_primitives::traits::VerifiedCapacity<u64> for MockCapacity {
 	fn miner_removed(who: &u64) {
 		VERIFIED.with(|v| v.borrow_mut().remove(who));
 	}
+	fn removal_weight() -> (u64, u64) {
+		(0, 0)
+	}
 }
 
 /// Scripted stand-in for the file market: tests set what each miner holds.
