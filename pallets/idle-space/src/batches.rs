@@ -48,6 +48,13 @@ impl<T: Config> Pallet<T> {
 		T::Params::get().file_bytes()
 	}
 
+	/// Bytes of the live files of the verified batches among `batches`.
+	pub fn live_idle_bytes(batches: &[BatchRecord]) -> u64 {
+		let files: u64 =
+			batches.iter().filter(|b| b.is_verified()).map(|b| u64::from(b.live)).sum();
+		files.saturating_mul(Self::file_bytes())
+	}
+
 	/// The current audit round's number (0 before the first).
 	pub(crate) fn round_index() -> u32 {
 		T::Rounds::current().map_or(0, |r| r.index)

@@ -52,12 +52,7 @@ fn give<T: Config>(who: &T::AccountId, records: Vec<BatchRecord>) {
 	use polkadot_sdk::frame_support::traits::fungible::MutateHold;
 	let deposit = T::BatchDeposit::get().saturating_mul((records.len() as u32).into());
 	assert_ok!(T::Currency::hold(&HoldReason::BatchDeposit.into(), who, deposit));
-	let verified: u64 = records
-		.iter()
-		.filter(|r| r.is_verified())
-		.map(|r| u64::from(r.live))
-		.sum::<u64>()
-		.saturating_mul(Pallet::<T>::file_bytes());
+	let verified = Pallet::<T>::live_idle_bytes(&records);
 	let next_file = records.last().map_or(0, |r| r.batch.first + u64::from(r.batch.count));
 	Accounts::<T>::insert(who, IdleAccount { next_file, verified, ..Default::default() });
 	Batches::<T>::insert(who, BoundedVec::truncate_from(records));

@@ -9,12 +9,7 @@ impl<T: Config> Pallet<T> {
 	/// of verified batches.
 	pub fn assignable_bytes(who: &T::AccountId) -> u64 {
 		let Some(account) = Accounts::<T>::get(who) else { return 0 };
-		let live: u64 = Batches::<T>::get(who)
-			.iter()
-			.filter(|b| b.is_verified())
-			.map(|b| u64::from(b.live))
-			.sum();
-		live.saturating_mul(Self::file_bytes()).saturating_add(account.reserve)
+		Self::live_idle_bytes(&Batches::<T>::get(who)).saturating_add(account.reserve)
 	}
 }
 

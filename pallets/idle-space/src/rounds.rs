@@ -125,8 +125,7 @@ impl<T: Config> Pallet<T> {
 	pub(crate) fn forfeit_all(who: &T::AccountId) {
 		let batches = Batches::<T>::take(who);
 		let Some(mut account) = Accounts::<T>::get(who) else { return };
-		let live: u64 = batches.iter().filter(|b| b.is_verified()).map(|b| u64::from(b.live)).sum();
-		let bytes = live.saturating_mul(Self::file_bytes()).saturating_add(account.reserve);
+		let bytes = Self::live_idle_bytes(&batches).saturating_add(account.reserve);
 		account.verified = account.verified.saturating_sub(bytes);
 		account.reserve = 0;
 		account.failures = 0;

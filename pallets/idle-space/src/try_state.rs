@@ -12,16 +12,12 @@ impl<T: Config> Pallet<T> {
 	/// loses them); batches are in file order, disjoint, below the next file index, within the
 	/// bounds; one deposit is held per batch. Sweeps are of past rounds, oldest first.
 	pub fn do_try_state() -> Result<(), TryRuntimeError> {
-		let fb = Self::file_bytes();
 		let deposit = T::BatchDeposit::get();
 		for (who, account) in Accounts::<T>::iter() {
 			let batches = Batches::<T>::get(&who);
-			let live: u64 =
-				batches.iter().filter(|b| b.is_verified()).map(|b| u64::from(b.live)).sum();
 			ensure!(
 				account.verified
-					== live
-						.saturating_mul(fb)
+					== Self::live_idle_bytes(&batches)
 						.saturating_add(account.reserve)
 						.saturating_add(account.service),
 				TryRuntimeError::Other("verified capacity ≠ idle + converted + service")
