@@ -7,7 +7,7 @@ use crate::{
 
 /// `miner`'s audit record at the latest block: `round 12 passed (10 passed, 1 failed, 1 missed)`.
 pub async fn audit_summary(client: &Client, miner: AccountId) -> Result<String, ChainError> {
-	let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+	let at = crate::at_finalized(client).await?;
 	let (audit, history) = at
 		.runtime_apis()
 		.call(api::runtime_apis().audit_api().audit_history(miner))

@@ -42,7 +42,7 @@ pub async fn idle_summary(
 	miner: crate::AccountId,
 ) -> Result<Option<String>, crate::ChainError> {
 	use crate::units::format_size;
-	let at = client.at_current_block().await.map_err(crate::ChainError::rpc)?;
+	let at = crate::at_finalized(client).await?;
 	let summary = at
 		.runtime_apis()
 		.call(crate::api::runtime_apis().idle_space_api().idle_summary(miner))

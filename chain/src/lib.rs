@@ -71,6 +71,28 @@ pub async fn connect(url: &str) -> Result<Client, ChainError> {
 	}
 }
 
+/// A client at one block.
+pub type AtBlock = subxt::OnlineClientAtBlock<CessConfig>;
+
+/// The client at the latest finalized block, for reads.
+///
+/// subxt's `chainHead` backend can name as finalized a block it has just unpinned, and then not
+/// find that block's header (`BlockHeaderNotFound`, seen under many concurrent reads); a moment
+/// later it names the next one. That failure is tried again a few times; any other is returned.
+pub async fn at_finalized(client: &Client) -> Result<AtBlock, ChainError> {
+	use subxt::error::OnlineClientAtBlockError::BlockHeaderNotFound;
+	let mut attempt = 0u64;
+	loop {
+		match client.at_current_block().await {
+			Err(BlockHeaderNotFound { .. }) if attempt < 5 => {
+				attempt += 1;
+				tokio::time::sleep(std::time::Duration::from_millis(100 * attempt)).await;
+			},
+			result => return result.map_err(ChainError::rpc),
+		}
+	}
+}
+
 /// The value stored at `address` under `keys` in the latest finalized block, if any.
 pub async fn fetch<Addr>(
 	client: &Client,
@@ -80,7 +102,7 @@ pub async fn fetch<Addr>(
 where
 	Addr: subxt::storage::Address,
 {
-	let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+	let at = crate::at_finalized(client).await?;
 	let value = at.storage().try_fetch(address, keys).await.map_err(ChainError::rpc)?;
 	value.map(|v| v.decode().map_err(ChainError::rpc)).transpose()
 }
@@ -192,7 +214,7 @@ impl Submitter {
 		use subxt::tx::TransactionStatus as Status;
 		let mut progress = {
 			let mut next = self.next_nonce.lock().await;
-			let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+			let at = crate::at_finalized(client).await?;
 			let on_chain = at
 				.transactions()
 				.account_nonce(&self.account())

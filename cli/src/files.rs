@@ -15,7 +15,7 @@ use crate::context::{CliError, Context};
 
 pub async fn ls(ctx: &Context) -> Result<(), CliError> {
 	let me = ctx.account()?;
-	let at = ctx.client.at_current_block().await.map_err(ChainError::rpc)?;
+	let at = cess_chain::at_finalized(&ctx.client).await?;
 	let mut entries = at
 		.storage()
 		.iter(api::storage().file_bank().owned_files(), (me,))

@@ -66,7 +66,7 @@ pub async fn bucket(ctx: &Context, command: BucketCommand) -> Result<(), CliErro
 			println!("deleted bucket {name}");
 		},
 		BucketCommand::Ls => {
-			let at = ctx.client.at_current_block().await.map_err(ChainError::rpc)?;
+			let at = cess_chain::at_finalized(&ctx.client).await?;
 			let call = api::runtime_apis().buckets_api().buckets(ctx.account()?);
 			let buckets = at.runtime_apis().call(call).await.map_err(ChainError::rpc)?;
 			if buckets.is_empty() {
@@ -88,7 +88,7 @@ pub async fn list(ctx: &Context, path: &str, recursive: bool) -> Result<(), CliE
 	let mut start_after = None;
 	let mut shown = 0;
 	loop {
-		let at = ctx.client.at_current_block().await.map_err(ChainError::rpc)?;
+		let at = cess_chain::at_finalized(&ctx.client).await?;
 		let call = api::runtime_apis().buckets_api().list_objects(
 			me,
 			bucket.as_bytes().to_vec(),
@@ -161,7 +161,7 @@ pub async fn rm(ctx: &Context, path: &ObjectPath) -> Result<(), CliError> {
 /// Downloads the object at `path` (its extents in order) into `output`.
 pub async fn get(ctx: &Context, path: &ObjectPath, output: &Path) -> Result<(), CliError> {
 	let started = std::time::Instant::now();
-	let at = ctx.client.at_current_block().await.map_err(ChainError::rpc)?;
+	let at = cess_chain::at_finalized(&ctx.client).await?;
 	let call = api::runtime_apis().buckets_api().object(
 		ctx.account()?,
 		path.bucket.as_bytes().to_vec(),

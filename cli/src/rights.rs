@@ -544,7 +544,7 @@ async fn grant(ctx: &Context, file_id: FileId, who: AccountId) -> Result<(), Cli
 }
 
 async fn list(ctx: &Context, file_id: FileId) -> Result<(), CliError> {
-	let at = ctx.client.at_current_block().await.map_err(ChainError::rpc)?;
+	let at = cess_chain::at_finalized(&ctx.client).await?;
 	let mut entries = at
 		.storage()
 		.iter(api::storage().data_rights().accesses(), (file_id,))
@@ -577,7 +577,7 @@ async fn list(ctx: &Context, file_id: FileId) -> Result<(), CliError> {
 }
 
 pub async fn log(ctx: &Context, file_id: FileId, from: u32, limit: u32) -> Result<(), CliError> {
-	let at = ctx.client.at_current_block().await.map_err(ChainError::rpc)?;
+	let at = cess_chain::at_finalized(&ctx.client).await?;
 	let page = at
 		.runtime_apis()
 		.call(api::runtime_apis().data_rights_api().evidence(file_id, from, limit))

@@ -19,7 +19,7 @@ pub async fn account(ctx: &Context) -> Result<(), CliError> {
 	println!("account      {me}");
 	println!("balance      {}", format_amount(balance));
 	println!("encryption   {}", hex::encode(ctx.encryption()?.current().public_key().to_bytes()));
-	let at = ctx.client.at_current_block().await.map_err(ChainError::rpc)?;
+	let at = cess_chain::at_finalized(&ctx.client).await?;
 	let lease = at
 		.runtime_apis()
 		.call(api::runtime_apis().file_bank_api().lease(me))
@@ -39,7 +39,7 @@ pub async fn account(ctx: &Context) -> Result<(), CliError> {
 }
 
 pub async fn quote(ctx: &Context, gib: u32, days: u32) -> Result<(), CliError> {
-	let at = ctx.client.at_current_block().await.map_err(ChainError::rpc)?;
+	let at = cess_chain::at_finalized(&ctx.client).await?;
 	let price = at
 		.runtime_apis()
 		.call(api::runtime_apis().file_bank_api().quote(gib, days))

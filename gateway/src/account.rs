@@ -51,7 +51,7 @@ impl Account {
 		Call: cess_chain::subxt::runtime_apis::Payload,
 	{
 		let client = &self.session.client;
-		let finalized = client.at_current_block().await.map_err(ChainError::rpc)?;
+		let finalized = cess_chain::at_finalized(client).await?;
 		let written = *self.written.lock().expect("not poisoned");
 		let at = match written {
 			Some((number, hash)) if number > finalized.block_number() => {
@@ -59,7 +59,7 @@ impl Account {
 					Ok(at) => at,
 					// Finality passed the block meanwhile and the client let it go: the
 					// finalized block now shows the write.
-					Err(_) => client.at_current_block().await.map_err(ChainError::rpc)?,
+					Err(_) => cess_chain::at_finalized(client).await?,
 				}
 			},
 			_ => finalized,

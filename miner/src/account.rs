@@ -52,7 +52,7 @@ impl Context {
 
 	/// The (era, amount) reward shares the account can claim now, oldest first.
 	async fn claimable(&self) -> Result<Vec<(u32, u128)>, MinerError> {
-		let at = self.client.at_current_block().await.map_err(ChainError::rpc)?;
+		let at = cess_chain::at_finalized(&self.client).await?;
 		let call = api::runtime_apis().storage_rewards_api().claimable(self.account());
 		Ok(at.runtime_apis().call(call).await.map_err(ChainError::rpc)?)
 	}
@@ -86,7 +86,7 @@ fn endpoints(args: &Endpoints) -> Result<Vec<BoundedVec<u8>>, MinerError> {
 
 /// The collateral the chain requires for `capacity` bytes.
 async fn required_collateral(client: &Client, capacity: u64) -> Result<u128, MinerError> {
-	let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+	let at = cess_chain::at_finalized(client).await?;
 	let per_tib = at
 		.constants()
 		.entry(api::constants().sminer().collateral_per_ti_b())

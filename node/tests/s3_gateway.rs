@@ -328,7 +328,13 @@ fn s3_clients_store_list_read_copy_and_delete_through_the_gateway() {
 	let original = std::fs::read(&big).unwrap();
 	for reader in readers {
 		let (start, file, status) = reader.join().unwrap();
-		assert_eq!(status, "206");
+		assert_eq!(
+			status,
+			"206",
+			"ranged GET at {start}: {}\n---- gateway log ----\n{}",
+			String::from_utf8_lossy(&std::fs::read(&file).unwrap_or_default()),
+			tail(&gateway.log(), 60)
+		);
 		assert!(std::fs::read(&file).unwrap() == original[start..start + 100_000]);
 	}
 	eprintln!(

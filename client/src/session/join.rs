@@ -46,7 +46,7 @@ pub(super) async fn join_existing<Call: cess_chain::subxt::tx::Payload>(
 	progress.note("the chain already stores this content: proving it to become an owner");
 	let mut challenge = None;
 	for _ in 0..CHALLENGE_POLLS {
-		let at = session.client.at_current_block().await.map_err(ChainError::rpc)?;
+		let at = cess_chain::at_finalized(&session.client).await?;
 		let call = api::runtime_apis().file_bank_api().join_challenge(file_id, me);
 		challenge = at.runtime_apis().call(call).await.map_err(ChainError::rpc)?;
 		if challenge.is_some() {

@@ -169,7 +169,7 @@ async fn prepare(
 	size: u64,
 	options: &UploadOptions,
 ) -> Result<EncodeOptions, SessionError> {
-	let at = session.client.at_current_block().await.map_err(ChainError::rpc)?;
+	let at = cess_chain::at_finalized(&session.client).await?;
 	let segment_size = at
 		.constants()
 		.entry(api::constants().file_bank().segment_size())
@@ -210,7 +210,7 @@ pub async fn choose_profile(
 	session: &Session,
 	requested: Option<ErasureProfile>,
 ) -> Result<ErasureProfile, SessionError> {
-	let at = session.client.at_current_block().await.map_err(ChainError::rpc)?;
+	let at = cess_chain::at_finalized(&session.client).await?;
 	let allowed: Vec<ErasureProfile> = at
 		.storage()
 		.fetch(api::storage().file_bank().allowed_profiles(), ())

@@ -124,7 +124,7 @@ impl ChainLink {
 	pub async fn challenge(&self) -> Result<Option<Challenge>, ChainError> {
 		let me = self.account();
 		self.retrying(|client| async move {
-			let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+			let at = cess_chain::at_finalized(&client).await?;
 			let call = api::runtime_apis().audit_api().challenge(me);
 			at.runtime_apis().call(call).await.map_err(ChainError::rpc)
 		})
@@ -135,7 +135,7 @@ impl ChainLink {
 	pub async fn idle_summary(&self) -> Result<Option<IdleSummary>, ChainError> {
 		let me = self.account();
 		self.retrying(|client| async move {
-			let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+			let at = cess_chain::at_finalized(&client).await?;
 			let call = api::runtime_apis().idle_space_api().idle_summary(me);
 			at.runtime_apis().call(call).await.map_err(ChainError::rpc)
 		})
@@ -146,7 +146,7 @@ impl ChainLink {
 	pub async fn idle_batches(&self) -> Result<Vec<BatchRecord>, ChainError> {
 		let me = self.account();
 		self.retrying(|client| async move {
-			let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+			let at = cess_chain::at_finalized(&client).await?;
 			let call = api::runtime_apis().idle_space_api().idle_batches(me);
 			at.runtime_apis().call(call).await.map_err(ChainError::rpc)
 		})
@@ -160,7 +160,7 @@ impl ChainLink {
 	) -> Result<Option<Vec<ChainGenSample>>, ChainError> {
 		let me = self.account();
 		self.retrying(|client| async move {
-			let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+			let at = cess_chain::at_finalized(&client).await?;
 			let call = api::runtime_apis().idle_space_api().generation_check(me, first);
 			at.runtime_apis().call(call).await.map_err(ChainError::rpc)
 		})
@@ -171,7 +171,7 @@ impl ChainLink {
 	pub async fn space_challenge(&self) -> Result<Option<SpaceChallenge>, ChainError> {
 		let me = self.account();
 		self.retrying(|client| async move {
-			let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+			let at = cess_chain::at_finalized(&client).await?;
 			let call = api::runtime_apis().idle_space_api().space_challenge(me);
 			at.runtime_apis().call(call).await.map_err(ChainError::rpc)
 		})
@@ -181,7 +181,7 @@ impl ChainLink {
 	/// The chain's idle-file parameters.
 	pub async fn idle_params(&self) -> Result<cess_primitives::idle::IdleParams, ChainError> {
 		self.retrying(|client| async move {
-			let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+			let at = cess_chain::at_finalized(&client).await?;
 			let call = api::runtime_apis().idle_space_api().idle_params();
 			at.runtime_apis().call(call).await.map_err(ChainError::rpc)
 		})
@@ -197,7 +197,7 @@ impl ChainLink {
 	/// The chain's segment size.
 	pub async fn segment_size(&self) -> Result<u64, ChainError> {
 		let client = self.client().await;
-		let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+		let at = cess_chain::at_finalized(&client).await?;
 		at.constants().entry(api::constants().file_bank().segment_size()).map_err(ChainError::rpc)
 	}
 }

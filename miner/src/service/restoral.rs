@@ -67,7 +67,7 @@ async fn open_orders(service: &Service) -> Result<Vec<(FileId, Column, u64)>, Ch
 	let (now, orders, deposit, free) = service
 		.chain
 		.retrying(|client| async move {
-			let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+			let at = cess_chain::at_finalized(&client).await?;
 			let call = api::runtime_apis().file_bank_api().restoral_orders(None, 64);
 			let orders = at.runtime_apis().call(call).await.map_err(ChainError::rpc)?;
 			let deposit = at
@@ -232,7 +232,7 @@ async fn restoral_proof(
 		challenge = service
 			.chain
 			.retrying(|client| async move {
-				let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+				let at = cess_chain::at_finalized(&client).await?;
 				let call = api::runtime_apis().file_bank_api().restoral_challenge(file_id, column);
 				at.runtime_apis().call(call).await.map_err(ChainError::rpc)
 			})

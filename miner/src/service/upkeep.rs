@@ -75,7 +75,7 @@ async fn unheld_holdings(service: &Service) -> Result<Vec<(FileId, Column)>, Str
 		let page = service
 			.chain
 			.retrying(|client| async move {
-				let at = client.at_current_block().await.map_err(ChainError::rpc)?;
+				let at = cess_chain::at_finalized(&client).await?;
 				let call = api::runtime_apis().file_bank_api().holdings(me, start, PAGE);
 				at.runtime_apis().call(call).await.map_err(ChainError::rpc)
 			})
