@@ -8,7 +8,7 @@ use crate::{
 use alloc::vec::Vec;
 use cess_primitives::{
 	idle::{self, IdleBatch, SpaceSample},
-	traits::{AuditRounds, CreditReason, MinerPenalties, ProofRewards},
+	traits::{AuditRounds, CreditReason, MinerPenalties, MinerRegistry, ProofRewards},
 };
 use polkadot_sdk::{
 	frame_support::{dispatch::Pays, pallet_prelude::*},
@@ -87,7 +87,11 @@ impl<T: Config> Pallet<T> {
 		if passed {
 			account.failures = 0;
 			Accounts::<T>::insert(&who, account);
-			T::Rewards::idle_round_passed(&who, idle_bytes);
+			// Idle space earns as space data can be placed on: a leaving or frozen miner still
+			// proves what it holds (and is penalised if it cannot) but earns nothing for it.
+			if T::Miners::is_positive(&who) {
+				T::Rewards::idle_round_passed(&who, idle_bytes);
+			}
 		} else {
 			account.failures = account.failures.saturating_add(1);
 			Accounts::<T>::insert(&who, account);

@@ -423,6 +423,33 @@ fn a_leaving_miner_cannot_dodge_a_drawn_check() {
 }
 
 #[test]
+fn a_miner_that_takes_no_data_proves_its_idle_space_but_earns_nothing_for_it() {
+	build_and_execute(|| {
+		Mock::miner(1, 1 << 20, 0);
+		let b = Batch::honest(1, 0, 4);
+		verify(&b);
+		new_round(1);
+		assert!(prove_round(1, &[&b], |_| true));
+		assert_eq!(Mock::idle_passes(), vec![(1, 4 * FILE)]);
+		// Leaving (or frozen): no data is placed on it, so its idle space earns no share; it is
+		// still challenged and penalised for what it cannot prove.
+		Mock::set_positive(1, false);
+		new_round(1);
+		assert!(prove_round(1, &[&b], |_| true));
+		assert_eq!(Mock::idle_passes(), vec![(1, 4 * FILE)]);
+		assert!(Mock::slashes().is_empty());
+		new_round(1);
+		assert!(!prove_round(1, &[&b], |_| false));
+		assert_eq!(Mock::slashes(), vec![(1, SPACE_SLASH)]);
+		// Back to positive: earning again.
+		Mock::set_positive(1, true);
+		new_round(1);
+		assert!(prove_round(1, &[&b], |_| true));
+		assert_eq!(Mock::idle_passes(), vec![(1, 4 * FILE); 2]);
+	});
+}
+
+#[test]
 fn batch_states_and_summary_follow_the_checks() {
 	build_and_execute(|| {
 		Mock::miner(1, 1 << 20, 0);
