@@ -249,6 +249,13 @@ impl IdleStore {
 		}
 	}
 
+	/// How many more idle files fit on the disk holding them, keeping [`DISK_RESERVE`] free.
+	pub fn files_that_fit(&self) -> Result<u64, IdleStoreError> {
+		let free = fs2::available_space(&self.root).map_err(io_err(&self.root))?;
+		let per_file = self.params.file_bytes() + u64::from(self.params.layers) * 32;
+		Ok(files_that_fit(free, per_file))
+	}
+
 	/// Bytes of last layers on disk.
 	pub fn bytes(&self) -> u64 {
 		let Ok(batches) = self.batches() else { return 0 };
@@ -260,6 +267,16 @@ impl IdleStore {
 			})
 			.sum()
 	}
+}
+
+/// Bytes the miner leaves free on the idle files' disk: data placed on the miner arrives before
+/// the idle files it converts are deleted (after the round), and the miner's own records and
+/// logs need room.
+pub const DISK_RESERVE: u64 = 1 << 30;
+
+/// Files of `per_file` bytes that fit in `free` bytes, keeping [`DISK_RESERVE`].
+fn files_that_fit(free: u64, per_file: u64) -> u64 {
+	free.saturating_sub(DISK_RESERVE) / per_file.max(1)
 }
 
 /// Writes `bytes` to `path` through a temporary file, fsynced and renamed.
@@ -320,6 +337,20 @@ mod tests {
 		));
 		store.delete_batch(0).unwrap();
 		assert!(store.batches().unwrap().is_empty());
+	}
+
+	#[test]
+	fn generation_keeps_the_disk_reserve_free() {
+		let file = P.file_bytes();
+		assert_eq!(files_that_fit(DISK_RESERVE - 1, file), 0);
+		assert_eq!(files_that_fit(DISK_RESERVE + file - 1, file), 0);
+		assert_eq!(files_that_fit(DISK_RESERVE + 3 * file, file), 3);
+		// The store asks the file system it lives on.
+		let dir = tempfile::tempdir().unwrap();
+		let store = IdleStore::open(dir.path().join("idle"), P, [1; 32], [2; 32]).unwrap();
+		let free = fs2::available_space(dir.path()).unwrap();
+		let fit = store.files_that_fit().unwrap();
+		assert!(fit <= free.saturating_sub(DISK_RESERVE) / file);
 	}
 
 	#[test]

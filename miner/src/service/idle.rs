@@ -80,9 +80,27 @@ async fn generate(service: Arc<Service>, store: Arc<IdleStore>, config: IdleConf
 		let count = match local.iter().find(|(first, _)| *first == next_file) {
 			Some(&(_, count)) => count,
 			None if have < config.target => {
-				let files =
+				let wanted =
 					(config.target - have).div_ceil(file_bytes).min(u64::from(MAX_BATCH_FILES));
-				let count = files as u32;
+				let fit = match store.files_that_fit() {
+					Ok(fit) => fit,
+					Err(e) => {
+						tracing::error!(error = %e, "cannot read the idle disk's free space");
+						continue;
+					},
+				};
+				if fit == 0 {
+					tracing::warn!(
+						have,
+						target = config.target,
+						reserve = crate::idle::DISK_RESERVE,
+						"the idle files' disk is full (the reserve is kept free): idle generation \
+						 waits; free disk space or lower --idle-space"
+					);
+					tokio::time::sleep(BACK_OFF).await;
+					continue;
+				}
+				let count = wanted.min(fit) as u32;
 				if let Err(e) = store.create_batch(next_file, count) {
 					tracing::error!(error = %e, "cannot start an idle batch");
 					continue;
